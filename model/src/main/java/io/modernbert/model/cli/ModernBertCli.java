@@ -1,0 +1,29 @@
+package io.modernbert.model.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code bin/modernbert}: the model's command line. Each sub-command is its own class. */
+@Command(
+    name = "modernbert",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "ModernBERT on TensorFlow Java: encode documents with any Hugging Face ModernBERT folder.",
+    subcommands = {EncodeCommand.class, CommandLine.HelpCommand.class})
+public final class ModernBertCli {
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the CLI and returns its exit code: 0 ok, 1 failure (message on stderr), 2 usage error. */
+  public static int run(String... args) {
+    CommandLine commandLine = new CommandLine(new ModernBertCli());
+    commandLine.setExecutionExceptionHandler(
+        (exception, cli, parseResult) -> {
+          cli.getErr().println("modernbert: " + ErrorMessages.describe(exception));
+          return 1;
+        });
+    return commandLine.execute(args);
+  }
+}
