@@ -1,5 +1,6 @@
 package io.modernbert.model.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,7 +19,13 @@ public final class ModernBertCli {
 
   /** Runs the CLI and returns its exit code: 0 ok, 1 failure (message on stderr), 2 usage error. */
   public static int run(String... args) {
+    return run(new PrintWriter(System.err, true), args);
+  }
+
+  /** As {@link #run(String...)}, with messages and progress going to {@code err}. */
+  public static int run(PrintWriter err, String... args) {
     CommandLine commandLine = new CommandLine(new ModernBertCli());
+    commandLine.setErr(err);
     commandLine.setExecutionExceptionHandler(
         (exception, cli, parseResult) -> {
           cli.getErr().println("modernbert: " + ErrorMessages.describe(exception));
