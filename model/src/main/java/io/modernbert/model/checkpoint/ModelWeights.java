@@ -10,11 +10,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TFloat32;
 
 /**
- * The checkpoint's weights as TensorFlow tensors, keyed by graph weight name.
+ * The checkpoint's weights as TensorFlow tensors, keyed by graph weight name, in the element type
+ * each graph input asks for (float32, or bfloat16 for matrices in BF16 mode).
  *
  * <p>Maps the key layouts of {@code ModernBertModel} (no prefix), {@code ModernBertForMaskedLM}
  * and {@code ModernBertForSequenceClassification} (encoder under {@code model.}, heads at the top)
@@ -23,17 +26,17 @@ import org.tensorflow.types.TFloat32;
  * decoder): anything else means the folder is not the model config.json describes.
  */
 public final class ModelWeights implements AutoCloseable {
-  private final Map<String, TFloat32> tensors;
+  private final Map<String, Tensor> tensors;
 
-  private ModelWeights(Map<String, TFloat32> tensors) {
+  private ModelWeights(Map<String, Tensor> tensors) {
     this.tensors = tensors;
   }
 
-  public Map<String, TFloat32> tensors() {
+  public Map<String, Tensor> tensors() {
     return Collections.unmodifiableMap(tensors);
   }
 
-  /** Loads the weights {@code expected} by the graph, converting F16/BF16 to float32. */
+  /** Loads the weights {@code expected} by the graph, converting from F32/F16/BF16 as needed. */
   public static ModelWeights load(Path modelDir, ModernBertConfig config, Map<String, WeightSpec> expected) {
     try (SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint.open(modelDir)) {
       Map<String, String> checkpointNames = new LinkedHashMap<>();
@@ -41,23 +44,38 @@ public final class ModelWeights implements AutoCloseable {
         checkpointNames.put(graphName, checkpointName(config.architecture(), graphName));
       }
       validate(modelDir, config, checkpoint, expected, checkpointNames);
-      Map<String, TFloat32> tensors = new LinkedHashMap<>();
+      Map<String, Tensor> tensors = new LinkedHashMap<>();
       try {
         for (WeightSpec spec : expected.values()) {
           float[] values = checkpoint.readFloats(checkpointNames.get(spec.name()));
-          TFloat32 tensor = TFloat32.tensorOf(spec.shape());
-          tensors.put(spec.name(), tensor);
-          tensor.copyFrom(DataBuffers.of(values, true, false));
+          tensors.put(spec.name(), toTensor(spec, values));
         }
       } catch (RuntimeException e) {
-        tensors.values().forEach(TFloat32::close);
+        tensors.values().forEach(Tensor::close);
         throw e;
       }
       return new ModelWeights(tensors);
     }
   }
 
-  static String checkpointName(Architecture architecture, String graphName) {
+  private static Tensor toTensor(WeightSpec spec, float[] values) {
+    if (spec.type() == TBfloat16.class) {
+      // Round to nearest even ourselves: exact for BF16 checkpoints, the best bf16 for F32 ones.
+      short[] bits = new short[values.length];
+      for (int i = 0; i < values.length; i++) {
+        bits[i] = HalfFloats.floatToBf16(values[i]);
+      }
+      TBfloat16 tensor = TBfloat16.tensorOf(spec.shape());
+      tensor.asRawTensor().data().asShorts().write(bits);
+      return tensor;
+    }
+    TFloat32 tensor = TFloat32.tensorOf(spec.shape());
+    tensor.copyFrom(DataBuffers.of(values, true, false));
+    return tensor;
+  }
+
+  /** Where graph weight {@code graphName} is stored in a checkpoint of {@code architecture}. */
+  public static String checkpointName(Architecture architecture, String graphName) {
     boolean topLevel = graphName.startsWith("head.") || graphName.startsWith("classifier.");
     return architecture == Architecture.MODEL || topLevel ? graphName : "model." + graphName;
   }
@@ -103,6 +121,6 @@ public final class ModelWeights implements AutoCloseable {
 
   @Override
   public void close() {
-    tensors.values().forEach(TFloat32::close);
+    tensors.values().forEach(Tensor::close);
   }
 }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -33,8 +34,11 @@ import picocli.CommandLine.Spec;
       "\"labels\" and \"logits\" (classifiers), \"last_hidden_state\" (with --hidden-states)}."
     })
 final class EncodeCommand implements Callable<Integer> {
-  /** Documents handed to the engine at a time; bounds memory on huge inputs. */
-  private static final int CHUNK = 64;
+  /**
+   * Documents handed to the engine at a time: enough for the planner to pack passes well, few
+   * enough to bound memory on huge inputs.
+   */
+  private static final int CHUNK = 512;
 
   @Spec private CommandSpec spec;
 
@@ -59,10 +63,13 @@ final class EncodeCommand implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads (default: all cores).")
   private int threads;
 
+  @Mixin private EngineFlags engineFlags;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
-    EngineOptions options = new EngineOptions(maxTokens, normalize, threads);
+    EngineOptions options =
+        engineFlags.apply(EngineOptions.defaults()).withMaxTokens(maxTokens).withNormalize(normalize).withThreads(threads);
     try (InferenceEngine engine = InferenceEngine.load(model, options);
         BufferedReader reader = new BufferedReader(openInput());
         JsonlOutput writer = new JsonlOutput(openOutput())) {
@@ -87,6 +94,26 @@ final class EncodeCommand implements Callable<Integer> {
 
   /** Encodes and writes {@code chunk} in order, then empties it. */
   private void encodeChunk(
+      InferenceEngine engine, List<JsonlInput.Line> chunk, JsonlOutput writer, Progress progress)
+      throws IOException {
+    List<EncodedDocument> results;
+    try {
+      results = engine.encode(chunk.stream().map(JsonlInput.Line::document).toList(), hiddenStates);
+    } catch (IllegalArgumentException e) {
+      // A document the engine rejects: redo one by one, so that the lines before it are written
+      // and the message names its line.
+      encodeOneByOne(engine, chunk, writer, progress);
+      return;
+    }
+    for (int i = 0; i < chunk.size(); i++) {
+      writer.write(chunk.get(i).id(), results.get(i));
+      progress.add(results.get(i).tokens());
+    }
+    writer.flush();
+    chunk.clear();
+  }
+
+  private void encodeOneByOne(
       InferenceEngine engine, List<JsonlInput.Line> chunk, JsonlOutput writer, Progress progress)
       throws IOException {
     for (JsonlInput.Line line : chunk) {

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "ModernBERT on TensorFlow Java: encode documents with any Hugging Face ModernBERT folder.",
-    subcommands = {EncodeCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {EncodeCommand.class, RandomCheckpointCommand.class, CommandLine.HelpCommand.class})
 public final class ModernBertCli {
 
   public static void main(String[] args) {

@@ -44,7 +44,8 @@ public record ModernBertConfig(
     Map<Integer, String> id2label,
     ProblemType problemType,
     int clsTokenId,
-    int sepTokenId) {
+    int sepTokenId,
+    int padTokenId) {
 
   /** The model classes whose checkpoints we load; each fixes the weight-name prefix and heads. */
   public enum Architecture {
@@ -115,7 +116,12 @@ public record ModernBertConfig(
 
   /** Reads {@code <modelDir>/config.json}; every failure names the file. */
   public static ModernBertConfig load(Path modelDir) {
-    Path file = modelDir.resolve("config.json");
+    return load(modelDir, "config.json");
+  }
+
+  /** Reads {@code <dir>/<fileName>}; every failure names the file. */
+  public static ModernBertConfig load(Path dir, String fileName) {
+    Path file = dir.resolve(fileName);
     try {
       return fromJson(JSON.readTree(Files.readString(file)));
     } catch (NoSuchFileException e) {
@@ -164,7 +170,8 @@ public record ModernBertConfig(
         id2label(json),
         problemType(json),
         json.path("cls_token_id").asInt(50281),
-        json.path("sep_token_id").asInt(50282));
+        json.path("sep_token_id").asInt(50282),
+        json.path("pad_token_id").asInt(50283));
   }
 
   private static Architecture architecture(JsonNode json) {

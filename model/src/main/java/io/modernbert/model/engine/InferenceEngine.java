@@ -2,31 +2,34 @@ package io.modernbert.model.engine;
 
 import io.modernbert.model.checkpoint.ModelWeights;
 import io.modernbert.model.config.ModernBertConfig;
-import io.modernbert.model.graph.GraphBuilder.WeightSpec;
-import io.modernbert.model.graph.GraphNames;
+import io.modernbert.model.graph.BatchShape;
 import io.modernbert.model.graph.ModernBertGraph;
 import io.modernbert.model.pooling.PoolingSpec;
 import io.modernbert.model.tokenizer.Encoding;
 import io.modernbert.model.tokenizer.ModernBertTokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tensorflow.Graph;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.Tensor;
-import org.tensorflow.ndarray.buffer.DataBuffers;
-import org.tensorflow.proto.ConfigProto;
-import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
 
 /**
  * ModernBERT inference on TensorFlow Java: owns the model's graph, session, weights and tokenizer.
  *
- * <p>Thread-safe: TensorFlow sessions may run concurrently, and nothing else here is mutable.
- * Every tensor made for a pass is closed when the pass ends, so native memory stays flat.
+ * <p>Documents are packed by {@link BatchPlanner} into passes of a fixed set of shapes (no padding
+ * to the longest document, several documents per row). Thread-safe: TensorFlow sessions may run
+ * concurrently and the only mutable state is the set of shapes already run. Every tensor made for
+ * a pass is closed when the pass ends, so native memory stays flat.
  */
 public final class InferenceEngine implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(InferenceEngine.class);
+
   private final Path modelDir;
   private final ModernBertConfig config;
   private final ModernBertTokenizer tokenizer;
@@ -35,77 +38,108 @@ public final class InferenceEngine implements AutoCloseable {
   private final Graph graph;
   private final Session session;
   private final ModelWeights weights;
-  private final List<WeightSpec> weightInputs;
+  private final GraphRunner runner;
+  private final List<BatchShape> shapes;
+  private final BatchPlanner planner;
+  private final Set<BatchShape> compiled = ConcurrentHashMap.newKeySet();
 
-  private InferenceEngine(
-      Path modelDir,
-      ModernBertConfig config,
-      ModernBertTokenizer tokenizer,
-      PoolingSpec pooling,
-      EngineOptions options,
-      Graph graph,
-      Session session,
-      ModelWeights weights,
-      List<WeightSpec> weightInputs) {
-    this.modelDir = modelDir;
-    this.config = config;
-    this.tokenizer = tokenizer;
-    this.pooling = pooling;
-    this.options = options;
-    this.graph = graph;
-    this.session = session;
-    this.weights = weights;
-    this.weightInputs = weightInputs;
+  private InferenceEngine(Builder parts) {
+    this.modelDir = parts.modelDir;
+    this.config = parts.config;
+    this.tokenizer = parts.tokenizer;
+    this.pooling = parts.pooling;
+    this.options = parts.options;
+    this.graph = parts.graph;
+    this.session = parts.session;
+    this.weights = parts.weights;
+    this.shapes = parts.shapes;
+    this.runner = new GraphRunner(session, weights, List.copyOf(parts.model.weights().values()), config.isClassifier());
+    this.planner = new BatchPlanner(shapes, config.padTokenId());
+  }
+
+  /** What load() assembles, so the constructor stays readable. */
+  private static final class Builder {
+    Path modelDir;
+    ModernBertConfig config;
+    ModernBertTokenizer tokenizer;
+    PoolingSpec pooling;
+    EngineOptions options;
+    Graph graph;
+    Session session;
+    ModelWeights weights;
+    ModernBertGraph model;
+    List<BatchShape> shapes;
   }
 
   /**
    * Loads a Hugging Face ModernBERT folder: config.json, model.safetensors (or shards),
    * tokenizer.json and, for sentence-transformers models, modules.json. Fails with a message that
-   * names the file or tensor at fault.
+   * names the file or tensor at fault. With warm-up on, every batch shape runs once before this
+   * returns (XLA compiles it then), with a progress line per shape.
    */
   public static InferenceEngine load(Path modelDir, EngineOptions options) {
-    ModernBertConfig config = ModernBertConfig.load(modelDir);
+    Builder parts = new Builder();
+    parts.modelDir = modelDir;
+    parts.options = options;
+    parts.config = ModernBertConfig.load(modelDir);
+    ModernBertConfig config = parts.config;
     int maxTokens = options.maxTokens() > 0 ? options.maxTokens() : config.maxPositionEmbeddings();
-    if (maxTokens > config.maxPositionEmbeddings()) {
+    if (maxTokens > config.maxPositionEmbeddings() || maxTokens > options.batchTokens()) {
       throw new IllegalArgumentException(
-          "max tokens " + maxTokens + " exceeds the model's max_position_embeddings " + config.maxPositionEmbeddings());
+          "max tokens " + maxTokens + " exceeds the model's max_position_embeddings "
+              + config.maxPositionEmbeddings() + " or the batch budget " + options.batchTokens());
     }
-    PoolingSpec pooling = PoolingSpec.load(modelDir, config);
-    ModernBertTokenizer tokenizer = ModernBertTokenizer.load(modelDir, maxTokens);
-    Graph graph = null;
-    ModelWeights weights = null;
+    parts.pooling = PoolingSpec.load(modelDir, config);
+    parts.tokenizer = ModernBertTokenizer.load(modelDir, maxTokens);
     try {
-      if (tokenizer.maxTokenId() >= config.vocabSize()) {
+      if (parts.tokenizer.maxTokenId() >= config.vocabSize()) {
         throw new IllegalArgumentException(
-            tokenizer.tokenizerFile() + " has token ids up to " + tokenizer.maxTokenId()
+            parts.tokenizer.tokenizerFile() + " has token ids up to " + parts.tokenizer.maxTokenId()
                 + " but " + modelDir.resolve("config.json") + " says vocab_size " + config.vocabSize()
                 + ": tokenizer and model do not belong together");
       }
-      graph = new Graph();
-      ModernBertGraph model = ModernBertGraph.build(graph, config);
-      weights = ModelWeights.load(modelDir, config, model.weights());
-      Session session = new Session(graph, sessionConfig(options));
-      return new InferenceEngine(
-          modelDir, config, tokenizer, pooling, options, graph, session, weights,
-          List.copyOf(model.weights().values()));
+      parts.shapes = BatchShape.standardSet(options.batchTokens(), maxTokens, config.localAttention() / 2);
+      parts.graph = new Graph();
+      parts.model = ModernBertGraph.build(parts.graph, config, options.precision(), parts.shapes);
+      parts.weights = ModelWeights.load(modelDir, config, parts.model.weights());
+      parts.session = SessionFactory.open(parts.graph, options);
     } catch (RuntimeException e) {
-      if (weights != null) {
-        weights.close();
-      }
-      if (graph != null) {
-        graph.close();
-      }
-      tokenizer.close();
+      closeQuietly(parts);
       throw e;
     }
+    InferenceEngine engine = new InferenceEngine(parts);
+    if (options.warmup()) {
+      engine.warmUp();
+    }
+    return engine;
   }
 
-  private static ConfigProto sessionConfig(EngineOptions options) {
-    int threads = options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
-    return ConfigProto.newBuilder()
-        .setIntraOpParallelismThreads(threads)
-        .setInterOpParallelismThreads(1)
-        .build();
+  private static void closeQuietly(Builder parts) {
+    if (parts.session != null) {
+      parts.session.close();
+    }
+    if (parts.weights != null) {
+      parts.weights.close();
+    }
+    if (parts.graph != null) {
+      parts.graph.close();
+    }
+    parts.tokenizer.close();
+  }
+
+  /** Runs every batch shape once, so that XLA compiles each before the first real request. */
+  public void warmUp() {
+    long start = System.nanoTime();
+    int[] oneToken = {config.clsTokenId()};
+    for (int i = 0; i < shapes.size(); i++) {
+      BatchShape shape = shapes.get(i);
+      long shapeStart = System.nanoTime();
+      run(planner.single(shape, oneToken), false);
+      LOG.info(String.format(Locale.ROOT, "warm-up %d/%d: batch shape %s (%,d slots) in %.1f s",
+          i + 1, shapes.size(), shape, shape.slots(), (System.nanoTime() - shapeStart) / 1e9));
+    }
+    LOG.info(String.format(Locale.ROOT, "warm-up done: %d batch shapes in %.1f s (precision %s, XLA %s)",
+        shapes.size(), (System.nanoTime() - start) / 1e9, options.precision(), options.xla() ? "on" : "off"));
   }
 
   public ModernBertConfig config() {
@@ -124,85 +158,109 @@ public final class InferenceEngine implements AutoCloseable {
     return modelDir;
   }
 
-  /** Tokenizes (or validates ids), runs the model and scores labels; results in input order. */
+  public EngineOptions options() {
+    return options;
+  }
+
+  /** The fixed set of pass shapes this engine runs. */
+  public List<BatchShape> shapes() {
+    return shapes;
+  }
+
+  /** How many distinct shapes have run (each is compiled once, on its first run, when XLA is on). */
+  public int compilations() {
+    return compiled.size();
+  }
+
+  /** Tokenizes (or validates ids), packs, runs the model and scores labels; results in input order. */
   public List<EncodedDocument> encode(List<DocumentInput> documents, boolean hiddenStates) {
-    List<EncodedDocument> results = new ArrayList<>(documents.size());
+    List<Encoding> encodings = new ArrayList<>(documents.size());
     for (DocumentInput document : documents) {
-      Encoding encoding =
-          document.text() != null ? tokenizer.encode(document.text()) : tokenizer.fromIds(document.inputIds());
-      RawOutputs raw = forward(encoding.ids(), hiddenStates);
-      float[] embedding = Embeddings.pool(pooling, raw, encoding.ids().length, options.normalize());
-      float[] logits = raw.logits();
+      encodings.add(document.text() != null ? tokenizer.encode(document.text()) : tokenizer.fromIds(document.inputIds()));
+    }
+    List<int[]> ids = encodings.stream().map(Encoding::ids).toList();
+    RawOutputs[] raw = forward(ids, hiddenStates);
+    List<EncodedDocument> results = new ArrayList<>(documents.size());
+    for (int i = 0; i < documents.size(); i++) {
+      int tokens = ids.get(i).length;
+      float[] logits = raw[i].logits();
       results.add(
           new EncodedDocument(
-              document.id(),
-              encoding.ids().length,
-              encoding.truncated(),
-              embedding,
+              documents.get(i).id(),
+              tokens,
+              encodings.get(i).truncated(),
+              Embeddings.pool(pooling, raw[i], tokens, options.normalize()),
               logits == null ? List.of() : LabelScores.score(config, logits),
               logits,
-              raw.lastHiddenState()));
+              raw[i].lastHiddenState()));
     }
     return results;
   }
 
-  /** One document's ids (with [CLS] and [SEP]) through the model, one pass, no padding. */
+  /** Packs ids (with [CLS] and [SEP]) into passes and runs them; outputs in input order. */
+  public RawOutputs[] forward(List<int[]> ids, boolean hiddenStates) {
+    RawOutputs[] outputs = new RawOutputs[ids.size()];
+    for (PackedBatch batch : plan(ids)) {
+      GraphRunner.Outputs out = run(batch, hiddenStates);
+      List<PackedBatch.Placement> placements = batch.placements();
+      for (int j = 0; j < placements.size(); j++) {
+        PackedBatch.Placement placement = placements.get(j);
+        float[][] states = hiddenStates ? slice(out.hidden(), out.hiddenSize(), placement.offset(), placement.length()) : null;
+        outputs[placement.document()] = new RawOutputs(states, out.mean()[j], out.cls()[j], out.max()[j],
+            out.head() == null ? null : out.head()[j], out.logits() == null ? null : out.logits()[j]);
+      }
+    }
+    return outputs;
+  }
+
+  /** One document, packed like any other. */
   public RawOutputs forward(int[] ids, boolean hiddenStates) {
-    if (ids.length == 0) {
-      throw new IllegalArgumentException("a document needs at least one token");
+    return forward(List.of(ids), hiddenStates)[0];
+  }
+
+  /** The passes the engine would run for {@code ids}. */
+  public List<PackedBatch> plan(List<int[]> ids) {
+    return planner.plan(ids);
+  }
+
+  /** Runs one planned pass. */
+  GraphRunner.Outputs run(PackedBatch batch, boolean hiddenStates) {
+    BatchShape shape = batch.shape();
+    if (!shapes.contains(shape)) {
+      throw new IllegalArgumentException("batch shape " + shape + " is not one of the engine's shapes");
     }
+    GraphRunner.Outputs outputs = runner.run(shape.scope(), shape.rows(), shape.length(), batch.ids(),
+        batch.positions(), batch.segments(), batch.clsIndex(), hiddenStates);
+    compiled.add(shape);
+    return outputs;
+  }
+
+  /** Runs a planned pass and discards the outputs (benchmarks). */
+  public void runForTiming(PackedBatch batch) {
+    run(batch, false);
+  }
+
+  /**
+   * One document through the unpacked reference pass: one row of exactly its length, plain masked
+   * attention on every layer. Slow on long documents; tests compare the packed passes against it.
+   */
+  public RawOutputs forwardReference(int[] ids, boolean hiddenStates) {
     int[] positions = new int[ids.length];
-    for (int i = 0; i < positions.length; i++) {
-      positions[i] = i;
-    }
-    try (TInt32 idsTensor = TInt32.vectorOf(ids);
-        TInt32 positionTensor = TInt32.vectorOf(positions);
-        TInt32 segmentTensor = TInt32.vectorOf(new int[ids.length]);
-        TInt32 clsTensor = TInt32.vectorOf(0)) {
-      Session.Runner runner =
-          session
-              .runner()
-              .feed(GraphNames.INPUT_IDS, idsTensor)
-              .feed(GraphNames.POSITION_IDS, positionTensor)
-              .feed(GraphNames.SEGMENT_IDS, segmentTensor)
-              .feed(GraphNames.CLS_INDEX, clsTensor);
-      for (WeightSpec spec : weightInputs) {
-        runner.feed(spec.input(), weights.tensors().get(spec.name()));
-      }
-      runner.fetch(GraphNames.POOLED_MEAN).fetch(GraphNames.POOLED_CLS).fetch(GraphNames.POOLED_MAX);
-      if (config.isClassifier()) {
-        runner.fetch(GraphNames.HEAD).fetch(GraphNames.LOGITS);
-      }
-      if (hiddenStates) {
-        runner.fetch(GraphNames.LAST_HIDDEN_STATE);
-      }
-      try (Result result = runner.run()) {
-        int next = 3;
-        float[] head = config.isClassifier() ? firstRow(result.get(next++)) : null;
-        float[] logits = config.isClassifier() ? firstRow(result.get(next++)) : null;
-        float[][] hidden = hiddenStates ? matrix(result.get(next)) : null;
-        return new RawOutputs(
-            hidden, firstRow(result.get(0)), firstRow(result.get(1)), firstRow(result.get(2)), head, logits);
-      }
-    }
+    Arrays.setAll(positions, i -> i);
+    GraphRunner.Outputs out = runner.run(ModernBertGraph.REFERENCE_SCOPE, 1, ids.length, ids, positions,
+        new int[ids.length], new int[] {0}, hiddenStates);
+    float[][] states = hiddenStates ? slice(out.hidden(), out.hiddenSize(), 0, ids.length) : null;
+    return new RawOutputs(states, out.mean()[0], out.cls()[0], out.max()[0],
+        out.head() == null ? null : out.head()[0], out.logits() == null ? null : out.logits()[0]);
   }
 
-  private static float[] firstRow(Tensor tensor) {
-    return matrix(tensor)[0];
-  }
-
-  /** A rank-2 float tensor as rows. */
-  private static float[][] matrix(Tensor tensor) {
-    TFloat32 values = (TFloat32) tensor;
-    int rows = (int) values.shape().get(0);
-    int columns = (int) values.shape().get(1);
-    float[] flat = new float[rows * columns];
-    values.copyTo(DataBuffers.of(flat, false, false));
-    float[][] result = new float[rows][];
-    for (int r = 0; r < rows; r++) {
-      result[r] = java.util.Arrays.copyOfRange(flat, r * columns, (r + 1) * columns);
+  private static float[][] slice(float[] flat, int hidden, int offset, int length) {
+    float[][] rows = new float[length][];
+    for (int t = 0; t < length; t++) {
+      int start = (offset + t) * hidden;
+      rows[t] = Arrays.copyOfRange(flat, start, start + hidden);
     }
-    return result;
+    return rows;
   }
 
   @Override

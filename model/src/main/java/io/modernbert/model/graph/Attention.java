@@ -3,12 +3,11 @@ package io.modernbert.model.graph;
 import io.modernbert.model.config.ModernBertConfig;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.train.BatchMatMul;
 import org.tensorflow.types.TFloat32;
 
 /**
- * {@code ModernBertAttention}: fused Wqkv projection, rotary embedding, scaled dot-product
- * attention under an additive mask, and the Wo output projection.
+ * {@code ModernBertAttention}: fused Wqkv projection, rotary embedding, attention by the layer
+ * type's kernel, and the Wo output projection.
  */
 public final class Attention {
   private final GraphBuilder graph;
@@ -27,32 +26,25 @@ public final class Attention {
     this.wo = new Linear(graph, prefix + ".Wo", hidden, hidden, config.attentionBias());
   }
 
-  /** x [n, hidden], bias [n, n] -> [n, hidden]. */
-  public Operand<TFloat32> apply(Operand<TFloat32> x, RotaryEmbedding rope, Operand<TFloat32> bias) {
+  /** x [rows * len, hidden] -> [rows * len, hidden]; {@code rows} static, len may be dynamic. */
+  public Operand<TFloat32> apply(Operand<TFloat32> x, int rows, RotaryEmbedding rope, AttentionKernel kernel) {
     Ops tf = graph.tf();
-    // [n, 3*hidden] -> [n, 3, heads, d] -> [3, heads, n, d]
+    // [rows*len, 3*hidden] -> [rows, len, 3, heads, d] -> [3, rows, heads, len, d]
     Operand<TFloat32> qkv =
         tf.linalg.transpose(
-            tf.reshape(wqkv.apply(x), graph.ints(-1, 3, heads, headDim)), graph.ints(1, 2, 0, 3));
+            tf.reshape(wqkv.apply(x), graph.ints(rows, -1, 3, heads, headDim)), graph.ints(2, 0, 3, 1, 4));
     var parts = tf.split(tf.constant(0), qkv, 3L).output();
-    Operand<TFloat32> q = rope.apply(squeezeFirst(tf, parts.get(0))); // [heads, n, d]
-    Operand<TFloat32> k = rope.apply(squeezeFirst(tf, parts.get(1)));
-    Operand<TFloat32> v = squeezeFirst(tf, parts.get(2));
-
-    // [heads, n, n]
-    Operand<TFloat32> scores =
-        tf.train.batchMatMul(q, k, TFloat32.class, BatchMatMul.adjY(true));
-    scores = tf.math.add(tf.math.mul(scores, graph.scalar(1.0 / Math.sqrt(headDim))), bias);
-    Operand<TFloat32> probabilities = tf.nn.softmax(scores);
-    // [heads, n, d] -> [n, heads, d] -> [n, hidden]
-    Operand<TFloat32> context = tf.train.batchMatMul(probabilities, v, TFloat32.class);
+    Operand<TFloat32> q = rope.apply(dropFirstAxis(tf, parts.get(0), rows)); // [rows, heads, len, d]
+    Operand<TFloat32> k = rope.apply(dropFirstAxis(tf, parts.get(1), rows));
+    Operand<TFloat32> v = dropFirstAxis(tf, parts.get(2), rows);
+    Operand<TFloat32> context = kernel.attend(q, k, v);
+    // [rows, heads, len, d] -> [rows, len, heads, d] -> [rows*len, hidden]
     Operand<TFloat32> merged =
-        tf.reshape(tf.linalg.transpose(context, graph.ints(1, 0, 2)), graph.ints(-1, hidden));
+        tf.reshape(tf.linalg.transpose(context, graph.ints(0, 2, 1, 3)), graph.ints(-1, hidden));
     return wo.apply(merged);
   }
 
-  private Operand<TFloat32> squeezeFirst(Ops tf, Operand<TFloat32> x) {
-    return tf.reshape(x, graph.ints(heads, -1, headDim));
+  private Operand<TFloat32> dropFirstAxis(Ops tf, Operand<TFloat32> x, int rows) {
+    return tf.reshape(x, graph.ints(rows, heads, -1, headDim));
   }
-
 }

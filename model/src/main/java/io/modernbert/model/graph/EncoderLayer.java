@@ -29,11 +29,11 @@ public final class EncoderLayer {
     this.mlp = new Mlp(graph, prefix + ".mlp", config);
   }
 
-  /** h [n, hidden] -> [n, hidden]. */
-  public Operand<TFloat32> apply(Operand<TFloat32> h, RotaryEmbedding rope, Operand<TFloat32> bias) {
+  /** h [rows * len, hidden] -> [rows * len, hidden]. */
+  public Operand<TFloat32> apply(Operand<TFloat32> h, int rows, RotaryEmbedding rope, AttentionKernel kernel) {
     Ops tf = graph.tf();
     Operand<TFloat32> attnInput = attnNorm == null ? h : attnNorm.apply(h);
-    h = tf.math.add(h, attention.apply(attnInput, rope, bias));
+    h = tf.math.add(h, attention.apply(attnInput, rows, rope, kernel));
     return tf.math.add(h, mlp.apply(mlpNorm.apply(h)));
   }
 }

@@ -8,48 +8,104 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.math.Mean;
+import org.tensorflow.op.train.BatchMatMul;
+import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.family.TNumber;
 
 /**
- * Shared state while one ModernBERT graph is built: the op factory and the weight inputs.
+ * Shared state while one ModernBERT graph is built: the op factory, the compute precision and the
+ * weight inputs.
  *
  * <p>Weights enter the graph as placeholders named exactly like the Hugging Face weights (without
  * the checkpoint's {@code model.} prefix) and are fed on every run from tensors the engine owns.
  * That keeps one copy of the weights in native memory, instead of a second one inside the GraphDef
- * and a third in the Const kernels.
+ * and a third in the Const kernels, and lets every batch shape share them.
  */
 public final class GraphBuilder {
   private final Ops tf;
-  private final Map<String, WeightSpec> weights = new LinkedHashMap<>();
+  private final Precision precision;
+  private final Map<String, WeightSpec> weights;
 
-  /** A weight the graph expects: its HF name, shape and the placeholder to feed. */
-  public record WeightSpec(String name, Shape shape, Placeholder<TFloat32> input) {}
+  /** A weight the graph expects: its HF name, shape, element type and the placeholder to feed. */
+  public record WeightSpec(String name, Shape shape, Class<? extends TNumber> type, Placeholder<?> input) {}
 
-  public GraphBuilder(Ops tf) {
+  public GraphBuilder(Ops tf, Precision precision) {
+    this(tf, precision, new LinkedHashMap<>());
+  }
+
+  private GraphBuilder(Ops tf, Precision precision, Map<String, WeightSpec> weights) {
     this.tf = tf;
+    this.precision = precision;
+    this.weights = weights;
+  }
+
+  /** The same builder (same weights) creating ops through {@code other}, e.g. with control dependencies. */
+  public GraphBuilder withOps(Ops other) {
+    return new GraphBuilder(other, precision, weights);
   }
 
   public Ops tf() {
     return tf;
   }
 
-  /** The placeholder for weight {@code name}, created on first use with the given shape. */
-  public Operand<TFloat32> weight(String name, long... shape) {
+  public Precision precision() {
+    return precision;
+  }
+
+  /** A float32 weight (norm weights, biases): small, and used in float32 math. */
+  public Operand<TFloat32> vector(String name, long... shape) {
+    @SuppressWarnings("unchecked")
+    Operand<TFloat32> input = (Operand<TFloat32>) weight(name, TFloat32.class, shape);
+    return input;
+  }
+
+  /** A weight matrix in the compute precision (float32 or bfloat16). */
+  public Operand<? extends TNumber> matrix(String name, long... shape) {
+    return weight(name, precision == Precision.BF16 ? TBfloat16.class : TFloat32.class, shape);
+  }
+
+  private Operand<? extends TNumber> weight(String name, Class<? extends TNumber> type, long... shape) {
     WeightSpec existing = weights.get(name);
     if (existing != null) {
-      return existing.input();
+      @SuppressWarnings("unchecked")
+      Operand<? extends TNumber> input = (Operand<? extends TNumber>) existing.input();
+      return input;
     }
     Shape expected = Shape.of(shape);
-    Placeholder<TFloat32> input =
-        tf.withName(name).placeholder(TFloat32.class, Placeholder.shape(expected));
-    weights.put(name, new WeightSpec(name, expected, input));
+    Placeholder<? extends TNumber> input =
+        tf.withName(name).placeholder(type, Placeholder.shape(expected));
+    weights.put(name, new WeightSpec(name, expected, type, input));
     return input;
   }
 
   /** Every weight the graph reads, in creation order. */
   public Map<String, WeightSpec> weights() {
     return Collections.unmodifiableMap(weights);
+  }
+
+  /** x cast to the compute precision, for a matmul operand. */
+  public Operand<? extends TNumber> toCompute(Operand<TFloat32> x) {
+    return precision == Precision.BF16 ? tf.dtypes.cast(x, TBfloat16.class) : x;
+  }
+
+  /** Batched a @ b (b transposed when asked), inputs in the compute precision, result float32. */
+  public Operand<TFloat32> batchMatMul(Operand<TFloat32> a, Operand<TFloat32> b, boolean transposeB) {
+    return toFloat(
+        tf.train.batchMatMul(
+            toCompute(a), toCompute(b), computeType(), BatchMatMul.adjY(transposeB)));
+  }
+
+  /** The compute element type. */
+  public Class<? extends TNumber> computeType() {
+    return precision == Precision.BF16 ? TBfloat16.class : TFloat32.class;
+  }
+
+  /** x back to float32 (a no-op in FP32). */
+  @SuppressWarnings("unchecked")
+  public Operand<TFloat32> toFloat(Operand<? extends TNumber> x) {
+    return x.type() == TFloat32.class ? (Operand<TFloat32>) x : tf.dtypes.cast(x, TFloat32.class);
   }
 
   public Operand<TFloat32> scalar(double value) {

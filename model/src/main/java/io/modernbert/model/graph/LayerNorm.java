@@ -13,8 +13,8 @@ public final class LayerNorm {
 
   public LayerNorm(GraphBuilder graph, String name, int size, double eps, boolean bias) {
     this.graph = graph;
-    this.weight = graph.weight(name + ".weight", size);
-    this.bias = bias ? graph.weight(name + ".bias", size) : null;
+    this.weight = graph.vector(name + ".weight", size);
+    this.bias = bias ? graph.vector(name + ".bias", size) : null;
     this.eps = eps;
   }
 

@@ -6,8 +6,9 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * Per-document pooling of token states. Documents are segments 0..docs-1 of the flat token axis;
- * {@code clsIndex[d]} is the flat index of document d's first token ([CLS]).
+ * Per-document pooling of token states. Documents are segments 0..docs-1 of the flattened token
+ * axis; padding slots have segment -1, which TensorFlow's unsorted segment ops drop. {@code
+ * clsIndex[d]} is the flat index of document d's first token ([CLS]).
  */
 public final class Pooler {
   private final Ops tf;
@@ -16,15 +17,15 @@ public final class Pooler {
   private final Operand<TFloat32> tokenCounts;
   private final Operand<TInt32> clsIndex;
 
-  /** segments [n], clsIndex [docs]. */
+  /** segments [rows, len], clsIndex [docs]. */
   public Pooler(GraphBuilder graph, Operand<TInt32> segments, Operand<TInt32> clsIndex) {
     this.tf = graph.tf();
-    this.segments = segments;
+    this.segments = tf.reshape(segments, graph.ints(-1));
     this.clsIndex = clsIndex;
     // scalar number of documents, from the static-free shape of clsIndex
     this.docs = tf.reshape(tf.shape(clsIndex), tf.constant(new int[0]));
-    Operand<TFloat32> ones = tf.dtypes.cast(tf.onesLike(segments), TFloat32.class);
-    this.tokenCounts = tf.math.unsortedSegmentSum(ones, segments, docs); // [docs]
+    Operand<TFloat32> ones = tf.dtypes.cast(tf.onesLike(this.segments), TFloat32.class);
+    this.tokenCounts = tf.math.unsortedSegmentSum(ones, this.segments, docs); // [docs]
   }
 
   /** [docs] tokens per document, as float. */

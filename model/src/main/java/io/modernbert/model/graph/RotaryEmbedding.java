@@ -19,18 +19,17 @@ public final class RotaryEmbedding {
   private final GraphBuilder graph;
   private final int headDim;
 
-  /** positions [n] int32 (restarting at 0 for each document) -> cos, sin [n, headDim]. */
+  /** positions [rows, len] int32 (restarting at 0 for each document) -> cos, sin [rows, 1, len, headDim]. */
   public RotaryEmbedding(GraphBuilder graph, Operand<TInt32> positions, int headDim, double theta) {
     this.graph = graph;
     this.headDim = headDim;
     Ops tf = graph.tf();
     float[] inverseFrequencies = inverseFrequencies(headDim, theta);
-    // [n, 1] * [1, d/2] -> [n, d/2]
-    Operand<TFloat32> angles =
-        tf.math.mul(
-            tf.expandDims(tf.dtypes.cast(positions, TFloat32.class), tf.constant(-1)),
-            tf.constant(new float[][] {inverseFrequencies}));
-    // [n, d]: the same angle for element k and k + d/2
+    // [rows, 1, len, 1] * [d/2] -> [rows, 1, len, d/2]; the 1 broadcasts over heads
+    Operand<TFloat32> position =
+        tf.expandDims(tf.expandDims(tf.dtypes.cast(positions, TFloat32.class), tf.constant(1)), tf.constant(-1));
+    Operand<TFloat32> angles = tf.math.mul(position, tf.constant(inverseFrequencies));
+    // [rows, 1, len, d]: the same angle for element k and k + d/2
     Operand<TFloat32> doubled = tf.concat(java.util.List.of(angles, angles), tf.constant(-1));
     this.cos = tf.math.cos(doubled);
     this.sin = tf.math.sin(doubled);
@@ -47,7 +46,7 @@ public final class RotaryEmbedding {
     return result;
   }
 
-  /** x [heads, n, d] -> x cos + rotate_half(x) sin, where rotate_half(a, b) = (-b, a). */
+  /** x [rows, heads, len, d] -> x cos + rotate_half(x) sin, where rotate_half(a, b) = (-b, a). */
   public Operand<TFloat32> apply(Operand<TFloat32> x) {
     Ops tf = graph.tf();
     var halves = tf.split(tf.constant(-1), x, 2L);

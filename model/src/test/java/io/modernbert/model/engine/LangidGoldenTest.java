@@ -25,7 +25,7 @@ class LangidGoldenTest {
 
   @BeforeAll
   static void load() {
-    engine = InferenceEngine.load(Fixtures.LANGID_MODEL, EngineOptions.defaults().withThreads(2));
+    engine = InferenceEngine.load(Fixtures.LANGID_MODEL, Fixtures.testOptions());
     golden = SafetensorsFile.open(Fixtures.GOLDEN.resolve("langid-cases.safetensors"));
   }
 

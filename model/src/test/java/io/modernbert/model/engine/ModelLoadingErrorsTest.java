@@ -3,6 +3,7 @@ package io.modernbert.model.engine;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.modernbert.model.testing.BrokenModels;
+import io.modernbert.model.testing.Fixtures;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -18,7 +19,7 @@ class ModelLoadingErrorsTest {
   @TempDir Path folder;
 
   private void assertLoadFails(String... fragments) {
-    var assertion = assertThatThrownBy(() -> InferenceEngine.load(folder, EngineOptions.defaults()).close());
+    var assertion = assertThatThrownBy(() -> InferenceEngine.load(folder, Fixtures.testOptions()).close());
     for (String fragment : fragments) {
       assertion.hasMessageContaining(fragment);
     }

@@ -25,7 +25,7 @@ public final class NativeMemoryProbe {
       JsonNode node = json.readTree(line);
       documents.add(DocumentInput.text(node.get("id").asText(), node.get("text").asText()));
     }
-    try (InferenceEngine engine = InferenceEngine.load(model, EngineOptions.defaults().withThreads(2))) {
+    try (InferenceEngine engine = InferenceEngine.load(model, EngineOptions.defaults().withThreads(2).withWarmup(false))) {
       for (int pass = 1; pass <= passes; pass++) {
         for (DocumentInput document : documents) {
           engine.encode(List.of(document), false);

@@ -39,7 +39,7 @@ class SentenceTransformersPoolingTest {
     Files.writeString(folder.resolve("1_Pooling/config.json"), CLS_POOLING);
     Files.createDirectories(folder.resolve("2_Normalize"));
 
-    try (InferenceEngine engine = InferenceEngine.load(folder, EngineOptions.defaults().withThreads(2));
+    try (InferenceEngine engine = InferenceEngine.load(folder, Fixtures.testOptions());
         SafetensorsFile golden = SafetensorsFile.open(Fixtures.GOLDEN.resolve("tiny-classifier-ids.safetensors"))) {
       for (String key : List.of("s03", "s09", "s11")) {
         float[] cls = golden.readFloats(key + ".cls");
@@ -62,7 +62,7 @@ class SentenceTransformersPoolingTest {
         "[{\"idx\":0,\"name\":\"0\",\"path\":\"\",\"type\":\"sentence_transformers.models.Transformer\"},"
             + "{\"idx\":1,\"name\":\"1\",\"path\":\"1_Dense\",\"type\":\"sentence_transformers.models.Dense\"}]");
 
-    assertThatThrownBy(() -> InferenceEngine.load(folder, EngineOptions.defaults()))
+    assertThatThrownBy(() -> InferenceEngine.load(folder, Fixtures.testOptions()))
         .hasMessageContaining("modules.json")
         .hasMessageContaining("sentence_transformers.models.Dense");
   }

@@ -28,7 +28,7 @@ class TinyClassifierTextGoldenTest {
 
   @BeforeAll
   static void load() {
-    engine = InferenceEngine.load(Fixtures.TINY_CLASSIFIER, EngineOptions.defaults().withThreads(2));
+    engine = InferenceEngine.load(Fixtures.TINY_CLASSIFIER, Fixtures.testOptions());
     golden = SafetensorsFile.open(Fixtures.GOLDEN.resolve("tiny-classifier-text.safetensors"));
   }
 

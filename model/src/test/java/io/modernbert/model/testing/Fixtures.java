@@ -1,5 +1,6 @@
 package io.modernbert.model.testing;
 
+import io.modernbert.model.engine.EngineOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -17,6 +18,11 @@ public final class Fixtures {
   public static final Path TINY_CLASSIFIER = SHARED.resolve("fixtures/tiny-classifier");
   public static final Path LANGID_MODEL = REPO.resolve("models/langid-modernbert");
   public static final Path LANGID_TEST = SHARED.resolve("fixtures/langid-test.jsonl");
+
+  /** Engine options for tests: 2 threads (the machine has 2 cores), no warm-up of every shape. */
+  public static EngineOptions testOptions() {
+    return EngineOptions.defaults().withThreads(2).withWarmup(false);
+  }
 
   private static Path locateShared() {
     String override = System.getProperty("modernbert.shared");

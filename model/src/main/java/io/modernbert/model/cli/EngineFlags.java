@@ -1,0 +1,27 @@
+package io.modernbert.model.cli;
+
+import io.modernbert.model.engine.EngineOptions;
+import io.modernbert.model.graph.Precision;
+import picocli.CommandLine.Option;
+
+/** The engine's run options as command-line flags, shared by the commands that load a model. */
+public final class EngineFlags {
+  @Option(names = "--precision", defaultValue = "FP32", description = "Matmul precision: FP32 or BF16 (default FP32).")
+  Precision precision;
+
+  @Option(names = "--xla", negatable = true, defaultValue = "false", description = "Compile the graph with XLA (default off: not faster on this CPU, see README).")
+  boolean xla;
+
+  @Option(names = "--batch-tokens", defaultValue = "8192", description = "Token slots per forward pass (default 8192).")
+  int batchTokens;
+
+  @Option(names = "--warmup", negatable = true, defaultValue = "true", description = "Run every batch shape once at start (default on).")
+  boolean warmup;
+
+  @Option(names = "--device", defaultValue = "CPU", description = "CPU or GPU (GPU needs the -Pgpu build; untested).")
+  EngineOptions.Device device;
+
+  public EngineOptions apply(EngineOptions base) {
+    return base.withPrecision(precision).withXla(xla).withBatchTokens(batchTokens).withWarmup(warmup).withDevice(device);
+  }
+}

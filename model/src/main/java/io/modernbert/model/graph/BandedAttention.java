@@ -1,0 +1,89 @@
+package io.modernbert.model.graph;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.family.TType;
+
+/**
+ * Sliding-window attention that computes only the band. The row is cut into blocks of {@code B =
+ * window / 2} queries; block b attends to key blocks b-1, b and b+1 (3B keys), which hold every key
+ * within B positions of every query in the block. Per token that is 3B scores instead of len.
+ */
+public final class BandedAttention implements AttentionKernel {
+  private final GraphBuilder graph;
+  private final Operand<TFloat32> bias;
+  private final int rows;
+  private final int length;
+  private final int heads;
+  private final int headDim;
+  private final int block;
+  private final double scale;
+
+  /** bias [rows, 1, len / B, B, 3B] from {@link AttentionMask#banded}. */
+  public BandedAttention(
+      GraphBuilder graph, Operand<TFloat32> bias, int rows, int length, int heads, int headDim, int block) {
+    if (length % block != 0) {
+      throw new IllegalArgumentException("row length " + length + " is not a multiple of the block " + block);
+    }
+    this.graph = graph;
+    this.bias = bias;
+    this.rows = rows;
+    this.length = length;
+    this.heads = heads;
+    this.headDim = headDim;
+    this.block = block;
+    this.scale = 1.0 / Math.sqrt(headDim);
+  }
+
+  @Override
+  public Operand<TFloat32> attend(Operand<TFloat32> q, Operand<TFloat32> k, Operand<TFloat32> v) {
+    Ops tf = graph.tf();
+    int blocks = length / block;
+    long[] shape = {rows, heads, length + 2L * block, headDim};
+    int[][] padTime = {{0, 0}, {0, 0}, {block, block}, {0, 0}};
+    Operand<TFloat32> queries = tf.reshape(q, graph.ints(rows, heads, blocks, block, headDim));
+    Operand<TFloat32> keys = bands(graph, tf.pad(k, tf.constant(padTime), graph.scalar(0)), shape, 2, block);
+    Operand<TFloat32> values = bands(graph, tf.pad(v, tf.constant(padTime), graph.scalar(0)), shape, 2, block);
+    // [rows, heads, blocks, B, 3B]
+    Operand<TFloat32> scores = tf.math.add(tf.math.mul(graph.batchMatMul(queries, keys, true), graph.scalar(scale)), bias);
+    // [rows, heads, blocks, B, d] -> [rows, heads, len, d]
+    Operand<TFloat32> context = graph.batchMatMul(tf.nn.softmax(scores), values, false);
+    return tf.reshape(context, graph.ints(rows, heads, length, headDim));
+  }
+
+  /**
+   * x with the time axis padded by B on both sides, static shape {@code paddedShape} -> the three
+   * overlapping views per block: the time axis (len + 2B) becomes [len / B, 3B].
+   */
+  static <T extends TType> Operand<T> bands(
+      GraphBuilder graph, Operand<T> x, long[] paddedShape, int timeAxis, int block) {
+    Ops tf = graph.tf();
+    int length = (int) paddedShape[timeAxis] - 2 * block;
+    int blocks = length / block;
+    int rank = paddedShape.length;
+    List<Operand<T>> parts = new ArrayList<>(3);
+    for (int shift = 0; shift < 3; shift++) {
+      int[] begin = new int[rank];
+      int[] size = new int[rank];
+      for (int axis = 0; axis < rank; axis++) {
+        size[axis] = axis == timeAxis ? length : (int) paddedShape[axis];
+      }
+      begin[timeAxis] = shift * block;
+      Operand<T> slice = tf.slice(x, tf.constant(begin), tf.constant(size));
+      int[] split = new int[rank + 1];
+      for (int axis = 0, out = 0; axis < rank; axis++) {
+        if (axis == timeAxis) {
+          split[out++] = blocks;
+          split[out++] = block;
+        } else {
+          split[out++] = (int) paddedShape[axis];
+        }
+      }
+      parts.add(tf.reshape(slice, tf.constant(split)));
+    }
+    return tf.concat(parts, tf.constant(timeAxis + 1));
+  }
+}
