@@ -15,7 +15,8 @@ public final class EngineFlags {
   @Option(names = "--batch-tokens", defaultValue = "8192", description = "Token slots per forward pass (default 8192).")
   int batchTokens;
 
-  @Option(names = "--warmup", negatable = true, defaultValue = "true", description = "Run every batch shape once at start (default on).")
+  // picocli: a negatable option that is true by default is declared by its negative name.
+  @Option(names = "--no-warmup", negatable = true, defaultValue = "true", description = "Skip running every batch shape once at start (warm-up is on by default).")
   boolean warmup;
 
   @Option(names = "--device", defaultValue = "CPU", description = "CPU or GPU (GPU needs the -Pgpu build; untested).")

@@ -24,6 +24,14 @@ public final class ModernBertCli {
 
   /** As {@link #run(String...)}, with messages and progress going to {@code err}. */
   public static int run(PrintWriter err, String... args) {
+    return commandLine(err).execute(args);
+  }
+
+  /**
+   * The configured command line, for launchers that add sub-commands of their own (the benchmark
+   * in load-tests): failures print one line naming the file, tensor or input line, exit code 1.
+   */
+  public static CommandLine commandLine(PrintWriter err) {
     CommandLine commandLine = new CommandLine(new ModernBertCli());
     commandLine.setErr(err);
     commandLine.setExecutionExceptionHandler(
@@ -31,6 +39,6 @@ public final class ModernBertCli {
           cli.getErr().println("modernbert: " + ErrorMessages.describe(exception));
           return 1;
         });
-    return commandLine.execute(args);
+    return commandLine;
   }
 }

@@ -129,17 +129,23 @@ public final class InferenceEngine implements AutoCloseable {
 
   /** Runs every batch shape once, so that XLA compiles each before the first real request. */
   public void warmUp() {
+    warmUp(shapes);
+  }
+
+  /** Runs each of {@code selected} (some of this engine's shapes) once. */
+  public void warmUp(java.util.Collection<BatchShape> selected) {
     long start = System.nanoTime();
     int[] oneToken = {config.clsTokenId()};
-    for (int i = 0; i < shapes.size(); i++) {
-      BatchShape shape = shapes.get(i);
+    List<BatchShape> toRun = List.copyOf(selected);
+    for (int i = 0; i < toRun.size(); i++) {
+      BatchShape shape = toRun.get(i);
       long shapeStart = System.nanoTime();
       run(planner.single(shape, oneToken), false);
       LOG.info(String.format(Locale.ROOT, "warm-up %d/%d: batch shape %s (%,d slots) in %.1f s",
-          i + 1, shapes.size(), shape, shape.slots(), (System.nanoTime() - shapeStart) / 1e9));
+          i + 1, toRun.size(), shape, shape.slots(), (System.nanoTime() - shapeStart) / 1e9));
     }
     LOG.info(String.format(Locale.ROOT, "warm-up done: %d batch shapes in %.1f s (precision %s, XLA %s)",
-        shapes.size(), (System.nanoTime() - start) / 1e9, options.precision(), options.xla() ? "on" : "off"));
+        toRun.size(), (System.nanoTime() - start) / 1e9, options.precision(), options.xla() ? "on" : "off"));
   }
 
   public ModernBertConfig config() {
