@@ -60,6 +60,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--xla", description = "Run our engine with XLA.")
   private boolean xla;
 
+  @Option(names = "--profile", description = "Also print where our time goes (per TensorFlow op type) on each workload's first pass.")
+  private boolean profile;
+
   @Option(names = "--threads", defaultValue = "2", description = "Threads for both engines (default 2).")
   private int threads;
 
@@ -136,10 +139,22 @@ final class BenchCommand implements Callable<Integer> {
             usefulFlops(engine, load), ceiling);
         progress("%s on %s: %.1f tokens/s", name, load.name(), m.tokensPerSecond());
         results.add(m);
+        if (profile) {
+          printProfile(name, load.name(), engine, plans.get(load).get(0));
+        }
       }
       progress("%s: %d shapes compiled at warm-up, %d after the runs", name, compiledAfterWarmup, engine.compilations());
     }
     return results;
+  }
+
+  private void printProfile(String engineName, String workload, InferenceEngine engine, PackedBatch batch) {
+    Map<String, Long> byType = engine.profile(batch);
+    long total = byType.values().stream().mapToLong(Long::longValue).sum();
+    StringBuilder line = new StringBuilder();
+    byType.entrySet().stream().limit(12).forEach(e -> line.append(String.format(Locale.ROOT, " %s %.1f%%,",
+        e.getKey(), 100.0 * e.getValue() / total)));
+    progress("PROFILE %s %s (pass %s, %.0f ms of op time):%s", engineName, workload, batch.shape(), total / 1e3, line);
   }
 
   private static double usefulFlops(InferenceEngine engine, Workload load) {

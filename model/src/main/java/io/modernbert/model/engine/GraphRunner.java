@@ -9,6 +9,8 @@ import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.proto.RunMetadata;
+import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
@@ -36,6 +38,16 @@ final class GraphRunner {
   /** Runs the pass under {@code scope}; inputs are row-major [rows, length]. */
   Outputs run(
       String scope, int rows, int length, int[] ids, int[] positions, int[] segments, int[] clsIndex, boolean hidden) {
+    return run(scope, rows, length, ids, positions, segments, clsIndex, hidden, null);
+  }
+
+  /**
+   * As {@link #run(String, int, int, int[], int[], int[], int[], boolean)}; with a non-null {@code
+   * trace}, TensorFlow records every op's timing into it (for profiles, not for serving).
+   */
+  Outputs run(
+      String scope, int rows, int length, int[] ids, int[] positions, int[] segments, int[] clsIndex, boolean hidden,
+      java.util.function.Consumer<RunMetadata> trace) {
     Shape shape = Shape.of(rows, length);
     try (TInt32 idsTensor = TInt32.tensorOf(shape, DataBuffers.of(ids, true, false));
         TInt32 positionTensor = TInt32.tensorOf(shape, DataBuffers.of(positions, true, false));
@@ -61,7 +73,13 @@ final class GraphRunner {
       if (hidden) {
         runner.fetch(GraphNames.scoped(scope, GraphNames.LAST_HIDDEN_STATE));
       }
-      try (Result result = runner.run()) {
+      if (trace != null) {
+        runner.setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
+      }
+      try (Result result = trace != null ? runner.runAndFetchMetadata() : runner.run()) {
+        if (trace != null) {
+          result.getMetadata().ifPresent(trace);
+        }
         float[][] mean = matrix(result.get(0));
         int next = 3;
         float[][] head = classifier ? matrix(result.get(next++)) : null;

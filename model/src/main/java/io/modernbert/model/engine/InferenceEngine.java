@@ -241,6 +241,29 @@ public final class InferenceEngine implements AutoCloseable {
     return outputs;
   }
 
+  /**
+   * Runs a planned pass with TensorFlow's step tracing and returns the wall time spent per op type
+   * (microseconds, summed over ops of that type), largest first: where the time goes.
+   */
+  public java.util.LinkedHashMap<String, Long> profile(PackedBatch batch) {
+    java.util.Map<String, Long> byType = new java.util.HashMap<>();
+    BatchShape shape = batch.shape();
+    runner.run(shape.scope(), shape.rows(), shape.length(), batch.ids(), batch.positions(), batch.segments(),
+        batch.clsIndex(), false, metadata -> {
+          for (var device : metadata.getStepStats().getDevStatsList()) {
+            for (var node : device.getNodeStatsList()) {
+              var operation = graph.operation(node.getNodeName());
+              String type = operation != null ? operation.type() : node.getNodeName().replaceAll("[_:].*", "");
+              byType.merge(type, node.getAllEndRelMicros(), Long::sum);
+            }
+          }
+        });
+    java.util.LinkedHashMap<String, Long> sorted = new java.util.LinkedHashMap<>();
+    byType.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+    return sorted;
+  }
+
   /** Runs a planned pass and discards the outputs (benchmarks). */
   public void runForTiming(PackedBatch batch) {
     run(batch, false);

@@ -2,7 +2,6 @@ package io.modernbert.model.engine;
 
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
-import org.tensorflow.internal.c_api.global.tensorflow;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GPUOptions;
 import org.tensorflow.proto.GraphOptions;
@@ -11,17 +10,29 @@ import org.tensorflow.proto.OptimizerOptions;
 /**
  * The TensorFlow session settings for {@link EngineOptions}: threads, device, XLA.
  *
- * <p>XLA on CPU needs TensorFlow's process-wide {@code tf_xla_cpu_global_jit} flag; once any engine
- * asks for XLA it is set, and each session then decides for itself through its {@code
- * global_jit_level} (ON_2 or OFF), so engines with and without XLA can share a process. On GPU the
- * jit level alone decides.
+ * <p>Each session asks for XLA auto-clustering or not through its {@code global_jit_level} (ON_2
+ * or OFF), so engines with and without XLA can share a process. On CPU, TensorFlow additionally
+ * needs its {@code --tf_xla_cpu_global_jit} flag, read from the {@code TF_XLA_FLAGS} environment
+ * variable when the native library loads. Setting it from Java through the C API
+ * ({@code TF_SetTfXlaCpuGlobalJit}) was tried and has no effect with TF Java 1.1.0's native build,
+ * so bin/modernbert exports the variable and an engine asked for XLA on CPU without it fails
+ * instead of silently running without XLA.
  */
 final class SessionFactory {
+  static final String XLA_FLAGS_VARIABLE = "TF_XLA_FLAGS";
+  static final String CPU_JIT_FLAG = "--tf_xla_cpu_global_jit";
+
   private SessionFactory() {}
 
+  static boolean cpuJitAllowed(String xlaFlags) {
+    return xlaFlags != null && java.util.Arrays.asList(xlaFlags.trim().split("\\s+")).contains(CPU_JIT_FLAG);
+  }
+
   static Session open(Graph graph, EngineOptions options) {
-    if (options.xla() && options.device() == EngineOptions.Device.CPU) {
-      tensorflow.TF_SetTfXlaCpuGlobalJit((byte) 1);
+    if (options.xla() && options.device() == EngineOptions.Device.CPU && !cpuJitAllowed(System.getenv(XLA_FLAGS_VARIABLE))) {
+      throw new IllegalStateException(
+          "XLA on CPU needs " + XLA_FLAGS_VARIABLE + "=" + CPU_JIT_FLAG + " in the environment before the JVM starts"
+              + " (bin/modernbert sets it); run without --xla otherwise");
     }
     int threads = options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
     OptimizerOptions.GlobalJitLevel jit =

@@ -7,8 +7,9 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * Additive attention biases: 0 where a query may look at a key, a large negative number elsewhere.
- * A token sees only tokens of its own document (same segment id in the same row); on
+ * Attention masks: true where a query may look at a key. Kernels replace masked scores by {@link
+ * #MASKED} with one broadcasting select. A token sees only tokens of its own document (same
+ * segment id in the same row); on
  * sliding-window layers also only those at most {@code window / 2} positions away, as
  * transformers' {@code |i - j| <= local_attention // 2}. Padding slots carry segment -1: they see
  * each other, never a document, so every softmax row has at least one key and no NaN appears.
@@ -21,33 +22,43 @@ public final class AttentionMask {
 
   private AttentionMask() {}
 
-  /** segments [rows, len] -> [rows, 1, len, len] bias for full attention within documents. */
-  public static Operand<TFloat32> full(GraphBuilder graph, Operand<TInt32> segments) {
-    Ops tf = graph.tf();
-    Operand<TBool> same = tf.math.equal(tf.expandDims(segments, tf.constant(2)), tf.expandDims(segments, tf.constant(1)));
-    return tf.expandDims(toBias(graph, same), tf.constant(1));
+  /** segments [rows, len] -> [rows, 1, len, len] mask for full attention within documents. */
+  public static Operand<TBool> full(GraphBuilder graph, Operand<TInt32> segments) {
+    return sameSegment(graph.tf(), segments, segments);
+  }
+
+  /** querySegments [rows, q], keySegments [rows, k] -> [rows, 1, q, k]: same document. */
+  public static Operand<TBool> sameSegment(Ops tf, Operand<TInt32> querySegments, Operand<TInt32> keySegments) {
+    Operand<TBool> same =
+        tf.math.equal(tf.expandDims(querySegments, tf.constant(2)), tf.expandDims(keySegments, tf.constant(1)));
+    return tf.expandDims(same, tf.constant(1));
+  }
+
+  /** scores [..., q, k] with masked entries replaced by {@link #MASKED}; mask broadcasts. */
+  public static Operand<TFloat32> apply(GraphBuilder graph, Operand<TFloat32> scores, Operand<TBool> mask) {
+    return graph.tf().select(mask, scores, graph.scalar(MASKED));
   }
 
   /**
-   * The sliding-window bias as a full [rows, 1, len, len] matrix: the reference formulation, used by
+   * The sliding-window mask as a full [rows, 1, len, len] matrix: the reference formulation, used by
    * the unpacked graph that tests compare the banded kernel against.
    */
-  public static Operand<TFloat32> slidingFull(
+  public static Operand<TBool> slidingFull(
       GraphBuilder graph, Operand<TInt32> segments, Operand<TInt32> positions, int window) {
     Ops tf = graph.tf();
     Operand<TBool> same = tf.math.equal(tf.expandDims(segments, tf.constant(2)), tf.expandDims(segments, tf.constant(1)));
     Operand<TInt32> distance =
         tf.math.abs(tf.math.sub(tf.expandDims(positions, tf.constant(2)), tf.expandDims(positions, tf.constant(1))));
     Operand<TBool> near = tf.math.lessEqual(distance, tf.constant(window / 2));
-    return tf.expandDims(toBias(graph, tf.math.logicalAnd(same, near)), tf.constant(1));
+    return tf.expandDims(tf.math.logicalAnd(same, near), tf.constant(1));
   }
 
   /**
-   * The sliding-window bias for {@link BandedAttention}: segments [rows, len] -> [rows, 1, blocks,
+   * The sliding-window mask for {@link BandedAttention}: segments [rows, len] -> [rows, 1, blocks,
    * block, 3 * block], where query block b sees key blocks b-1, b and b+1. Within a row the
    * tokens of one document are contiguous, so slot distance equals position distance.
    */
-  public static Operand<TFloat32> banded(GraphBuilder graph, Operand<TInt32> segments, int rows, int length, int block) {
+  public static Operand<TBool> banded(GraphBuilder graph, Operand<TInt32> segments, int rows, int length, int block) {
     Ops tf = graph.tf();
     int blocks = length / block;
     Operand<TInt32> padded =
@@ -65,12 +76,6 @@ public final class AttentionMask {
       }
     }
     Operand<TBool> allowed = tf.math.logicalAnd(same, tf.constant(near));
-    return tf.expandDims(toBias(graph, allowed), tf.constant(1));
-  }
-
-  private static Operand<TFloat32> toBias(GraphBuilder graph, Operand<TBool> allowed) {
-    Ops tf = graph.tf();
-    Operand<TFloat32> zeros = tf.zerosLike(tf.dtypes.cast(allowed, TFloat32.class));
-    return tf.select(allowed, zeros, tf.math.add(zeros, graph.scalar(MASKED)));
+    return tf.expandDims(allowed, tf.constant(1));
   }
 }

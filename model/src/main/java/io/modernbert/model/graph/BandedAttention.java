@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.family.TType;
 
@@ -14,7 +15,7 @@ import org.tensorflow.types.family.TType;
  */
 public final class BandedAttention implements AttentionKernel {
   private final GraphBuilder graph;
-  private final Operand<TFloat32> bias;
+  private final Operand<TBool> mask;
   private final int rows;
   private final int length;
   private final int heads;
@@ -22,14 +23,14 @@ public final class BandedAttention implements AttentionKernel {
   private final int block;
   private final double scale;
 
-  /** bias [rows, 1, len / B, B, 3B] from {@link AttentionMask#banded}. */
+  /** mask [rows, 1, len / B, B, 3B] from {@link AttentionMask#banded}. */
   public BandedAttention(
-      GraphBuilder graph, Operand<TFloat32> bias, int rows, int length, int heads, int headDim, int block) {
+      GraphBuilder graph, Operand<TBool> mask, int rows, int length, int heads, int headDim, int block) {
     if (length % block != 0) {
       throw new IllegalArgumentException("row length " + length + " is not a multiple of the block " + block);
     }
     this.graph = graph;
-    this.bias = bias;
+    this.mask = mask;
     this.rows = rows;
     this.length = length;
     this.heads = heads;
@@ -48,7 +49,8 @@ public final class BandedAttention implements AttentionKernel {
     Operand<TFloat32> keys = bands(graph, tf.pad(k, tf.constant(padTime), graph.scalar(0)), shape, 2, block);
     Operand<TFloat32> values = bands(graph, tf.pad(v, tf.constant(padTime), graph.scalar(0)), shape, 2, block);
     // [rows, heads, blocks, B, 3B]
-    Operand<TFloat32> scores = tf.math.add(tf.math.mul(graph.batchMatMul(queries, keys, true), graph.scalar(scale)), bias);
+    Operand<TFloat32> scores =
+        AttentionMask.apply(graph, graph.batchMatMul(tf.math.mul(queries, graph.scalar(scale)), keys, true), mask);
     // [rows, heads, blocks, B, d] -> [rows, heads, len, d]
     Operand<TFloat32> context = graph.batchMatMul(tf.nn.softmax(scores), values, false);
     return tf.reshape(context, graph.ints(rows, heads, length, headDim));

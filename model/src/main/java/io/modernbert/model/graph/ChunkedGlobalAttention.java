@@ -12,17 +12,16 @@ import org.tensorflow.types.TInt32;
  * Global attention within each document of a packed row, computed in query chunks.
  *
  * <p>A whole [heads, 8192, 8192] score matrix is 3.2 GB in float32; chunks of queries bound it.
- * Each chunk builds its own [rows, 1, chunk, len] mask from the segment ids and runs after the
- * previous chunk finished (a control dependency), so only one chunk's scores are alive at a time.
+ * Each chunk's [rows, 1, chunk, len] mask is built once per pass and shared by all global layers;
+ * each chunk runs after the previous one finished (a control dependency), so only one chunk's
+ * scores are alive at a time.
  */
 public final class ChunkedGlobalAttention implements AttentionKernel {
   /** Upper bound for one chunk's float32 score matrix. */
   static final long CHUNK_SCORE_BYTES = 256L << 20;
 
   private final GraphBuilder graph;
-  private final Operand<TInt32> segments;
-  private final int rows;
-  private final int length;
+  private final List<Operand<TBool>> masks = new ArrayList<>();
   private final int chunks;
   private final double scale;
 
@@ -30,11 +29,13 @@ public final class ChunkedGlobalAttention implements AttentionKernel {
   public ChunkedGlobalAttention(
       GraphBuilder graph, Operand<TInt32> segments, int rows, int length, int heads, int headDim) {
     this.graph = graph;
-    this.segments = segments;
-    this.rows = rows;
-    this.length = length;
     this.scale = 1.0 / Math.sqrt(headDim);
     this.chunks = chunkCount(rows, length, heads);
+    Ops tf = graph.tf();
+    var querySegments = tf.split(tf.constant(1), segments, (long) chunks).output(); // chunks x [rows, C]
+    for (Operand<TInt32> chunk : querySegments) {
+      masks.add(AttentionMask.sameSegment(tf, chunk, segments)); // [rows, 1, C, len]
+    }
   }
 
   /** The smallest power-of-two number of query chunks that keeps one chunk's scores under the bound. */
@@ -50,43 +51,29 @@ public final class ChunkedGlobalAttention implements AttentionKernel {
   @Override
   public Operand<TFloat32> attend(Operand<TFloat32> q, Operand<TFloat32> k, Operand<TFloat32> v) {
     Ops tf = graph.tf();
+    Operand<TFloat32> scaled = tf.math.mul(q, graph.scalar(scale));
     if (chunks == 1) {
-      return attendChunk(tf, q, segments, k, v);
+      return attendChunk(graph, scaled, masks.get(0), k, v);
     }
-    var queryChunks = tf.split(tf.constant(2), q, (long) chunks).output(); // chunks x [rows, heads, C, d]
-    var segmentChunks = tf.split(tf.constant(1), segments, (long) chunks).output(); // chunks x [rows, C]
+    var queryChunks = tf.split(tf.constant(2), scaled, (long) chunks).output(); // chunks x [rows, heads, C, d]
     List<Operand<TFloat32>> outputs = new ArrayList<>(chunks);
-    Ops scoped = tf;
+    GraphBuilder scoped = graph;
     for (int c = 0; c < chunks; c++) {
-      Operand<TFloat32> out = attendChunk(scoped, queryChunks.get(c), segmentChunks.get(c), k, v);
+      Operand<TFloat32> out = attendChunk(scoped, queryChunks.get(c), masks.get(c), k, v);
       outputs.add(out);
-      scoped = tf.withControlDependencyOps(List.of(out.op()));
+      scoped = graph.withOps(tf.withControlDependencyOps(List.of(out.op())));
     }
     return tf.concat(outputs, tf.constant(2));
   }
 
-  /** q [rows, heads, C, d], querySegments [rows, C] -> [rows, heads, C, d]. */
-  private Operand<TFloat32> attendChunk(
-      Ops tf, Operand<TFloat32> q, Operand<TInt32> querySegments, Operand<TFloat32> k, Operand<TFloat32> v) {
-    GraphBuilder scoped = graph.withOps(tf);
-    Operand<TBool> same =
-        tf.math.equal(tf.expandDims(querySegments, tf.constant(2)), tf.expandDims(segments, tf.constant(1)));
-    Operand<TFloat32> zeros = tf.zerosLike(tf.dtypes.cast(same, TFloat32.class));
-    Operand<TFloat32> bias =
-        tf.expandDims(tf.select(same, zeros, tf.math.add(zeros, graph.scalar(AttentionMask.MASKED))), tf.constant(1));
-    Operand<TFloat32> scores = tf.math.add(tf.math.mul(scoped.batchMatMul(q, k, true), graph.scalar(scale)), bias);
-    return scoped.batchMatMul(tf.nn.softmax(scores), v, false);
+  /** q [rows, heads, C, d] (already scaled), mask [rows, 1, C, len] -> [rows, heads, C, d]. */
+  private static Operand<TFloat32> attendChunk(
+      GraphBuilder scoped, Operand<TFloat32> q, Operand<TBool> mask, Operand<TFloat32> k, Operand<TFloat32> v) {
+    Operand<TFloat32> scores = AttentionMask.apply(scoped, scoped.batchMatMul(q, k, true), mask);
+    return scoped.batchMatMul(scoped.tf().nn.softmax(scores), v, false);
   }
 
   int chunks() {
     return chunks;
-  }
-
-  int rows() {
-    return rows;
-  }
-
-  int length() {
-    return length;
   }
 }

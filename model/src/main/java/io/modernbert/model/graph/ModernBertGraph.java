@@ -25,6 +25,8 @@ import org.tensorflow.types.TInt32;
 public final class ModernBertGraph {
   /** Scope of the unpacked pass: input [1, len], any len, full masked attention on every layer. */
   public static final String REFERENCE_SCOPE = "reference";
+  /** Rows up to this many sliding-window blocks use masked full attention on local layers. */
+  static final int BANDED_MIN_BLOCKS = 4;
 
   private final Map<String, GraphBuilder.WeightSpec> weights;
   private final List<BatchShape> shapes;
@@ -97,11 +99,16 @@ public final class ModernBertGraph {
       RotaryEmbedding localRope = new RotaryEmbedding(builder, positions, headDim, config.localRopeTheta());
       AttentionKernel global;
       AttentionKernel local;
-      if (packed) {
-        int block = config.localAttention() / 2;
+      int block = config.localAttention() / 2;
+      if (packed && length > BANDED_MIN_BLOCKS * block) {
         global = new ChunkedGlobalAttention(builder, segments, rows, length, heads, headDim);
         local = new BandedAttention(
             builder, AttentionMask.banded(builder, segments, rows, length, block), rows, length, heads, headDim, block);
+      } else if (packed) {
+        // Short rows: the whole row is fewer keys than a band of 3 blocks, in larger matmuls.
+        global = new ChunkedGlobalAttention(builder, segments, rows, length, heads, headDim);
+        local = new MaskedAttention(
+            builder, AttentionMask.slidingFull(builder, segments, positions, config.localAttention()), headDim);
       } else {
         global = new MaskedAttention(builder, AttentionMask.full(builder, segments), headDim);
         local = new MaskedAttention(
