@@ -180,12 +180,18 @@ public final class InferenceEngine implements AutoCloseable {
 
   /** Tokenizes (or validates ids), packs, runs the model and scores labels; results in input order. */
   public List<EncodedDocument> encode(List<DocumentInput> documents, boolean hiddenStates) {
+    return encode(documents, hiddenStates, batch -> { });
+  }
+
+  /** As {@link #encode(List, boolean)}, telling {@code onPass} about every pass run (for metrics). */
+  public List<EncodedDocument> encode(
+      List<DocumentInput> documents, boolean hiddenStates, java.util.function.Consumer<PackedBatch> onPass) {
     List<Encoding> encodings = new ArrayList<>(documents.size());
     for (DocumentInput document : documents) {
       encodings.add(document.text() != null ? tokenizer.encode(document.text()) : tokenizer.fromIds(document.inputIds()));
     }
     List<int[]> ids = encodings.stream().map(Encoding::ids).toList();
-    RawOutputs[] raw = forward(ids, hiddenStates);
+    RawOutputs[] raw = forward(ids, hiddenStates, onPass);
     List<EncodedDocument> results = new ArrayList<>(documents.size());
     for (int i = 0; i < documents.size(); i++) {
       int tokens = ids.get(i).length;
@@ -205,9 +211,14 @@ public final class InferenceEngine implements AutoCloseable {
 
   /** Packs ids (with [CLS] and [SEP]) into passes and runs them; outputs in input order. */
   public RawOutputs[] forward(List<int[]> ids, boolean hiddenStates) {
+    return forward(ids, hiddenStates, batch -> { });
+  }
+
+  private RawOutputs[] forward(List<int[]> ids, boolean hiddenStates, java.util.function.Consumer<PackedBatch> onPass) {
     RawOutputs[] outputs = new RawOutputs[ids.size()];
     for (PackedBatch batch : plan(ids)) {
       GraphRunner.Outputs out = run(batch, hiddenStates);
+      onPass.accept(batch);
       List<PackedBatch.Placement> placements = batch.placements();
       for (int j = 0; j < placements.size(); j++) {
         PackedBatch.Placement placement = placements.get(j);

@@ -1,0 +1,63 @@
+package io.modernbert.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class AvroSerdeTest {
+  @Test
+  void shouldRoundTripEveryMessageInSingleObjectEncoding() {
+    Document document = Document.newBuilder().setId("d1").setText("Bonjour").setAttributes(Map.of("lang", "fr")).build();
+    Embedding embedding = Embedding.newBuilder().setId("d1").setModel("m").setVector(List.of(0.5f, -1f))
+        .setDimensions(2).setTokens(4).build();
+    Labels labels = Labels.newBuilder().setId("d1").setModel("m")
+        .setLabels(List.of(new LabelScore("fr", 0.9f), new LabelScore("en", 0.1f))).build();
+
+    assertThat(Serdes.DOCUMENT.decode(Serdes.DOCUMENT.encode(document))).isEqualTo(document);
+    assertThat(Serdes.EMBEDDING.decode(Serdes.EMBEDDING.encode(embedding))).isEqualTo(embedding);
+    assertThat(Serdes.LABELS.decode(Serdes.LABELS.encode(labels))).isEqualTo(labels);
+  }
+
+  @Test
+  void shouldStartWithTheSingleObjectMarkerAndTheSchemaFingerprint() {
+    byte[] bytes = Serdes.DOCUMENT.encode(Document.newBuilder().setId("x").setText("y").build());
+
+    assertThat(bytes[0]).isEqualTo((byte) 0xC3);
+    assertThat(bytes[1]).isEqualTo((byte) 0x01);
+    long fingerprint = SchemaNormalization.parsingFingerprint64(Document.getClassSchema());
+    long written = 0;
+    for (int i = 9; i >= 2; i--) {
+      written = (written << 8) | (bytes[i] & 0xFF);
+    }
+    assertThat(written).isEqualTo(fingerprint);
+  }
+
+  @Test
+  void shouldRejectBytesThatAreNotThisMessage() {
+    byte[] embedding = Serdes.EMBEDDING.encode(Embedding.newBuilder().setId("d").setModel("m")
+        .setVector(List.of()).setDimensions(0).build());
+
+    assertThatThrownBy(() -> Serdes.DOCUMENT.decode(embedding)).isInstanceOf(SerializationException.class)
+        .hasMessageContaining("Document");
+    assertThatThrownBy(() -> Serdes.DOCUMENT.decode("{\"id\":1}".getBytes())).isInstanceOf(SerializationException.class);
+  }
+
+  @Test
+  void shouldGiveEveryOptionalFieldADefault() {
+    for (Schema schema : List.of(Document.getClassSchema(), Embedding.getClassSchema(), Labels.getClassSchema(),
+        DeadLetter.getClassSchema())) {
+      for (Schema.Field field : schema.getFields()) {
+        boolean required = List.of("id", "text", "model", "vector", "dimensions", "labels", "reason", "sourceTopic",
+            "sourcePartition", "sourceOffset", "failedAt").contains(field.name());
+        assertThat(required || field.hasDefaultValue())
+            .as("%s.%s has a default", schema.getName(), field.name()).isTrue();
+      }
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package io.modernbert.stream;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.modernbert.model.engine.InferenceEngine;
+import io.modernbert.stream.config.AppConfig;
+import io.modernbert.stream.config.StreamsProperties;
+import io.modernbert.stream.topology.StreamMetrics;
+import io.modernbert.stream.topology.TopologyFactory;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running application: the engine, the topology and its KafkaStreams instance. Wiring only;
+ * the behaviour is in {@link TopologyFactory}.
+ */
+public final class StreamApp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamApp.class);
+
+  private final InferenceEngine engine;
+  private final KafkaStreams streams;
+  private final StreamMetrics metrics;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+  private StreamApp(InferenceEngine engine, KafkaStreams streams, StreamMetrics metrics) {
+    this.engine = engine;
+    this.streams = streams;
+    this.metrics = metrics;
+  }
+
+  /** Loads the model, creates missing topics, starts the topology and waits until it runs. */
+  public static StreamApp start(AppConfig config, MeterRegistry meters, int partitions, Duration timeout)
+      throws InterruptedException {
+    createTopics(config, partitions);
+    InferenceEngine engine = InferenceEngine.load(config.modelDir(), config.engine());
+    try {
+      StreamMetrics metrics = new StreamMetrics(meters);
+      KafkaStreams streams =
+          new KafkaStreams(TopologyFactory.build(config, engine, metrics), StreamsProperties.of(config, meters));
+      CountDownLatch running = new CountDownLatch(1);
+      streams.setStateListener((now, before) -> {
+        LOG.info("Kafka Streams {} -> {}", before, now);
+        if (now == KafkaStreams.State.RUNNING) {
+          running.countDown();
+        }
+      });
+      streams.start();
+      if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        streams.close(Duration.ofSeconds(10));
+        throw new IllegalStateException("Kafka Streams did not reach RUNNING within " + timeout
+            + " (is the broker at " + config.bootstrapServers() + " reachable?)");
+      }
+      return new StreamApp(engine, streams, metrics);
+    } catch (RuntimeException | InterruptedException e) {
+      engine.close();
+      throw e;
+    }
+  }
+
+  /** Creates the input, output and dead-letter topics if they do not exist. */
+  public static void createTopics(AppConfig config, int partitions) {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+      for (String name : new String[] {config.topics().documents(), config.topics().embeddings(),
+          config.topics().labels(), config.topics().deadLetters()}) {
+        try {
+          admin.createTopics(java.util.List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(), e.getCause());
+          }
+        } catch (java.util.concurrent.TimeoutException e) {
+          throw new IllegalStateException("timed out creating topic " + name + " on " + config.bootstrapServers(), e);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while creating topics", e);
+        }
+      }
+    }
+  }
+
+  public InferenceEngine engine() {
+    return engine;
+  }
+
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  public StreamMetrics metrics() {
+    return metrics;
+  }
+
+  /** Stops Kafka Streams (committing what is done), then frees the model; idempotent. */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      streams.close(Duration.ofSeconds(30));
+      engine.close();
+    }
+  }
+}

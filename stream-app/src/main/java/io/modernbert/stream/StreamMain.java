@@ -1,0 +1,102 @@
+package io.modernbert.stream;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.modernbert.model.cli.EngineFlags;
+import io.modernbert.model.engine.EngineOptions;
+import io.modernbert.stream.config.AppConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code bin/modernbert-stream}: runs the topology against a Kafka cluster. Wiring only. */
+@Command(
+    name = "modernbert-stream",
+    mixinStandardHelpOptions = true,
+    description = "Kafka Streams application: documents in, ModernBERT embeddings and labels out.",
+    subcommands = {StreamMain.Run.class, CommandLine.HelpCommand.class})
+public final class StreamMain {
+
+  public static void main(String[] args) {
+    CommandLine cli = new CommandLine(new StreamMain());
+    cli.setExecutionExceptionHandler((exception, commandLine, parseResult) -> {
+      commandLine.getErr().println("modernbert-stream: " + exception.getMessage());
+      return 1;
+    });
+    System.exit(cli.execute(args));
+  }
+
+  /** {@code run}: connect to an existing cluster and process until stopped (SIGTERM, Ctrl-C). */
+  @Command(name = "run", mixinStandardHelpOptions = true, description = "Process the documents topic of an existing cluster.")
+  static final class Run implements Callable<Integer> {
+    @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
+    String bootstrapServers;
+
+    @Option(names = "--model", required = true, description = "Hugging Face ModernBERT folder.")
+    Path model;
+
+    @Option(names = "--application-id", defaultValue = "modernbert-stream", description = "Kafka Streams application id (default ${DEFAULT-VALUE}).")
+    String applicationId;
+
+    @Option(names = "--state-dir", description = "Local state folder (default: java.io.tmpdir/modernbert-streams).")
+    Path stateDir;
+
+    @Option(names = "--documents-topic", defaultValue = "documents") String documentsTopic;
+    @Option(names = "--embeddings-topic", defaultValue = "embeddings") String embeddingsTopic;
+    @Option(names = "--labels-topic", defaultValue = "labels") String labelsTopic;
+    @Option(names = "--dead-letter-topic", defaultValue = "documents-dead-letters") String deadLetterTopic;
+
+    @Option(names = "--partitions", defaultValue = "1", description = "Partitions of topics this command creates when missing (default ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--max-wait-ms", defaultValue = "50", description = "Longest a document waits for its batch (default ${DEFAULT-VALUE} ms).")
+    long maxWaitMs;
+
+    @Option(names = "--max-document-bytes", defaultValue = "1048576", description = "Larger texts go to the dead-letter topic (default ${DEFAULT-VALUE}).")
+    int maxDocumentBytes;
+
+    @Option(names = "--processing-guarantee", defaultValue = "exactly_once_v2", description = "exactly_once_v2 (default) or at_least_once.")
+    String processingGuarantee;
+
+    @Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads (default: all cores).")
+    int threads;
+
+    @Option(names = "--streams-config", description = "Extra Kafka Streams/consumer/producer setting KEY=VALUE (repeatable).")
+    java.util.Map<String, String> streamsConfig = new java.util.HashMap<>();
+
+    @Mixin EngineFlags engineFlags;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      AppConfig defaults = AppConfig.defaults(bootstrapServers, model);
+      EngineOptions engine = engineFlags.apply(EngineOptions.defaults()).withThreads(threads);
+      AppConfig config = defaults
+          .withApplicationId(applicationId)
+          .withTopics(new AppConfig.TopicNames(documentsTopic, embeddingsTopic, labelsTopic, deadLetterTopic))
+          .withEngine(engine)
+          .withMaxWait(Duration.ofMillis(maxWaitMs))
+          .withMaxDocumentBytes(maxDocumentBytes)
+          .withProcessingGuarantee(processingGuarantee)
+          .withStateDir(stateDir != null ? stateDir : defaults.stateDir())
+          .withStreamsOverrides(streamsConfig);
+      PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      CountDownLatch stopped = new CountDownLatch(1);
+      try (StreamApp app = StreamApp.start(config, meters, partitions, Duration.ofMinutes(5))) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          app.close();
+          stopped.countDown();
+        }, "modernbert-shutdown"));
+        // One line that launchers and tests wait for.
+        System.out.println("modernbert-stream: RUNNING application " + config.applicationId() + " on " + bootstrapServers);
+        System.out.flush();
+        stopped.await();
+      }
+      return 0;
+    }
+  }
+}

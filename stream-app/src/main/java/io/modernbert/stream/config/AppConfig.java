@@ -1,0 +1,103 @@
+package io.modernbert.stream.config;
+
+import io.modernbert.model.engine.EngineOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Everything the application needs to run, immutable. Build with {@link #defaults(String, Path)}
+ * and the {@code with...} methods; the topology and the Streams properties are derived from it.
+ *
+ * @param bootstrapServers Kafka brokers
+ * @param applicationId Kafka Streams application id (consumer group, changelog prefix)
+ * @param topics topic names
+ * @param modelDir a Hugging Face ModernBERT folder
+ * @param engine how the model runs
+ * @param maxWait how long a document may wait for its batch to fill (wall clock)
+ * @param maxDocumentBytes larger texts (UTF-8 bytes) go to the dead-letter topic
+ * @param processingGuarantee {@code exactly_once_v2} (default) or {@code at_least_once}
+ * @param stateDir where Kafka Streams keeps the batcher's local store
+ * @param streamThreads Kafka Streams threads (they share one engine)
+ * @param streamsOverrides any further Kafka Streams, consumer or producer settings, applied last
+ */
+public record AppConfig(
+    String bootstrapServers,
+    String applicationId,
+    TopicNames topics,
+    Path modelDir,
+    EngineOptions engine,
+    Duration maxWait,
+    int maxDocumentBytes,
+    String processingGuarantee,
+    Path stateDir,
+    int streamThreads,
+    java.util.Map<String, String> streamsOverrides) {
+
+  public static final Duration DEFAULT_MAX_WAIT = Duration.ofMillis(50);
+  public static final int DEFAULT_MAX_DOCUMENT_BYTES = 1 << 20;
+
+  /** The names of the four topics. */
+  public record TopicNames(String documents, String embeddings, String labels, String deadLetters) {
+    public static TopicNames defaults() {
+      return new TopicNames("documents", "embeddings", "labels", "documents-dead-letters");
+    }
+  }
+
+  public AppConfig {
+    if (!processingGuarantee.equals(StreamsConfig.EXACTLY_ONCE_V2) && !processingGuarantee.equals(StreamsConfig.AT_LEAST_ONCE)) {
+      throw new IllegalArgumentException("processing guarantee must be exactly_once_v2 or at_least_once, not " + processingGuarantee);
+    }
+    streamsOverrides = java.util.Map.copyOf(streamsOverrides);
+    if (maxWait.isNegative() || maxWait.isZero()) {
+      throw new IllegalArgumentException("max wait must be positive");
+    }
+  }
+
+  public static AppConfig defaults(String bootstrapServers, Path modelDir) {
+    return new AppConfig(bootstrapServers, "modernbert-stream", TopicNames.defaults(), modelDir,
+        EngineOptions.defaults(), DEFAULT_MAX_WAIT, DEFAULT_MAX_DOCUMENT_BYTES, StreamsConfig.EXACTLY_ONCE_V2,
+        Path.of(System.getProperty("java.io.tmpdir"), "modernbert-streams"), 1, java.util.Map.of());
+  }
+
+  public AppConfig withApplicationId(String value) {
+    return new AppConfig(bootstrapServers, value, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, streamsOverrides);
+  }
+
+  public AppConfig withTopics(TopicNames value) {
+    return new AppConfig(bootstrapServers, applicationId, value, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, streamsOverrides);
+  }
+
+  public AppConfig withEngine(EngineOptions value) {
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, value, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, streamsOverrides);
+  }
+
+  public AppConfig withMaxWait(Duration value) {
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, value, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, streamsOverrides);
+  }
+
+  public AppConfig withMaxDocumentBytes(int value) {
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, value, processingGuarantee, stateDir, streamThreads, streamsOverrides);
+  }
+
+  public AppConfig withProcessingGuarantee(String value) {
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, value, stateDir, streamThreads, streamsOverrides);
+  }
+
+  public AppConfig withStateDir(Path value) {
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, value, streamThreads, streamsOverrides);
+  }
+
+  public AppConfig withStreamThreads(int value) {
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, value, streamsOverrides);
+  }
+
+  public AppConfig withStreamsOverrides(java.util.Map<String, String> value) {
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, value);
+  }
+
+  /** The model's name on every output: its folder name. */
+  public String modelName() {
+    return modelDir.toAbsolutePath().normalize().getFileName().toString();
+  }
+}

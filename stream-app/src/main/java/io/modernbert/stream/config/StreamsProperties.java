@@ -1,0 +1,31 @@
+package io.modernbert.stream.config;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.modernbert.stream.errors.DeadLetterHandler;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** The Kafka Streams properties for an {@link AppConfig}; tests and main call the same factory. */
+public final class StreamsProperties {
+  private StreamsProperties() {}
+
+  public static Properties of(AppConfig config, MeterRegistry meters) {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
+    props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+    // Bad input: Kafka's handler mechanism with our envelope, on Kafka's own dead-letter setting.
+    props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
+    props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().deadLetters());
+    props.put(DeadLetterHandler.METER_REGISTRY_CONFIG, meters);
+    // A batch runs for up to a few seconds on large models: poll often enough not to be evicted.
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 500);
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), 600_000);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.putAll(config.streamsOverrides());
+    return props;
+  }
+}

@@ -1,0 +1,239 @@
+package io.modernbert.stream.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.modernbert.model.engine.DocumentInput;
+import io.modernbert.model.engine.EncodedDocument;
+import io.modernbert.model.engine.InferenceEngine;
+import io.modernbert.schemas.DeadLetter;
+import io.modernbert.schemas.DeadLetterReason;
+import io.modernbert.schemas.Document;
+import io.modernbert.schemas.Embedding;
+import io.modernbert.schemas.Labels;
+import io.modernbert.schemas.Serdes;
+import io.modernbert.stream.StreamFixtures;
+import io.modernbert.stream.config.AppConfig;
+import io.modernbert.stream.config.StreamsProperties;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The topology on TopologyTestDriver with the real default model: batching, timing, outputs, dead letters. */
+class DocumentTopologyTest {
+  private static final int MAX_TEXT_BYTES = 4000;
+  private static InferenceEngine engine;
+
+  @TempDir Path stateDir;
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, byte[]> documents;
+  private TestOutputTopic<String, Embedding> embeddings;
+  private TestOutputTopic<String, Labels> labels;
+  private TestOutputTopic<String, DeadLetter> deadLetters;
+  private AppConfig config;
+
+  @BeforeAll
+  static void loadModel() {
+    engine = InferenceEngine.load(StreamFixtures.LANGID_MODEL, StreamFixtures.engineOptions());
+  }
+
+  @AfterAll
+  static void closeModel() {
+    engine.close();
+  }
+
+  @BeforeEach
+  void startDriver() {
+    startDriver(StreamsConfig.EXACTLY_ONCE_V2);
+  }
+
+  /**
+   * TopologyTestDriver under exactly_once_v2 does not commit the transaction that holds a dead
+   * letter when the record was skipped, so the dead-letter tests run at_least_once here; the
+   * broker integration test checks dead letters under exactly-once.
+   */
+  private void startDriver(String guarantee) {
+    if (driver != null) {
+      driver.close();
+    }
+    config = AppConfig.defaults("unused:9092", StreamFixtures.LANGID_MODEL)
+        .withEngine(StreamFixtures.engineOptions())
+        .withMaxDocumentBytes(MAX_TEXT_BYTES)
+        .withStateDir(stateDir.resolve(guarantee))
+        .withProcessingGuarantee(guarantee);
+    var topology = TopologyFactory.build(config, engine, new StreamMetrics(new SimpleMeterRegistry()));
+    driver = new TopologyTestDriver(topology, StreamsProperties.of(config, new SimpleMeterRegistry()));
+    documents = driver.createInputTopic("documents", new StringSerializer(), new ByteArraySerializer());
+    embeddings = driver.createOutputTopic("embeddings", new StringDeserializer(), Serdes.EMBEDDING.deserializer());
+    labels = driver.createOutputTopic("labels", new StringDeserializer(), Serdes.LABELS.deserializer());
+    deadLetters = driver.createOutputTopic("documents-dead-letters", new StringDeserializer(), Serdes.DEAD_LETTER.deserializer());
+  }
+
+  @AfterEach
+  void closeDriver() {
+    driver.close();
+    driver = null;
+  }
+
+  private void send(String id, String text) {
+    documents.pipeInput(id, Serdes.DOCUMENT.encode(Document.newBuilder().setId(id).setText(text).build()));
+  }
+
+  private void waitOut() {
+    driver.advanceWallClockTime(config.maxWait().plusMillis(20));
+  }
+
+  @Test
+  void shouldGroupByLengthClassAndNeverPassTheTokenBudget() {
+    Map<String, Integer> tokens = new HashMap<>();
+    for (int i = 0; i < 140; i++) {
+      String text = i % 7 == 0 ? StreamFixtures.textOfAbout(180, i) : StreamFixtures.textOfAbout(40, i);
+      tokens.put("d" + i, engine.tokenizer().encode(text).ids().length);
+      send("d" + i, text);
+    }
+    waitOut();
+
+    List<TestRecord<String, Embedding>> out = embeddings.readRecordsToList();
+    assertThat(out).hasSize(140);
+    Map<String, List<String>> batches = new HashMap<>();
+    for (TestRecord<String, Embedding> record : out) {
+      String batch = new String(record.headers().lastHeader(OutputRecords.BATCH_ID_HEADER).value());
+      batches.computeIfAbsent(batch, b -> new ArrayList<>()).add(record.key());
+    }
+    assertThat(batches.size()).as("budget flushes plus max-wait flushes").isGreaterThan(2);
+    DocumentBatcher classes = new DocumentBatcher(engine, new BatcherSettings(config.maxWait(), 8192, "m"), null);
+    for (List<String> batch : batches.values()) {
+      assertThat(batch.stream().map(id -> classes.lengthClass(tokens.get(id))).distinct()).as("one length class per batch").hasSize(1);
+      assertThat(batch.stream().mapToInt(tokens::get).sum()).as("batch tokens").isLessThanOrEqualTo(8192);
+    }
+  }
+
+  @Test
+  void shouldFlushALoneDocumentAfterMaxWait() {
+    send("lone", "Le chat dort sur le canapé.");
+    driver.advanceWallClockTime(Duration.ofMillis(30));
+    assertThat(embeddings.isEmpty()).as("still waiting for its batch").isTrue();
+
+    driver.advanceWallClockTime(Duration.ofMillis(30));
+
+    assertThat(embeddings.readKeyValue().key).isEqualTo("lone");
+    assertThat(labels.readValue().getLabels().get(0).getLabel()).isEqualTo("fr");
+  }
+
+  @Test
+  void shouldEmitWhatTheEngineComputesForTheSameDocuments() {
+    List<String> texts = List.of("Die Datei konnte nicht geöffnet werden.", "ファイルを開けませんでした。",
+        "No se pudo abrir el archivo.", StreamFixtures.textOfAbout(120, 17));
+    for (int i = 0; i < texts.size(); i++) {
+      send("e" + i, texts.get(i));
+    }
+    waitOut();
+
+    List<DocumentInput> inputs = new ArrayList<>();
+    for (int i = 0; i < texts.size(); i++) {
+      inputs.add(DocumentInput.text("e" + i, texts.get(i)));
+    }
+    Map<String, EncodedDocument> expected = new HashMap<>();
+    engine.encode(inputs, false).forEach(d -> expected.put(d.id(), d));
+    Map<String, Embedding> actual = embeddings.readKeyValuesToMap();
+    Map<String, Labels> actualLabels = labels.readKeyValuesToMap();
+    assertThat(actual.keySet()).isEqualTo(expected.keySet());
+    for (String id : expected.keySet()) {
+      float[] want = expected.get(id).embedding();
+      List<Float> got = actual.get(id).getVector();
+      assertThat(got).hasSize(want.length);
+      for (int j = 0; j < want.length; j++) {
+        assertThat((double) got.get(j)).isCloseTo(want[j], org.assertj.core.data.Offset.offset(1e-5));
+      }
+      assertThat(actual.get(id).getTokens()).isEqualTo(expected.get(id).tokens());
+      assertThat(actualLabels.get(id).getLabels().get(0).getLabel()).isEqualTo(expected.get(id).labels().get(0).label());
+      assertThat((double) actualLabels.get(id).getLabels().get(0).getScore())
+          .isCloseTo(expected.get(id).labels().get(0).score(), org.assertj.core.data.Offset.offset(1e-5));
+    }
+  }
+
+  @Test
+  void shouldSendEveryBadInputToTheDeadLetterTopicAndKeepGoing() throws IOException {
+    startDriver(StreamsConfig.AT_LEAST_ONCE);
+    send("good-1", "The file could not be opened.");
+    documents.pipeInput("junk", new byte[] {1, 2, 3, 4, 5});
+    documents.pipeInput("no-id", Serdes.DOCUMENT.encode(Document.newBuilder().setId("").setText("hello").build()));
+    documents.pipeInput("empty", Serdes.DOCUMENT.encode(Document.newBuilder().setId("empty").setText("  ").build()));
+    documents.pipeInput("bad-utf8", documentWithRawText("bad-utf8", new byte[] {'a', (byte) 0xC3, 0x28, 'b'}));
+    send("too-large", "x".repeat(MAX_TEXT_BYTES + 1));
+    documents.pipeInput("tombstone", (byte[]) null);
+    send("good-2", "Le fichier n'a pas pu être ouvert.");
+    waitOut();
+
+    Map<String, DeadLetterReason> reasons = new HashMap<>();
+    for (TestRecord<String, DeadLetter> letter : deadLetters.readRecordsToList()) {
+      reasons.put(letter.key(), letter.value().getReason());
+      assertThat(letter.value().getSourceTopic()).isEqualTo("documents");
+      assertThat(letter.value().getSourceOffset()).isBetween(1L, 6L);
+      assertThat(letter.value().getApplication()).isEqualTo("modernbert-stream");
+    }
+    assertThat(reasons).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "junk", DeadLetterReason.UNDECODABLE,
+        "no-id", DeadLetterReason.MISSING_ID,
+        "empty", DeadLetterReason.EMPTY_TEXT,
+        "bad-utf8", DeadLetterReason.INVALID_UTF8,
+        "too-large", DeadLetterReason.TOO_LARGE,
+        "tombstone", DeadLetterReason.MISSING_TEXT));
+    assertThat(embeddings.readKeyValuesToMap()).containsOnlyKeys("good-1", "good-2");
+  }
+
+  @Test
+  void shouldKeepTheOriginalBytesInTheDeadLetter() {
+    startDriver(StreamsConfig.AT_LEAST_ONCE);
+    byte[] junk = {9, 8, 7};
+    documents.pipeInput("junk", junk);
+
+    DeadLetter letter = deadLetters.readValue();
+    byte[] kept = new byte[letter.getValue().remaining()];
+    letter.getValue().duplicate().get(kept);
+    assertThat(kept).containsExactly(junk);
+    assertThat(letter.getDetail()).contains("not a single-object encoded");
+  }
+
+  /** A Document in single-object encoding whose text field holds exactly {@code text} bytes. */
+  private static byte[] documentWithRawText(String id, byte[] text) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(0xC3);
+    out.write(0x01);
+    long fingerprint = SchemaNormalization.parsingFingerprint64(Document.getClassSchema());
+    for (int i = 0; i < 8; i++) {
+      out.write((int) (fingerprint >>> (8 * i)) & 0xFF);
+    }
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+    encoder.writeString(id);
+    encoder.writeBytes(text); // same wire format as an Avro string
+    encoder.writeMapStart();
+    encoder.setItemCount(0);
+    encoder.writeMapEnd();
+    encoder.writeIndex(0); // createdAt: null
+    encoder.flush();
+    return out.toByteArray();
+  }
+}
