@@ -9,11 +9,11 @@ import java.util.TreeMap;
 /**
  * Packs documents into forward passes of the engine's fixed shapes, wasting as few slots as it can.
  *
- * <p>Longest documents first: the longest unplaced document picks the row length (the shortest
- * that holds it, but at least {@link #PREFERRED_MIN_ROW} when there are that many tokens to
- * place, so that documents of 65 to 128 tokens do not each waste half a 128-slot row); rows are
- * then filled first-fit from all unplaced documents, longest first, so short documents fill the
- * gaps beside long ones. A pass has at most as many rows as the token
+ * <p>Longest documents first: the longest unplaced document picks the row length, the shortest
+ * that holds it; rows are then filled first-fit from all unplaced documents, longest first, so
+ * short documents fill the gaps beside long ones. When such a pass would use less than {@link
+ * #MIN_FILL} of its slots (documents of 65 to 128 tokens each alone in a 128-slot row), rows of up
+ * to {@link #PREFERRED_MIN_ROW} slots are tried and kept if they fill better. A pass has at most as many rows as the token
  * budget allows; a partial pass of k rows is split into passes of 2^i rows (5 = 4 + 1), so no pass
  * ever computes an empty row.
  */
@@ -23,6 +23,8 @@ public final class BatchPlanner {
    * over 512 slots costs ModernBERT-base about 5% over 128 slots, far less than half-empty rows.
    */
   static final int PREFERRED_MIN_ROW = 512;
+  /** Below this share of used slots, wider rows are tried. */
+  static final double MIN_FILL = 0.9;
 
   private final TreeMap<Integer, Integer> maxRowsByLength = new TreeMap<>();
   private final int padId;
@@ -57,37 +59,29 @@ public final class BatchPlanner {
     int next = 0; // first index in `order` that may be unplaced
     long unplacedTokens = documents.stream().mapToLong(d -> d.length).sum();
     while (next < order.size()) {
-      int preferred = (int) Math.min(PREFERRED_MIN_ROW, unplacedTokens);
-      Integer fitting = maxRowsByLength.ceilingKey(Math.max(documents.get(order.get(next)).length, preferred));
-      int length = fitting != null ? fitting : maxRowsByLength.ceilingKey(documents.get(order.get(next)).length);
-      int maxRows = maxRowsByLength.get(length);
-      List<List<Integer>> rows = new ArrayList<>();
-      List<Integer> free = new ArrayList<>();
-      for (int k = next; k < order.size(); k++) {
-        int doc = order.get(k);
-        if (placed[doc]) {
-          continue;
+      int longest = documents.get(order.get(next)).length;
+      int tight = maxRowsByLength.ceilingKey(longest);
+      Fill fill = fill(documents, order, next, placed, tight);
+      Integer wide = maxRowsByLength.ceilingKey((int) Math.max(longest, Math.min(PREFERRED_MIN_ROW, unplacedTokens)));
+      if (wide != null && wide > tight && fill.usedShare() < MIN_FILL) {
+        Fill wider = fill(documents, order, next, placed, wide);
+        if (wider.usedShare() > fill.usedShare()) {
+          fill = wider;
         }
-        int size = documents.get(doc).length;
-        int row = firstFit(free, size);
-        if (row < 0 && rows.size() < maxRows) {
-          rows.add(new ArrayList<>());
-          free.add(length);
-          row = rows.size() - 1;
-        }
-        if (row >= 0) {
-          rows.get(row).add(doc);
-          free.set(row, free.get(row) - size);
+      }
+      for (List<Integer> row : fill.rows()) {
+        for (int doc : row) {
           placed[doc] = true;
-          unplacedTokens -= size;
+          unplacedTokens -= documents.get(doc).length;
         }
       }
       while (next < order.size() && placed[order.get(next)]) {
         next++;
       }
+      List<List<Integer>> rows = fill.rows();
       for (int start = 0; start < rows.size(); ) {
         int count = Integer.highestOneBit(rows.size() - start);
-        batches.add(pack(new BatchShape(count, length), rows.subList(start, start + count), documents));
+        batches.add(pack(new BatchShape(count, fill.length()), rows.subList(start, start + count), documents));
         start += count;
       }
     }
@@ -97,6 +91,39 @@ public final class BatchPlanner {
   /** A pass of exactly {@code shape} holding one document in its first row (warm-up). */
   PackedBatch single(BatchShape shape, int[] document) {
     return pack(shape, List.of(List.of(0)), List.of(document));
+  }
+
+  /** The rows of one pass of row length {@code length}, filled first-fit from the unplaced documents. */
+  private record Fill(int length, List<List<Integer>> rows, long tokens) {
+    double usedShare() {
+      return tokens / (double) ((long) rows.size() * length);
+    }
+  }
+
+  private Fill fill(List<int[]> documents, List<Integer> order, int next, boolean[] placed, int length) {
+    int maxRows = maxRowsByLength.get(length);
+    List<List<Integer>> rows = new ArrayList<>();
+    List<Integer> free = new ArrayList<>();
+    long tokens = 0;
+    for (int k = next; k < order.size(); k++) {
+      int doc = order.get(k);
+      int size = documents.get(doc).length;
+      if (placed[doc] || size > length) {
+        continue;
+      }
+      int row = firstFit(free, size);
+      if (row < 0 && rows.size() < maxRows) {
+        rows.add(new ArrayList<>());
+        free.add(length);
+        row = rows.size() - 1;
+      }
+      if (row >= 0) {
+        rows.get(row).add(doc);
+        free.set(row, free.get(row) - size);
+        tokens += size;
+      }
+    }
+    return new Fill(length, rows, tokens);
   }
 
   private static int firstFit(List<Integer> free, int size) {
