@@ -1,0 +1,124 @@
+package io.modernbert.stream.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.modernbert.schemas.Document;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP routes, non-blocking: {@code POST /v1/documents} produces to the input topic and answers
+ * 202 with the ids once the broker acknowledged them; {@code GET /health}, {@code /ready} (broker
+ * and model ready), {@code /metrics} (Prometheus). Errors answer a JSON body {@code {"error",
+ * "error_type"}} in the style of text-embeddings-inference: 400 malformed or invalid, 401 without
+ * a valid key (when keys are configured), 404 unknown route, 413 too large, 429 too many requests
+ * in flight, 503 broker unavailable.
+ */
+public final class IngestionApi {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestionApi.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final DocumentPublisher publisher;
+  private final DocumentRequestParser parser;
+  private final HttpLimits limits;
+  private final BooleanSupplier ready;
+  private final PrometheusMeterRegistry meters;
+  private final AtomicInteger inFlight = new AtomicInteger();
+
+  public IngestionApi(DocumentPublisher publisher, HttpLimits limits, BooleanSupplier ready, PrometheusMeterRegistry meters) {
+    this.publisher = publisher;
+    this.parser = new DocumentRequestParser(limits);
+    this.limits = limits;
+    this.ready = ready;
+    this.meters = meters;
+  }
+
+  public Router router(Vertx vertx) {
+    Router router = Router.router(vertx);
+    router.get("/health").handler(ctx -> json(ctx.response(), 200, JSON.createObjectNode().put("status", "UP")));
+    router.get("/ready").handler(ctx -> json(ctx.response(), ready.getAsBoolean() ? 200 : 503,
+        JSON.createObjectNode().put("status", ready.getAsBoolean() ? "READY" : "NOT_READY")));
+    router.get("/metrics").handler(ctx -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4")
+        .end(meters.scrape()));
+    router.route("/v1/*").handler(this::authorize).handler(this::admit);
+    router.post("/v1/documents").handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes())).handler(this::ingest);
+    router.errorHandler(404, ctx -> error(ctx, 404, "NotFound", "no route " + ctx.request().method() + " " + ctx.request().path()));
+    router.errorHandler(405, ctx -> error(ctx, 405, "MethodNotAllowed", ctx.request().method() + " not allowed on " + ctx.request().path()));
+    router.errorHandler(413, ctx -> error(ctx, 413, "Validation", "request body over " + limits.maxBodyBytes() + " bytes"));
+    router.errorHandler(500, ctx -> {
+      LOG.error("request {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+      error(ctx, 500, "Internal", "internal error");
+    });
+    return router;
+  }
+
+  private void authorize(RoutingContext ctx) {
+    if (limits.apiKeys().isEmpty()) {
+      ctx.next();
+      return;
+    }
+    String header = ctx.request().getHeader("Authorization");
+    String key = header != null && header.startsWith("Bearer ") ? header.substring(7).trim() : ctx.request().getHeader("X-API-Key");
+    if (key != null && limits.apiKeys().contains(key)) {
+      ctx.next();
+    } else {
+      error(ctx, 401, "Unauthorized", "a valid API key is required (Authorization: Bearer KEY or X-API-Key: KEY)");
+    }
+  }
+
+  /** Bounds requests in flight; the count drops when the response ends, however it ends. */
+  private void admit(RoutingContext ctx) {
+    if (inFlight.incrementAndGet() > limits.maxInFlight()) {
+      inFlight.decrementAndGet();
+      error(ctx, 429, "Overloaded", "more than " + limits.maxInFlight() + " requests in flight; retry later");
+      return;
+    }
+    ctx.addEndHandler(done -> inFlight.decrementAndGet());
+    ctx.next();
+  }
+
+  private void ingest(RoutingContext ctx) {
+    List<Document> documents;
+    try {
+      String body = ctx.body() == null ? null : ctx.body().asString();
+      documents = parser.parse(body == null ? "" : body);
+    } catch (HttpError e) {
+      error(ctx, e.status(), e.type(), e.getMessage());
+      return;
+    }
+    publisher.publish(documents).whenComplete((ok, failure) -> ctx.vertx().runOnContext(v -> {
+      if (failure != null) {
+        LOG.warn("producing {} documents failed: {}", documents.size(), failure.getMessage());
+        error(ctx, 503, "Unavailable", "the broker did not acknowledge the documents: " + failure.getMessage());
+        return;
+      }
+      ObjectNode body = JSON.createObjectNode().put("accepted", documents.size());
+      var ids = body.putArray("ids");
+      documents.forEach(d -> ids.add(d.getId()));
+      json(ctx.response(), 202, body);
+    }));
+  }
+
+  private static void error(RoutingContext ctx, int status, String type, String message) {
+    if (!ctx.response().ended()) {
+      json(ctx.response(), status, JSON.createObjectNode().put("error", message).put("error_type", type));
+    }
+  }
+
+  private static void json(HttpServerResponse response, int status, Object body) {
+    try {
+      response.setStatusCode(status).putHeader("content-type", "application/json").end(JSON.writeValueAsString(body));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      response.setStatusCode(500).end();
+    }
+  }
+}
