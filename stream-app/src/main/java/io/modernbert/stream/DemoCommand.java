@@ -1,0 +1,88 @@
+package io.modernbert.stream;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.modernbert.model.engine.EngineOptions;
+import io.modernbert.stream.broker.EmbeddedKafka;
+import io.modernbert.stream.broker.EmbeddedKafkaOptions;
+import io.modernbert.stream.config.AppConfig;
+import io.modernbert.stream.http.DocumentPublisher;
+import io.modernbert.stream.http.HttpLimits;
+import io.modernbert.stream.http.IngestionApi;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code demo}: everything in one process on this machine: a single-node KRaft broker (Apache
+ * Kafka's own server classes, data under {@code --data-dir}), the topology with the default model,
+ * and the HTTP API. Ctrl-C stops it all cleanly, in reverse order.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Run broker, topology and HTTP API in one process, with the default model.")
+final class DemoCommand implements Callable<Integer> {
+  @Option(names = "--data-dir", defaultValue = "data/demo", description = "Broker and state data (default ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--model", description = "Model folder (default: models/langid-modernbert).")
+  Path model;
+
+  @Option(names = "--port", defaultValue = "8080", description = "HTTP port (default ${DEFAULT-VALUE}).")
+  int httpPort;
+
+  @Option(names = "--kafka-port", defaultValue = "9092", description = "Broker port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0 picks a free one).")
+  int kafkaPort;
+
+  @Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads (default: all cores).")
+  int threads;
+
+  @Override
+  public Integer call() throws Exception {
+    Path home = Path.of(System.getProperty("modernbert.home", ".")).toAbsolutePath().normalize();
+    Path modelDir = model != null ? model : home.resolve("models/langid-modernbert");
+    Path data = dataDir.isAbsolute() ? dataDir : home.resolve(dataDir);
+    CountDownLatch stopped = new CountDownLatch(1);
+    EmbeddedKafka kafka = EmbeddedKafka.start(data.resolve("kafka"), EmbeddedKafkaOptions.defaults().withPort(kafkaPort));
+    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    AppConfig config = AppConfig.defaults(kafka.bootstrapServers(), modelDir)
+        .withEngine(EngineOptions.defaults().withThreads(threads))
+        .withStateDir(data.resolve("streams"));
+    StreamApp app = StreamApp.start(config, meters, 1, Duration.ofMinutes(5));
+    DocumentPublisher publisher = new DocumentPublisher(kafka.bootstrapServers(), config.topics().documents());
+    Vertx vertx = Vertx.vertx();
+    IngestionApi api = new IngestionApi(publisher, HttpLimits.defaults(),
+        () -> app.streams().state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING, meters);
+    HttpServer server = vertx.createHttpServer().requestHandler(api.router(vertx)).listen(httpPort)
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.out.println("modernbert-stream: stopping");
+      server.close();
+      vertx.close();
+      publisher.close();
+      app.close();
+      kafka.close();
+      stopped.countDown();
+    }, "demo-shutdown"));
+    String url = "http://localhost:" + server.actualPort();
+    System.out.printf("""
+        modernbert-stream demo is ready.
+          broker     %s (topics: documents, embeddings, labels, documents-dead-letters)
+          model      %s
+          HTTP       %s/v1/documents  %s/health  %s/ready  %s/metrics
+        Try:
+          curl -s -X POST %s/v1/documents -H 'content-type: application/json' -d '{"id":"greeting-1","text":"Bonjour tout le monde"}'
+          bin/modernbert-stream tail --bootstrap-servers %s --topic labels
+        Ctrl-C stops everything.
+        """, kafka.bootstrapServers(), modelDir, url, url, url, url, url, kafka.bootstrapServers());
+    System.out.flush();
+    stopped.await();
+    return 0;
+  }
+
+}
