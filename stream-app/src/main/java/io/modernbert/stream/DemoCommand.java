@@ -9,6 +9,7 @@ import io.modernbert.stream.config.AppConfig;
 import io.modernbert.stream.http.DocumentPublisher;
 import io.modernbert.stream.http.HttpLimits;
 import io.modernbert.stream.http.IngestionApi;
+import io.modernbert.stream.http.ResultWaiter;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.nio.file.Path;
@@ -55,8 +56,9 @@ final class DemoCommand implements Callable<Integer> {
         .withStateDir(data.resolve("streams"));
     StreamApp app = StreamApp.start(config, meters, 1, Duration.ofMinutes(5));
     DocumentPublisher publisher = new DocumentPublisher(kafka.bootstrapServers(), config.topics().documents());
+    ResultWaiter results = new ResultWaiter(kafka.bootstrapServers(), config.topics().embeddings(), config.topics().labels());
     Vertx vertx = Vertx.vertx();
-    IngestionApi api = new IngestionApi(publisher, HttpLimits.defaults(),
+    IngestionApi api = new IngestionApi(publisher, results, Duration.ofSeconds(30), HttpLimits.defaults(),
         () -> app.streams().state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING, meters);
     HttpServer server = vertx.createHttpServer().requestHandler(api.router(vertx)).listen(httpPort)
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -64,6 +66,7 @@ final class DemoCommand implements Callable<Integer> {
       System.out.println("modernbert-stream: stopping");
       server.close();
       vertx.close();
+      results.close();
       publisher.close();
       app.close();
       kafka.close();
@@ -74,12 +77,13 @@ final class DemoCommand implements Callable<Integer> {
         modernbert-stream demo is ready.
           broker     %s (topics: documents, embeddings, labels, documents-dead-letters)
           model      %s
-          HTTP       %s/v1/documents  %s/health  %s/ready  %s/metrics
+          HTTP       %s/v1/documents  %s/embed  %s/predict  %s/health  %s/ready  %s/metrics
         Try:
-          curl -s -X POST %s/v1/documents -H 'content-type: application/json' -d '{"id":"greeting-1","text":"Bonjour tout le monde"}'
+          curl -s -X POST %s/v1/documents -H 'content-type: application/json' -d '{"id":"doc-1","text":"Impossible d'"'"'ouvrir le fichier."}'
+          curl -s -X POST %s/predict -H 'content-type: application/json' -d '{"inputs":"Die Datei wurde nicht gefunden."}'
           bin/modernbert-stream tail --bootstrap-servers %s --topic labels
         Ctrl-C stops everything.
-        """, kafka.bootstrapServers(), modelDir, url, url, url, url, url, kafka.bootstrapServers());
+        """, kafka.bootstrapServers(), modelDir, url, url, url, url, url, url, url, url, kafka.bootstrapServers());
     System.out.flush();
     stopped.await();
     return 0;

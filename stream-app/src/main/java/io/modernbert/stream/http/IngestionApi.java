@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -17,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP routes, non-blocking: {@code POST /v1/documents} produces to the input topic and answers
- * 202 with the ids once the broker acknowledged them; {@code GET /health}, {@code /ready} (broker
- * and model ready), {@code /metrics} (Prometheus). Errors answer a JSON body {@code {"error",
+ * 202 with the ids once the broker acknowledged them; {@code POST /embed} and {@code /predict}
+ * (text-embeddings-inference shapes, see {@link InferenceRoutes}); {@code GET /health}, {@code
+ * /ready} (broker and model ready), {@code /metrics} (Prometheus). Errors answer a JSON body {@code {"error",
  * "error_type"}} in the style of text-embeddings-inference: 400 malformed or invalid, 401 without
  * a valid key (when keys are configured), 404 unknown route, 413 too large, 429 too many requests
  * in flight, 503 broker unavailable.
@@ -26,6 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class IngestionApi {
   private static final Logger LOG = LoggerFactory.getLogger(IngestionApi.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String OPENAPI = openApi();
 
   private final DocumentPublisher publisher;
   private final DocumentRequestParser parser;
@@ -33,8 +36,17 @@ public final class IngestionApi {
   private final BooleanSupplier ready;
   private final PrometheusMeterRegistry meters;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final InferenceRoutes inference;
 
+  /** Ingestion only: {@code /embed} and {@code /predict} answer 404. */
   public IngestionApi(DocumentPublisher publisher, HttpLimits limits, BooleanSupplier ready, PrometheusMeterRegistry meters) {
+    this(publisher, null, Duration.ZERO, limits, ready, meters);
+  }
+
+  /** With {@code results}, also {@code /embed} and {@code /predict}, waiting up to {@code timeout}. */
+  public IngestionApi(DocumentPublisher publisher, ResultWaiter results, Duration timeout, HttpLimits limits,
+      BooleanSupplier ready, PrometheusMeterRegistry meters) {
+    this.inference = results == null ? null : new InferenceRoutes(publisher, results, limits, timeout);
     this.publisher = publisher;
     this.parser = new DocumentRequestParser(limits);
     this.limits = limits;
@@ -49,8 +61,15 @@ public final class IngestionApi {
         JSON.createObjectNode().put("status", ready.getAsBoolean() ? "READY" : "NOT_READY")));
     router.get("/metrics").handler(ctx -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4")
         .end(meters.scrape()));
+    router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("content-type", "application/json").end(OPENAPI));
     router.route("/v1/*").handler(this::authorize).handler(this::admit);
     router.post("/v1/documents").handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes())).handler(this::ingest);
+    if (inference != null) {
+      router.post("/embed").handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes()))
+          .handler(this::authorize).handler(this::admit).handler(inference::embed);
+      router.post("/predict").handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes()))
+          .handler(this::authorize).handler(this::admit).handler(inference::predict);
+    }
     router.errorHandler(404, ctx -> error(ctx, 404, "NotFound", "no route " + ctx.request().method() + " " + ctx.request().path()));
     router.errorHandler(405, ctx -> error(ctx, 405, "MethodNotAllowed", ctx.request().method() + " not allowed on " + ctx.request().path()));
     router.errorHandler(413, ctx -> error(ctx, 413, "Validation", "request body over " + limits.maxBodyBytes() + " bytes"));
@@ -108,13 +127,24 @@ public final class IngestionApi {
     }));
   }
 
-  private static void error(RoutingContext ctx, int status, String type, String message) {
+  private static String openApi() {
+    try (var in = IngestionApi.class.getResourceAsStream("openapi.json")) {
+      if (in == null) {
+        throw new IllegalStateException("openapi.json is missing from the classpath");
+      }
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read openapi.json", e);
+    }
+  }
+
+  static void error(RoutingContext ctx, int status, String type, String message) {
     if (!ctx.response().ended()) {
       json(ctx.response(), status, JSON.createObjectNode().put("error", message).put("error_type", type));
     }
   }
 
-  private static void json(HttpServerResponse response, int status, Object body) {
+  static void json(HttpServerResponse response, int status, Object body) {
     try {
       response.setStatusCode(status).putHeader("content-type", "application/json").end(JSON.writeValueAsString(body));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

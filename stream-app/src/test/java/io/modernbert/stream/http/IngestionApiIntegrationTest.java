@@ -206,5 +206,8 @@ class IngestionApiIntegrationTest {
     HttpResponse<Buffer> metrics = get("/metrics");
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.getHeader("content-type")).startsWith("text/plain");
+    JsonNode openApi = JSON.readTree(get("/openapi.json").bodyAsString());
+    assertThat(openApi.get("openapi").asText()).startsWith("3.");
+    assertThat(openApi.get("paths").fieldNames()).toIterable().contains("/v1/documents", "/embed", "/predict", "/health");
   }
 }
