@@ -6,17 +6,12 @@ import io.modernbert.model.engine.EngineOptions;
 import io.modernbert.stream.broker.EmbeddedKafka;
 import io.modernbert.stream.broker.EmbeddedKafkaOptions;
 import io.modernbert.stream.config.AppConfig;
-import io.modernbert.stream.http.DocumentPublisher;
 import io.modernbert.stream.http.HttpLimits;
-import io.modernbert.stream.http.IngestionApi;
-import io.modernbert.stream.http.ResultWaiter;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
+import io.modernbert.stream.http.HttpService;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -55,24 +50,15 @@ final class DemoCommand implements Callable<Integer> {
         .withEngine(EngineOptions.defaults().withThreads(threads))
         .withStateDir(data.resolve("streams"));
     StreamApp app = StreamApp.start(config, meters, 1, Duration.ofMinutes(5));
-    DocumentPublisher publisher = new DocumentPublisher(kafka.bootstrapServers(), config.topics().documents());
-    ResultWaiter results = new ResultWaiter(kafka.bootstrapServers(), config.topics().embeddings(), config.topics().labels());
-    Vertx vertx = Vertx.vertx();
-    IngestionApi api = new IngestionApi(publisher, results, Duration.ofSeconds(30), HttpLimits.defaults(),
-        () -> app.streams().state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING, meters);
-    HttpServer server = vertx.createHttpServer().requestHandler(api.router(vertx)).listen(httpPort)
-        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    HttpService http = HttpService.start(app, config, meters, httpPort, HttpLimits.defaults(), Duration.ofSeconds(30));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.out.println("modernbert-stream: stopping");
-      server.close();
-      vertx.close();
-      results.close();
-      publisher.close();
+      http.close();
       app.close();
       kafka.close();
       stopped.countDown();
     }, "demo-shutdown"));
-    String url = "http://localhost:" + server.actualPort();
+    String url = "http://localhost:" + http.port();
     System.out.printf("""
         modernbert-stream demo is ready.
           broker     %s (topics: documents, embeddings, labels, documents-dead-letters)

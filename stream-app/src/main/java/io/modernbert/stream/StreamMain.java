@@ -5,6 +5,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.modernbert.model.cli.EngineFlags;
 import io.modernbert.model.engine.EngineOptions;
 import io.modernbert.stream.config.AppConfig;
+import io.modernbert.stream.http.HttpLimits;
+import io.modernbert.stream.http.HttpService;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -31,14 +33,30 @@ public final class StreamMain {
     System.exit(cli.execute(args));
   }
 
-  /** {@code run}: connect to an existing cluster and process until stopped (SIGTERM, Ctrl-C). */
-  @Command(name = "run", mixinStandardHelpOptions = true, description = "Process the documents topic of an existing cluster.")
+  /**
+   * {@code run}: connect to an existing cluster, process and serve HTTP until stopped (SIGTERM,
+   * Ctrl-C). Every option may also come from the environment or a properties file, see {@link
+   * SettingsDefaults}.
+   */
+  @Command(name = "run", mixinStandardHelpOptions = true, defaultValueProvider = SettingsDefaults.class,
+      description = {"Process the documents topic of an existing cluster and serve the HTTP API.",
+          "Options not given as flags come from MODERNBERT_<OPTION> environment variables (--bootstrap-servers:",
+          "MODERNBERT_BOOTSTRAP_SERVERS), then from the properties file named by MODERNBERT_CONFIG (bootstrap-servers=...)."})
   static final class Run implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
     String bootstrapServers;
 
     @Option(names = "--model", required = true, description = "Hugging Face ModernBERT folder.")
     Path model;
+
+    @Option(names = "--http-port", defaultValue = "8080", description = "HTTP port (default ${DEFAULT-VALUE}; -1: no HTTP).")
+    int httpPort;
+
+    @Option(names = "--api-keys", split = ",", description = "Comma-separated API keys the HTTP API requires (default: none).")
+    java.util.List<String> apiKeys = new java.util.ArrayList<>();
+
+    @Option(names = "--http-timeout-ms", defaultValue = "30000", description = "How long /embed and /predict wait (default ${DEFAULT-VALUE} ms).")
+    long httpTimeoutMs;
 
     @Option(names = "--application-id", defaultValue = "modernbert-stream", description = "Kafka Streams application id (default ${DEFAULT-VALUE}).")
     String applicationId;
@@ -72,7 +90,7 @@ public final class StreamMain {
     @Mixin EngineFlags engineFlags;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws Exception {
       AppConfig defaults = AppConfig.defaults(bootstrapServers, model);
       EngineOptions engine = engineFlags.apply(EngineOptions.defaults()).withThreads(threads);
       AppConfig config = defaults
@@ -87,10 +105,18 @@ public final class StreamMain {
       PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       CountDownLatch stopped = new CountDownLatch(1);
       try (StreamApp app = StreamApp.start(config, meters, partitions, Duration.ofMinutes(5))) {
+        HttpService http = httpPort < 0 ? null : HttpService.start(app, config, meters, httpPort,
+            HttpLimits.defaults().withApiKeys(java.util.Set.copyOf(apiKeys)), Duration.ofMillis(httpTimeoutMs));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          if (http != null) {
+            http.close();
+          }
           app.close();
           stopped.countDown();
         }, "modernbert-shutdown"));
+        if (http != null) {
+          System.out.println("modernbert-stream: HTTP on port " + http.port());
+        }
         // One line that launchers and tests wait for.
         System.out.println("modernbert-stream: RUNNING application " + config.applicationId() + " on " + bootstrapServers);
         System.out.flush();

@@ -32,6 +32,10 @@ public record HttpLimits(long maxBodyBytes, int maxItems, int maxDocumentBytes, 
     return new HttpLimits(value, maxItems, maxDocumentBytes, maxInFlight, apiKeys);
   }
 
+  public HttpLimits withMaxDocumentBytes(int value) {
+    return new HttpLimits(maxBodyBytes, maxItems, value, maxInFlight, apiKeys);
+  }
+
   public HttpLimits withMaxItems(int value) {
     return new HttpLimits(maxBodyBytes, value, maxDocumentBytes, maxInFlight, apiKeys);
   }

@@ -88,7 +88,7 @@ class CrashRecoveryIntegrationTest {
         "--application-id", "e2e-" + NAME, "--state-dir", work.resolve("state").toString(),
         "--documents-topic", NAME + "-documents", "--embeddings-topic", NAME + "-embeddings",
         "--labels-topic", NAME + "-labels", "--dead-letter-topic", NAME + "-dead-letters",
-        "--no-warmup", "--threads", "2",
+        "--no-warmup", "--threads", "2", "--http-port", "-1",
         // the killed instance's partitions move on after this, not after the 45 s default
         "--streams-config", "session.timeout.ms=6000");
     Process process = new ProcessBuilder(command)

@@ -65,7 +65,7 @@ class IngestionApiIntegrationTest {
 
   @BeforeEach
   void startServer(Vertx vertx) throws Exception {
-    server = start(vertx, HttpLimits.defaults().withMaxItems(5).withMaxBodyBytes(64 * 1024));
+    server = start(vertx, HttpLimits.defaults().withMaxItems(5).withMaxBodyBytes(64 * 1024).withMaxDocumentBytes(1000));
     client = WebClient.create(vertx);
   }
 
@@ -168,6 +168,8 @@ class IngestionApiIntegrationTest {
       six.append(i == 0 ? "" : ",").append("{\"id\":\"d").append(i).append("\",\"text\":\"t\"}");
     }
     assertError(post(server, "/v1/documents", six + "]"), 413, "the limit is 5");
+    assertError(post(server, "/v1/documents", "{\"id\":\"long\",\"text\":\"" + "y".repeat(1001) + "\"}"), 413,
+        "has 1001 bytes of text; the limit is 1000");
     assertError(post(server, "/v1/documents", "{\"id\":\"big\",\"text\":\"" + "x".repeat(70 * 1024) + "\"}"), 413, "request body over");
   }
 
