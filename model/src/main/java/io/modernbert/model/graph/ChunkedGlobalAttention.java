@@ -73,7 +73,4 @@ public final class ChunkedGlobalAttention implements AttentionKernel {
     return scoped.batchMatMul(scoped.tf().nn.softmax(scores), v, false);
   }
 
-  int chunks() {
-    return chunks;
-  }
 }

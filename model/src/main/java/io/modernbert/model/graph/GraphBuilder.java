@@ -111,10 +111,6 @@ public final class GraphBuilder {
     return product.output(0);
   }
 
-  /** The compute element type. */
-  public Class<? extends TNumber> computeType() {
-    return precision == Precision.BF16 ? TBfloat16.class : TFloat32.class;
-  }
 
   /** x back to float32 (a no-op in FP32). */
   @SuppressWarnings("unchecked")
