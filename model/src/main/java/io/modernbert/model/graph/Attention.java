@@ -4,6 +4,7 @@ import io.modernbert.model.config.ModernBertConfig;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.family.TNumber;
 
 /**
  * {@code ModernBertAttention}: fused Wqkv projection, rotary embedding, attention by the layer
@@ -37,11 +38,16 @@ public final class Attention {
     Operand<TFloat32> q = rope.apply(dropFirstAxis(tf, parts.get(0), rows)); // [rows, heads, len, d]
     Operand<TFloat32> k = rope.apply(dropFirstAxis(tf, parts.get(1), rows));
     Operand<TFloat32> v = dropFirstAxis(tf, parts.get(2), rows);
-    Operand<TFloat32> context = kernel.attend(q, k, v);
+    return wo.apply(attendAndMerge(graph.computeType(), kernel, q, k, v));
+  }
+
+  /** Attention in the compute precision {@code type}: [rows, heads, len, d] -> [rows*len, hidden]. */
+  private <T extends TNumber> Operand<T> attendAndMerge(
+      Class<T> type, AttentionKernel kernel, Operand<TFloat32> q, Operand<TFloat32> k, Operand<TFloat32> v) {
+    Ops tf = graph.tf();
+    Operand<T> context = kernel.attend(graph.as(q, type), graph.as(k, type), graph.as(v, type));
     // [rows, heads, len, d] -> [rows, len, heads, d] -> [rows*len, hidden]
-    Operand<TFloat32> merged =
-        tf.reshape(tf.linalg.transpose(context, graph.ints(0, 2, 1, 3)), graph.ints(-1, hidden));
-    return wo.apply(merged);
+    return tf.reshape(tf.linalg.transpose(context, graph.ints(0, 2, 1, 3)), graph.ints(-1, hidden));
   }
 
   private Operand<TFloat32> dropFirstAxis(Ops tf, Operand<TFloat32> x, int rows) {

@@ -3,7 +3,7 @@ package io.modernbert.model.graph;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
-import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.family.TNumber;
 import org.tensorflow.types.TInt32;
 
 /**
@@ -35,8 +35,8 @@ public final class AttentionMask {
   }
 
   /** scores [..., q, k] with masked entries replaced by {@link #MASKED}; mask broadcasts. */
-  public static Operand<TFloat32> apply(GraphBuilder graph, Operand<TFloat32> scores, Operand<TBool> mask) {
-    return graph.tf().select(mask, scores, graph.scalar(MASKED));
+  public static <T extends TNumber> Operand<T> apply(GraphBuilder graph, Operand<T> scores, Operand<TBool> mask) {
+    return graph.tf().select(mask, scores, graph.scalarLike(scores, MASKED));
   }
 
   /**

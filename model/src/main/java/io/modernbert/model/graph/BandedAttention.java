@@ -5,7 +5,7 @@ import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
-import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.family.TNumber;
 import org.tensorflow.types.family.TType;
 
 /**
@@ -40,19 +40,19 @@ public final class BandedAttention implements AttentionKernel {
   }
 
   @Override
-  public Operand<TFloat32> attend(Operand<TFloat32> q, Operand<TFloat32> k, Operand<TFloat32> v) {
+  public <T extends TNumber> Operand<T> attend(Operand<T> q, Operand<T> k, Operand<T> v) {
     Ops tf = graph.tf();
     int blocks = length / block;
     long[] shape = {rows, heads, length + 2L * block, headDim};
     int[][] padTime = {{0, 0}, {0, 0}, {block, block}, {0, 0}};
-    Operand<TFloat32> queries = tf.reshape(q, graph.ints(rows, heads, blocks, block, headDim));
-    Operand<TFloat32> keys = bands(graph, tf.pad(k, tf.constant(padTime), graph.scalar(0)), shape, 2, block);
-    Operand<TFloat32> values = bands(graph, tf.pad(v, tf.constant(padTime), graph.scalar(0)), shape, 2, block);
+    Operand<T> queries = tf.reshape(q, graph.ints(rows, heads, blocks, block, headDim));
+    Operand<T> keys = bands(graph, tf.pad(k, tf.constant(padTime), graph.scalarLike(k, 0)), shape, 2, block);
+    Operand<T> values = bands(graph, tf.pad(v, tf.constant(padTime), graph.scalarLike(v, 0)), shape, 2, block);
     // [rows, heads, blocks, B, 3B]
-    Operand<TFloat32> scores =
-        AttentionMask.apply(graph, graph.batchMatMul(tf.math.mul(queries, graph.scalar(scale)), keys, true), mask);
+    Operand<T> scores =
+        AttentionMask.apply(graph, graph.batchMatMul(tf.math.mul(queries, graph.scalarLike(queries, scale)), keys, true), mask);
     // [rows, heads, blocks, B, d] -> [rows, heads, len, d]
-    Operand<TFloat32> context = graph.batchMatMul(tf.nn.softmax(scores), values, false);
+    Operand<T> context = graph.batchMatMul(tf.nn.softmax(scores), values, false);
     return tf.reshape(context, graph.ints(rows, heads, length, headDim));
   }
 

@@ -5,7 +5,7 @@ import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
-import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.family.TNumber;
 import org.tensorflow.types.TInt32;
 
 /**
@@ -49,17 +49,17 @@ public final class ChunkedGlobalAttention implements AttentionKernel {
   }
 
   @Override
-  public Operand<TFloat32> attend(Operand<TFloat32> q, Operand<TFloat32> k, Operand<TFloat32> v) {
+  public <T extends TNumber> Operand<T> attend(Operand<T> q, Operand<T> k, Operand<T> v) {
     Ops tf = graph.tf();
-    Operand<TFloat32> scaled = tf.math.mul(q, graph.scalar(scale));
+    Operand<T> scaled = tf.math.mul(q, graph.scalarLike(q, scale));
     if (chunks == 1) {
       return attendChunk(graph, scaled, masks.get(0), k, v);
     }
     var queryChunks = tf.split(tf.constant(2), scaled, (long) chunks).output(); // chunks x [rows, heads, C, d]
-    List<Operand<TFloat32>> outputs = new ArrayList<>(chunks);
+    List<Operand<T>> outputs = new ArrayList<>(chunks);
     GraphBuilder scoped = graph;
     for (int c = 0; c < chunks; c++) {
-      Operand<TFloat32> out = attendChunk(scoped, queryChunks.get(c), masks.get(c), k, v);
+      Operand<T> out = attendChunk(scoped, queryChunks.get(c), masks.get(c), k, v);
       outputs.add(out);
       scoped = graph.withOps(tf.withControlDependencyOps(List.of(out.op())));
     }
@@ -67,9 +67,9 @@ public final class ChunkedGlobalAttention implements AttentionKernel {
   }
 
   /** q [rows, heads, C, d] (already scaled), mask [rows, 1, C, len] -> [rows, heads, C, d]. */
-  private static Operand<TFloat32> attendChunk(
-      GraphBuilder scoped, Operand<TFloat32> q, Operand<TBool> mask, Operand<TFloat32> k, Operand<TFloat32> v) {
-    Operand<TFloat32> scores = AttentionMask.apply(scoped, scoped.batchMatMul(q, k, true), mask);
+  private static <T extends TNumber> Operand<T> attendChunk(
+      GraphBuilder scoped, Operand<T> q, Operand<TBool> mask, Operand<T> k, Operand<T> v) {
+    Operand<T> scores = AttentionMask.apply(scoped, scoped.batchMatMul(q, k, true), mask);
     return scoped.batchMatMul(scoped.tf().nn.softmax(scores), v, false);
   }
 

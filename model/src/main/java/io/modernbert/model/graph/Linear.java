@@ -20,9 +20,9 @@ public final class Linear {
     this.bias = bias ? graph.vector(name + ".bias", out) : null;
   }
 
-  /** x [n, in] -> [n, out]. */
+  /** x [n, in], float32 or already in the compute precision -> [n, out] float32. */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  public Operand<TFloat32> apply(Operand<TFloat32> x) {
+  public Operand<TFloat32> apply(Operand<? extends TNumber> x) {
     Operand y = graph.tf().linalg.matMul((Operand) graph.toCompute(x), (Operand) weight, MatMul.transposeB(true));
     Operand<TFloat32> result = graph.toFloat(y);
     return bias == null ? result : graph.tf().math.add(result, bias);

@@ -3,7 +3,7 @@ package io.modernbert.model.graph;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
-import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.family.TNumber;
 
 /**
  * Attention over the whole [len, len] score matrix under a precomputed mask. The straightforward
@@ -23,10 +23,10 @@ public final class MaskedAttention implements AttentionKernel {
   }
 
   @Override
-  public Operand<TFloat32> attend(Operand<TFloat32> q, Operand<TFloat32> k, Operand<TFloat32> v) {
+  public <T extends TNumber> Operand<T> attend(Operand<T> q, Operand<T> k, Operand<T> v) {
     Ops tf = graph.tf();
-    Operand<TFloat32> scores =
-        AttentionMask.apply(graph, graph.batchMatMul(tf.math.mul(q, graph.scalar(scale)), k, true), mask);
+    Operand<T> scores =
+        AttentionMask.apply(graph, graph.batchMatMul(tf.math.mul(q, graph.scalarLike(q, scale)), k, true), mask);
     return graph.batchMatMul(tf.nn.softmax(scores), v, false);
   }
 }
