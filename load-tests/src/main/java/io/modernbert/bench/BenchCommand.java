@@ -5,6 +5,7 @@ import io.modernbert.model.checkpoint.SafetensorsDType;
 import io.modernbert.model.engine.EngineOptions;
 import io.modernbert.model.engine.InferenceEngine;
 import io.modernbert.model.engine.PackedBatch;
+import io.modernbert.model.engine.XlaMode;
 import io.modernbert.model.graph.BatchShape;
 import io.modernbert.model.graph.Precision;
 import java.io.PrintWriter;
@@ -57,10 +58,11 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--precision", defaultValue = "FP32,BF16", split = ",", description = "Our precisions to run (default FP32,BF16); the RATIO lines use the first.")
   private List<Precision> precisions;
 
-  @Option(names = "--xla", description = "Run our engine with XLA.")
-  private boolean xla;
+  @Option(names = "--xla", defaultValue = "AUTO", paramLabel = "MODE",
+      description = "What XLA compiles in our engine: AUTO (default; ELEMENTWISE on ModernBERT-base), OFF, ELEMENTWISE or FULL.")
+  private XlaMode xla;
 
-  @Option(names = "--profile", description = "Also print where our time goes (per TensorFlow op type) on each workload's first pass.")
+  @Option(names = "--profile", description = "Also print where our time goes (per TensorFlow op type), summed over every pass of each workload, after its timed run.")
   private boolean profile;
 
   @Option(names = "--threads", defaultValue = "2", description = "Threads for both engines (default 2).")
@@ -116,7 +118,7 @@ final class BenchCommand implements Callable<Integer> {
 
   private List<Measurement> runOurs(Path folder, Precision precision, List<Workload> loads, double ceiling) {
     EngineOptions options = EngineOptions.defaults().withThreads(threads).withPrecision(precision).withXla(xla).withWarmup(false);
-    String name = "ours " + precision.name().toLowerCase(Locale.ROOT) + (xla ? " xla" : "");
+    String name = engineName(precision);
     List<Measurement> results = new ArrayList<>();
     try (InferenceEngine engine = InferenceEngine.load(folder, options)) {
       Map<Workload, List<PackedBatch>> plans = new LinkedHashMap<>();
@@ -140,7 +142,7 @@ final class BenchCommand implements Callable<Integer> {
         progress("%s on %s: %.1f tokens/s", name, load.name(), m.tokensPerSecond());
         results.add(m);
         if (profile) {
-          printProfile(name, load.name(), engine, plans.get(load).get(0));
+          printProfile(name, load.name(), engine, plans.get(load));
         }
       }
       progress("%s: %d shapes compiled at warm-up, %d after the runs", name, compiledAfterWarmup, engine.compilations());
@@ -148,13 +150,24 @@ final class BenchCommand implements Callable<Integer> {
     return results;
   }
 
-  private void printProfile(String engineName, String workload, InferenceEngine engine, PackedBatch batch) {
-    Map<String, Long> byType = engine.profile(batch);
+  private void printProfile(String engineName, String workload, InferenceEngine engine, List<PackedBatch> passes) {
+    Map<String, Long> byType = new LinkedHashMap<>();
+    for (PackedBatch batch : passes) {
+      engine.profile(batch).forEach((type, micros) -> byType.merge(type, micros, Long::sum));
+    }
     long total = byType.values().stream().mapToLong(Long::longValue).sum();
     StringBuilder line = new StringBuilder();
-    byType.entrySet().stream().limit(12).forEach(e -> line.append(String.format(Locale.ROOT, " %s %.1f%%,",
-        e.getKey(), 100.0 * e.getValue() / total)));
-    progress("PROFILE %s %s (pass %s, %.0f ms of op time):%s", engineName, workload, batch.shape(), total / 1e3, line);
+    byType.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(16)
+        .forEach(e -> line.append(String.format(Locale.ROOT, " %s %.1f%%,", e.getKey(), 100.0 * e.getValue() / total)));
+    progress("PROFILE %s %s (%d passes, %.0f ms of op time):%s", engineName, workload, passes.size(), total / 1e3, line);
+  }
+
+  /** "ours fp32", with the XLA mode when it is not the default. */
+  private String engineName(Precision precision) {
+    String name = "ours " + precision.name().toLowerCase(Locale.ROOT);
+    return xla == XlaMode.AUTO ? name : name + " xla=" + xla.name().toLowerCase(Locale.ROOT);
   }
 
   private static double usefulFlops(InferenceEngine engine, Workload load) {
@@ -207,7 +220,7 @@ final class BenchCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.println(Measurement.header());
     results.forEach(m -> out.println(m.row()));
-    String ours = "ours " + precisions.get(0).name().toLowerCase(Locale.ROOT) + (xla ? " xla" : "");
+    String ours = engineName(precisions.get(0));
     for (Measurement m : results) {
       if (!m.engine().equals(ours)) {
         continue;

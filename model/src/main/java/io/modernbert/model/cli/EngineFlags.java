@@ -1,6 +1,7 @@
 package io.modernbert.model.cli;
 
 import io.modernbert.model.engine.EngineOptions;
+import io.modernbert.model.engine.XlaMode;
 import io.modernbert.model.graph.Precision;
 import picocli.CommandLine.Option;
 
@@ -9,8 +10,10 @@ public final class EngineFlags {
   @Option(names = "--precision", defaultValue = "FP32", description = "Matmul precision: FP32 or BF16 (default FP32).")
   Precision precision;
 
-  @Option(names = "--xla", negatable = true, defaultValue = "false", description = "Compile the graph with XLA (default off: not faster on this CPU, see README).")
-  boolean xla;
+  @Option(names = "--xla", defaultValue = "AUTO", paramLabel = "MODE",
+      description = "What XLA compiles: AUTO (default: ELEMENTWISE for hidden size 512 and up, else OFF), OFF,"
+          + " ELEMENTWISE (the ops between matmuls) or FULL (everything; for GPU).")
+  XlaMode xla;
 
   @Option(names = "--batch-tokens", defaultValue = "8192", description = "Token slots per forward pass (default 8192).")
   int batchTokens;

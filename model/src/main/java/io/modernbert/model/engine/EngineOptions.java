@@ -10,7 +10,7 @@ import io.modernbert.model.graph.Precision;
  * @param normalize L2-normalize embeddings even when the model does not
  * @param threads TensorFlow intra-op threads; 0 means all cores
  * @param precision matmul precision: FP32, or BF16 (about twice as fast on CPUs with AVX-512 BF16)
- * @param xla let XLA compile the graph (per batch shape, once)
+ * @param xla how much of the graph XLA compiles (per batch shape, once); see {@link XlaMode}
  * @param batchTokens token slots per forward pass (rows x row length), at most 8,192 by default
  * @param warmup run every batch shape once at load, so no request pays for a first run
  * @param device where TensorFlow runs the graph
@@ -20,7 +20,7 @@ public record EngineOptions(
     boolean normalize,
     int threads,
     Precision precision,
-    boolean xla,
+    XlaMode xla,
     int batchTokens,
     boolean warmup,
     Device device) {
@@ -34,17 +34,18 @@ public record EngineOptions(
   public static final int DEFAULT_BATCH_TOKENS = 8192;
 
   public EngineOptions {
+    java.util.Objects.requireNonNull(xla, "xla");
     if (batchTokens < 1) {
       throw new IllegalArgumentException("batch tokens must be positive");
     }
   }
 
   /**
-   * fp32, XLA off (on this machine's CPU the benchmark found XLA no faster, see README), all cores,
-   * 8,192-token batches, warm-up on.
+   * fp32, XLA {@link XlaMode#AUTO} (element-wise fusion for base-sized models and larger), all
+   * cores, 8,192-token batches, warm-up on.
    */
   public static EngineOptions defaults() {
-    return new EngineOptions(0, false, 0, Precision.FP32, false, DEFAULT_BATCH_TOKENS, true, Device.CPU);
+    return new EngineOptions(0, false, 0, Precision.FP32, XlaMode.AUTO, DEFAULT_BATCH_TOKENS, true, Device.CPU);
   }
 
   public EngineOptions withMaxTokens(int value) {
@@ -63,7 +64,7 @@ public record EngineOptions(
     return new EngineOptions(maxTokens, normalize, threads, value, xla, batchTokens, warmup, device);
   }
 
-  public EngineOptions withXla(boolean value) {
+  public EngineOptions withXla(XlaMode value) {
     return new EngineOptions(maxTokens, normalize, threads, precision, value, batchTokens, warmup, device);
   }
 

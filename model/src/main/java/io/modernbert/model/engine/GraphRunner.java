@@ -61,7 +61,8 @@ final class GraphRunner {
               .feed(GraphNames.scoped(scope, GraphNames.SEGMENT_IDS), segmentTensor)
               .feed(GraphNames.scoped(scope, GraphNames.CLS_INDEX), clsTensor);
       for (WeightSpec spec : weightInputs) {
-        runner.feed(spec.input(), weights.tensors().get(spec.name()));
+        // By name: in XlaMode.ELEMENTWISE the session runs a re-imported copy of the built graph.
+        runner.feed(spec.name(), weights.tensors().get(spec.name()));
       }
       runner
           .fetch(GraphNames.scoped(scope, GraphNames.POOLED_MEAN))

@@ -102,6 +102,12 @@ public final class InferenceEngine implements AutoCloseable {
       parts.graph = new Graph();
       parts.model = ModernBertGraph.build(parts.graph, config, options.precision(), parts.shapes);
       parts.weights = ModelWeights.load(modelDir, config, parts.model.weights());
+      if (options.xla().resolve(config.hiddenSize()) == XlaMode.ELEMENTWISE) {
+        List<String> packedScopes = parts.shapes.stream().map(BatchShape::scope).toList();
+        Graph marked = XlaFusion.mark(parts.graph, packedScopes, ModernBertGraph.REFERENCE_SCOPE);
+        parts.graph.close();
+        parts.graph = marked;
+      }
       parts.session = SessionFactory.open(parts.graph, options);
     } catch (RuntimeException e) {
       closeQuietly(parts);
@@ -145,7 +151,7 @@ public final class InferenceEngine implements AutoCloseable {
           i + 1, toRun.size(), shape, shape.slots(), (System.nanoTime() - shapeStart) / 1e9));
     }
     LOG.info(String.format(Locale.ROOT, "warm-up done: %d batch shapes in %.1f s (precision %s, XLA %s)",
-        toRun.size(), (System.nanoTime() - start) / 1e9, options.precision(), options.xla() ? "on" : "off"));
+        toRun.size(), (System.nanoTime() - start) / 1e9, options.precision(), options.xla().resolve(config.hiddenSize())));
   }
 
   public ModernBertConfig config() {
@@ -264,7 +270,9 @@ public final class InferenceEngine implements AutoCloseable {
           for (var device : metadata.getStepStats().getDevStatsList()) {
             for (var node : device.getNodeStatsList()) {
               var operation = graph.operation(node.getNodeName());
-              String type = operation != null ? operation.type() : node.getNodeName().replaceAll("[_:].*", "");
+              // XLA clusters run as "cluster_<n>_1/xla_run" nodes, which the graph does not hold.
+              String type = operation != null ? operation.type()
+                  : node.getNodeName().startsWith("cluster_") ? "XlaCluster" : node.getNodeName().replaceAll("[_:].*", "");
               byType.merge(type, node.getAllEndRelMicros(), Long::sum);
             }
           }

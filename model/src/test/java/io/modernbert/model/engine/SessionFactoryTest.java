@@ -21,7 +21,7 @@ class SessionFactoryTest {
     // Maven's test JVM does not set TF_XLA_FLAGS (bin/modernbert does); where it is set, this
     // case cannot happen and the test reports itself skipped.
     assumeFalse(SessionFactory.cpuJitAllowed(System.getenv("TF_XLA_FLAGS")));
-    assertThatThrownBy(() -> InferenceEngine.load(Fixtures.TINY_CLASSIFIER, Fixtures.testOptions().withXla(true)))
+    assertThatThrownBy(() -> InferenceEngine.load(Fixtures.TINY_CLASSIFIER, Fixtures.testOptions().withXla(XlaMode.FULL)))
         .hasMessageContaining("TF_XLA_FLAGS=--tf_xla_cpu_global_jit");
   }
 }

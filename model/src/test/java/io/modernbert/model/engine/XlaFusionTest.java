@@ -1,0 +1,94 @@
+package io.modernbert.model.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.modernbert.model.config.ModernBertConfig;
+import io.modernbert.model.graph.BatchShape;
+import io.modernbert.model.graph.ModernBertGraph;
+import io.modernbert.model.graph.Precision;
+import io.modernbert.model.testing.Fixtures;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.Graph;
+import org.tensorflow.proto.NodeDef;
+
+/** XlaMode.ELEMENTWISE: which ops go to XLA, and that fused passes compute what unfused ones do. */
+class XlaFusionTest {
+  @Test
+  void shouldMarkTheElementwiseOpsOfPackedPassesButNotMatmulsSoftmaxRopeTablesOrTheReferencePass() {
+    ModernBertConfig config = ModernBertConfig.load(Fixtures.TINY_CLASSIFIER);
+    List<BatchShape> shapes = BatchShape.standardSet(1024, 1024, config.localAttention() / 2);
+    try (Graph built = new Graph()) {
+      ModernBertGraph.build(built, config, Precision.BF16, shapes);
+      try (Graph marked = XlaFusion.mark(built, shapes.stream().map(BatchShape::scope).toList(),
+          ModernBertGraph.REFERENCE_SCOPE)) {
+        List<NodeDef> nodes = marked.toGraphDef().getNodeList();
+        Set<String> markedTypes = new HashSet<>();
+        Map<String, NodeDef> byName = new HashMap<>();
+        for (NodeDef node : nodes) {
+          byName.put(node.getName(), node);
+          if (node.containsAttr(XlaFusion.COMPILE_ATTRIBUTE)) {
+            markedTypes.add(node.getOp());
+          }
+        }
+        // LayerNorm, GeGLU, masking and the bf16 casts around the matmuls.
+        assertThat(markedTypes).contains("Rsqrt", "Erf", "SelectV2", "Cast", "Add", "Mul");
+        assertThat(markedTypes).doesNotContainAnyElementsOf(XlaFusion.NOT_COMPILED);
+        List<String> referenceInputs = new ArrayList<>();
+        for (NodeDef node : nodes) {
+          if (node.getName().startsWith(ModernBertGraph.REFERENCE_SCOPE + "/")) {
+            node.getInputList().forEach(input -> referenceInputs.add(input.replaceFirst("^\\^", "").replaceFirst(":\\d+$", "")));
+          }
+        }
+        assertThat(referenceInputs).isNotEmpty();
+        assertThat(referenceInputs).allSatisfy(input ->
+            assertThat(byName.get(input).containsAttr(XlaFusion.COMPILE_ATTRIBUTE)).as(input).isFalse());
+      }
+    }
+  }
+
+  @Test
+  void shouldFuseByDefaultOnlyFromBaseSizedModelsUp() {
+    assertThat(XlaMode.AUTO.resolve(768)).isEqualTo(XlaMode.ELEMENTWISE);
+    assertThat(XlaMode.AUTO.resolve(512)).isEqualTo(XlaMode.ELEMENTWISE);
+    assertThat(XlaMode.AUTO.resolve(128)).isEqualTo(XlaMode.OFF);
+    assertThat(XlaMode.FULL.resolve(128)).isEqualTo(XlaMode.FULL);
+    assertThat(XlaMode.OFF.resolve(768)).isEqualTo(XlaMode.OFF);
+  }
+
+  @Test
+  void shouldGiveTheSameOutputsWithAndWithoutXla() {
+    Random random = new Random(7);
+    List<int[]> documents = new ArrayList<>();
+    for (int length : new int[] {3, 16, 17, 64, 65, 127, 128, 200, 300, 511}) {
+      int[] ids = new int[length];
+      for (int i = 0; i < length; i++) {
+        ids[i] = 5 + random.nextInt(200);
+      }
+      documents.add(ids);
+    }
+    RawOutputs[] fused;
+    RawOutputs[] plain;
+    try (InferenceEngine engine = InferenceEngine.load(Fixtures.TINY_CLASSIFIER, Fixtures.testOptions().withXla(XlaMode.ELEMENTWISE))) {
+      fused = engine.forward(documents, false);
+    }
+    try (InferenceEngine engine = InferenceEngine.load(Fixtures.TINY_CLASSIFIER, Fixtures.testOptions().withXla(XlaMode.OFF))) {
+      plain = engine.forward(documents, false);
+    }
+    for (int d = 0; d < documents.size(); d++) {
+      for (int i = 0; i < plain[d].mean().length; i++) {
+        assertThat(fused[d].mean()[i]).as("document %d, mean[%d]", d, i).isCloseTo(plain[d].mean()[i], within(1e-5f));
+      }
+      for (int i = 0; i < plain[d].logits().length; i++) {
+        assertThat(fused[d].logits()[i]).as("document %d, logits[%d]", d, i).isCloseTo(plain[d].logits()[i], within(1e-5f));
+      }
+    }
+  }
+}
