@@ -30,7 +30,7 @@ public final class HttpService implements AutoCloseable {
     ResultWaiter results = new ResultWaiter(config.bootstrapServers(), config.topics().embeddings(), config.topics().labels());
     Vertx vertx = Vertx.vertx();
     IngestionApi api = new IngestionApi(publisher, results, timeout, limits,
-        () -> app.streams().state() == KafkaStreams.State.RUNNING, meters);
+        () -> app.streams().state() == KafkaStreams.State.RUNNING, meters, app.engine().config().isClassifier());
     HttpServer server = vertx.createHttpServer().requestHandler(api.router(vertx)).listen(port)
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     return new HttpService(vertx, server, publisher, results);

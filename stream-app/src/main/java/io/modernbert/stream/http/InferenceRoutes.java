@@ -32,12 +32,15 @@ final class InferenceRoutes {
   private final ResultWaiter results;
   private final HttpLimits limits;
   private final Duration timeout;
+  private final boolean classifier;
 
-  InferenceRoutes(DocumentPublisher publisher, ResultWaiter results, HttpLimits limits, Duration timeout) {
+  InferenceRoutes(DocumentPublisher publisher, ResultWaiter results, HttpLimits limits, Duration timeout,
+      boolean classifier) {
     this.publisher = publisher;
     this.results = results;
     this.limits = limits;
     this.timeout = timeout;
+    this.classifier = classifier;
   }
 
   /** Request inputs: the texts, and whether the caller sent a single string. */
@@ -60,6 +63,11 @@ final class InferenceRoutes {
   }
 
   void predict(RoutingContext ctx) {
+    if (!classifier) {
+      IngestionApi.error(ctx, 400, "Validation",
+          "the model is not a classifier (no labels to predict); use /embed, or serve a ModernBertForSequenceClassification model");
+      return;
+    }
     run(ctx, ResultWaiter.Pending::labels, (inputs, labelsList) -> {
       ArrayNode out = JSON.createArrayNode();
       for (Labels labels : labelsList) {

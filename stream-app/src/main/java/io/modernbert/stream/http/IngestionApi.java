@@ -40,13 +40,17 @@ public final class IngestionApi {
 
   /** Ingestion only: {@code /embed} and {@code /predict} answer 404. */
   public IngestionApi(DocumentPublisher publisher, HttpLimits limits, BooleanSupplier ready, PrometheusMeterRegistry meters) {
-    this(publisher, null, Duration.ZERO, limits, ready, meters);
+    this(publisher, null, Duration.ZERO, limits, ready, meters, false);
   }
 
-  /** With {@code results}, also {@code /embed} and {@code /predict}, waiting up to {@code timeout}. */
+  /**
+   * With {@code results}, also {@code /embed} and {@code /predict}, waiting up to {@code timeout};
+   * {@code classifier} says whether the model produces labels (otherwise {@code /predict} answers
+   * 400 at once instead of waiting for labels that never come).
+   */
   public IngestionApi(DocumentPublisher publisher, ResultWaiter results, Duration timeout, HttpLimits limits,
-      BooleanSupplier ready, PrometheusMeterRegistry meters) {
-    this.inference = results == null ? null : new InferenceRoutes(publisher, results, limits, timeout);
+      BooleanSupplier ready, PrometheusMeterRegistry meters, boolean classifier) {
+    this.inference = results == null ? null : new InferenceRoutes(publisher, results, limits, timeout, classifier);
     this.publisher = publisher;
     this.parser = new DocumentRequestParser(limits);
     this.limits = limits;

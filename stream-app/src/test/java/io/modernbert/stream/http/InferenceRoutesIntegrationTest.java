@@ -57,8 +57,13 @@ class InferenceRoutesIntegrationTest {
   }
 
   private static HttpResponse<Buffer> post(Vertx vertx, Duration timeout, String path, String body) throws Exception {
+    return post(vertx, timeout, path, body, true);
+  }
+
+  private static HttpResponse<Buffer> post(Vertx vertx, Duration timeout, String path, String body, boolean classifier)
+      throws Exception {
     IngestionApi api = new IngestionApi(publisher, results, timeout, HttpLimits.defaults(), () -> true,
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), classifier);
     HttpServer server = vertx.createHttpServer().requestHandler(api.router(vertx)).listen(0)
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     try {
@@ -117,6 +122,15 @@ class InferenceRoutesIntegrationTest {
 
     assertThat(response.statusCode()).isEqualTo(504);
     assertThat(JSON.readTree(response.bodyAsString()).get("error_type").asText()).isEqualTo("Timeout");
+  }
+
+  @Test
+  void shouldAnswer400AtOnceWhenAskedToPredictWithAModelThatIsNotAClassifier(Vertx vertx) throws Exception {
+    // A 60 s timeout: waiting for labels instead of refusing would fail the 60 s client wait below.
+    HttpResponse<Buffer> response = post(vertx, Duration.ofSeconds(60), "/predict", "{\"inputs\": \"Hola\"}", false);
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(response.bodyAsString()).get("error").asText()).contains("not a classifier");
   }
 
   @Test
