@@ -25,6 +25,9 @@ public final class StreamsProperties {
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 500);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), 600_000);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // The HTTP API writes documents in transactions; a request whose transaction aborted must not
+    // be embedded. Exactly-once reads committed data anyway; this makes at_least_once do so too.
+    props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
     props.putAll(config.streamsOverrides());
     return props;
   }
