@@ -104,7 +104,7 @@ public final class InferenceEngine implements AutoCloseable {
       parts.weights = ModelWeights.load(modelDir, config, parts.model.weights());
       if (options.xla().resolve(config.hiddenSize()) == XlaMode.ELEMENTWISE) {
         List<String> packedScopes = parts.shapes.stream().map(BatchShape::scope).toList();
-        Graph marked = XlaFusion.mark(parts.graph, packedScopes, ModernBertGraph.REFERENCE_SCOPE);
+        Graph marked = XlaFusion.mark(parts.graph, packedScopes, ModernBertGraph.REFERENCE_SCOPE, options.precision());
         parts.graph.close();
         parts.graph = marked;
       }

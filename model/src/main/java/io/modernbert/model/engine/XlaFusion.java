@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import io.modernbert.model.graph.Precision;
 import org.tensorflow.Graph;
 import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.GraphDef;
@@ -28,7 +29,11 @@ import org.tensorflow.proto.NodeDef;
  *   <li>{@code Softmax}: oneDNN's is faster than XLA's on the score matrices (lognormal bench,
  *       bf16: 2,408 tokens/s with softmax and masking left out of XLA, 1,706 with both in);
  *   <li>{@code Sin} and {@code Cos} of the rotary tables: XLA would fuse them into every consumer
- *       and recompute them per element of q and k in every layer, instead of once per pass.
+ *       and recompute them per element of q and k in every layer, instead of once per pass;
+ *   <li>in BF16 only, the slicing that builds the sliding-window key and value bands ({@code
+ *       PadV2}, {@code Slice}, {@code ConcatV2}): TensorFlow copies the bfloat16 bands faster than
+ *       XLA does (lognormal bench: bf16 2,538 tokens/s with them left out, about 2,420 with them
+ *       in), while in float32 XLA is the faster (1,541 against 1,439 tokens/s, back to back).
  * </ul>
  *
  * TensorFlow then compiles each region between those ops as an XLA cluster on the shape's first
@@ -37,6 +42,9 @@ import org.tensorflow.proto.NodeDef;
 final class XlaFusion {
   /** Ops left to TensorFlow's kernels (see the class comment), and the graph's inputs. */
   static final Set<String> NOT_COMPILED = Set.of("MatMul", "BatchMatMulV2", "Softmax", "Sin", "Cos", "Placeholder");
+
+  /** Also left to TensorFlow in BF16: the band copies (see the class comment). */
+  static final Set<String> NOT_COMPILED_IN_BF16 = Set.of("PadV2", "Slice", "ConcatV2");
 
   /** The attribute that asks TensorFlow to compile an op with XLA. */
   static final String COMPILE_ATTRIBUTE = "_XlaCompile";
@@ -49,7 +57,7 @@ final class XlaFusion {
    * are found by walking back from its outputs; ops the reference pass also reads (which has a
    * dynamic length and would recompile for every length) are left alone.
    */
-  static Graph mark(Graph built, List<String> scopes, String referenceScope) {
+  static Graph mark(Graph built, List<String> scopes, String referenceScope, Precision precision) {
     GraphDef.Builder def = built.toGraphDef().toBuilder();
     Map<String, NodeDef.Builder> byName = new HashMap<>();
     for (NodeDef.Builder node : def.getNodeBuilderList()) {
@@ -59,7 +67,9 @@ final class XlaFusion {
     Set<String> reference = ancestors(byName, name -> name.startsWith(referenceScope + "/"));
     for (String name : packed) {
       NodeDef.Builder node = byName.get(name);
-      if (!reference.contains(name) && !NOT_COMPILED.contains(node.getOp())) {
+      String op = node.getOp();
+      boolean leftOut = NOT_COMPILED.contains(op) || (precision == Precision.BF16 && NOT_COMPILED_IN_BF16.contains(op));
+      if (!reference.contains(name) && !leftOut) {
         node.putAttr(COMPILE_ATTRIBUTE, AttrValue.newBuilder().setB(true).build());
       }
     }

@@ -23,12 +23,28 @@ import org.tensorflow.proto.NodeDef;
 class XlaFusionTest {
   @Test
   void shouldMarkTheElementwiseOpsOfPackedPassesButNotMatmulsSoftmaxRopeTablesOrTheReferencePass() {
+    Set<String> fp32 = markedTypes(Precision.FP32);
+    // LayerNorm, GeGLU, masking, and the band copies of the sliding-window layers.
+    assertThat(fp32).contains("Rsqrt", "Erf", "SelectV2", "Add", "Mul", "ConcatV2", "Slice");
+    assertThat(fp32).doesNotContainAnyElementsOf(XlaFusion.NOT_COMPILED);
+  }
+
+  @Test
+  void shouldLeaveTheBandCopiesToTensorFlowInBf16() {
+    Set<String> bf16 = markedTypes(Precision.BF16);
+    assertThat(bf16).contains("Rsqrt", "Erf", "SelectV2", "Cast", "Add", "Mul");
+    assertThat(bf16).doesNotContainAnyElementsOf(XlaFusion.NOT_COMPILED);
+    assertThat(bf16).doesNotContainAnyElementsOf(XlaFusion.NOT_COMPILED_IN_BF16);
+  }
+
+  /** The op types marked for XLA in the tiny classifier's graph; checks the reference pass is not. */
+  private static Set<String> markedTypes(Precision precision) {
     ModernBertConfig config = ModernBertConfig.load(Fixtures.TINY_CLASSIFIER);
     List<BatchShape> shapes = BatchShape.standardSet(1024, 1024, config.localAttention() / 2);
     try (Graph built = new Graph()) {
-      ModernBertGraph.build(built, config, Precision.BF16, shapes);
+      ModernBertGraph.build(built, config, precision, shapes);
       try (Graph marked = XlaFusion.mark(built, shapes.stream().map(BatchShape::scope).toList(),
-          ModernBertGraph.REFERENCE_SCOPE)) {
+          ModernBertGraph.REFERENCE_SCOPE, precision)) {
         List<NodeDef> nodes = marked.toGraphDef().getNodeList();
         Set<String> markedTypes = new HashSet<>();
         Map<String, NodeDef> byName = new HashMap<>();
@@ -38,9 +54,6 @@ class XlaFusionTest {
             markedTypes.add(node.getOp());
           }
         }
-        // LayerNorm, GeGLU, masking and the bf16 casts around the matmuls.
-        assertThat(markedTypes).contains("Rsqrt", "Erf", "SelectV2", "Cast", "Add", "Mul");
-        assertThat(markedTypes).doesNotContainAnyElementsOf(XlaFusion.NOT_COMPILED);
         List<String> referenceInputs = new ArrayList<>();
         for (NodeDef node : nodes) {
           if (node.getName().startsWith(ModernBertGraph.REFERENCE_SCOPE + "/")) {
@@ -50,6 +63,7 @@ class XlaFusionTest {
         assertThat(referenceInputs).isNotEmpty();
         assertThat(referenceInputs).allSatisfy(input ->
             assertThat(byName.get(input).containsAttr(XlaFusion.COMPILE_ATTRIBUTE)).as(input).isFalse());
+        return markedTypes;
       }
     }
   }
