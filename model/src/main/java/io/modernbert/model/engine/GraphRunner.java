@@ -61,7 +61,7 @@ final class GraphRunner {
               .feed(GraphNames.scoped(scope, GraphNames.SEGMENT_IDS), segmentTensor)
               .feed(GraphNames.scoped(scope, GraphNames.CLS_INDEX), clsTensor);
       for (WeightSpec spec : weightInputs) {
-        // By name: in XlaMode.ELEMENTWISE the session runs a re-imported copy of the built graph.
+        // By name (the placeholder's): in XlaMode.ELEMENTWISE the session runs a re-imported copy.
         runner.feed(spec.name(), weights.tensors().get(spec.name()));
       }
       runner

@@ -1,5 +1,6 @@
 package io.modernbert.model.engine;
 
+import io.modernbert.model.graph.Precision;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -8,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
-import io.modernbert.model.graph.Precision;
 import org.tensorflow.Graph;
 import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.GraphDef;

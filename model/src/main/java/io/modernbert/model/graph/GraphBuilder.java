@@ -27,23 +27,29 @@ public final class GraphBuilder {
   private final Ops tf;
   private final Precision precision;
   private final Map<String, WeightSpec> weights;
+  private final Map<String, Placeholder<? extends TNumber>> inputs;
 
-  /** A weight the graph expects: its HF name, shape, element type and the placeholder to feed. */
-  public record WeightSpec(String name, Shape shape, Class<? extends TNumber> type, Placeholder<?> input) {}
+  /**
+   * A weight the graph expects: its HF name, which is also the name of the placeholder to feed,
+   * its shape and element type. Feeding is by name, so a spec stays valid for a copy of the graph.
+   */
+  public record WeightSpec(String name, Shape shape, Class<? extends TNumber> type) {}
 
   public GraphBuilder(Ops tf, Precision precision) {
-    this(tf, precision, new LinkedHashMap<>());
+    this(tf, precision, new LinkedHashMap<>(), new LinkedHashMap<>());
   }
 
-  private GraphBuilder(Ops tf, Precision precision, Map<String, WeightSpec> weights) {
+  private GraphBuilder(Ops tf, Precision precision, Map<String, WeightSpec> weights,
+      Map<String, Placeholder<? extends TNumber>> inputs) {
     this.tf = tf;
     this.precision = precision;
     this.weights = weights;
+    this.inputs = inputs;
   }
 
   /** The same builder (same weights) creating ops through {@code other}, e.g. with control dependencies. */
   public GraphBuilder withOps(Ops other) {
-    return new GraphBuilder(other, precision, weights);
+    return new GraphBuilder(other, precision, weights, inputs);
   }
 
   public Ops tf() {
@@ -63,20 +69,19 @@ public final class GraphBuilder {
 
   /** A weight matrix in the compute precision (float32 or bfloat16). */
   public Operand<? extends TNumber> matrix(String name, long... shape) {
-    return weight(name, precision == Precision.BF16 ? TBfloat16.class : TFloat32.class, shape);
+    return weight(name, computeType(), shape);
   }
 
   private Operand<? extends TNumber> weight(String name, Class<? extends TNumber> type, long... shape) {
-    WeightSpec existing = weights.get(name);
+    Placeholder<? extends TNumber> existing = inputs.get(name);
     if (existing != null) {
-      @SuppressWarnings("unchecked")
-      Operand<? extends TNumber> input = (Operand<? extends TNumber>) existing.input();
-      return input;
+      return existing;
     }
     Shape expected = Shape.of(shape);
     Placeholder<? extends TNumber> input =
         tf.withName(name).placeholder(type, Placeholder.shape(expected));
-    weights.put(name, new WeightSpec(name, expected, type, input));
+    weights.put(name, new WeightSpec(name, expected, type));
+    inputs.put(name, input);
     return input;
   }
 
