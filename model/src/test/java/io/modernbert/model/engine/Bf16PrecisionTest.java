@@ -16,12 +16,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 class Bf16PrecisionTest {
   private static InferenceEngine fp32;
   private static InferenceEngine bf16;
+  /** BF16 as ModernBERT-base runs it by default: XLA fuses the element-wise ops (AUTO leaves the tiny model unfused). */
+  private static InferenceEngine bf16Fused;
   private static SafetensorsFile golden;
 
   @BeforeAll
   static void load() {
     fp32 = InferenceEngine.load(Fixtures.TINY_CLASSIFIER, Fixtures.testOptions());
     bf16 = InferenceEngine.load(Fixtures.TINY_CLASSIFIER, Fixtures.testOptions().withPrecision(Precision.BF16));
+    bf16Fused = InferenceEngine.load(Fixtures.TINY_CLASSIFIER,
+        Fixtures.testOptions().withPrecision(Precision.BF16).withXla(XlaMode.ELEMENTWISE));
     golden = SafetensorsFile.open(Fixtures.GOLDEN.resolve("tiny-classifier-ids.safetensors"));
   }
 
@@ -29,6 +33,7 @@ class Bf16PrecisionTest {
   static void close() {
     fp32.close();
     bf16.close();
+    bf16Fused.close();
     golden.close();
   }
 
@@ -48,6 +53,18 @@ class Bf16PrecisionTest {
     assertThat(cosine(half.cls(), full.cls())).as("%s CLS", key).isGreaterThanOrEqualTo(0.999);
     assertThat(cosine(half.mean(), golden.readFloats(key + ".mean_pooled")))
         .as("%s mean pooling vs transformers", key).isGreaterThanOrEqualTo(0.999);
+  }
+
+  @ParameterizedTest
+  @MethodSource("sequences")
+  void shouldStayWithinCosine0999OfFp32WithXlaFusion(String key) {
+    int[] ids = golden.readInts(key + ".input_ids");
+
+    RawOutputs full = fp32.forward(ids, false);
+    RawOutputs half = bf16Fused.forward(ids, false);
+
+    assertThat(cosine(half.mean(), full.mean())).as("%s mean pooling", key).isGreaterThanOrEqualTo(0.999);
+    assertThat(cosine(half.cls(), full.cls())).as("%s CLS", key).isGreaterThanOrEqualTo(0.999);
   }
 
   static double cosine(float[] a, float[] b) {
