@@ -11,6 +11,7 @@ public final class Main {
   public static void main(String[] args) {
     CommandLine cli = ModernBertCli.commandLine(new PrintWriter(System.err, true));
     cli.addSubcommand("bench", new BenchCommand());
+    cli.addSubcommand("load", new io.modernbert.load.LoadCommand());
     System.exit(cli.execute(args));
   }
 }

@@ -1,0 +1,142 @@
+package io.modernbert.load;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
+import org.knowm.xchart.ChartEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler;
+
+/** The report's PNG charts, drawn with XChart off screen (AWT headless). */
+final class Charts {
+  private static final int WIDTH = 900;
+  private static final int HEIGHT = 420;
+
+  private Charts() {}
+
+  static XYChart throughput(long[] perSecond, String what) {
+    XYChart chart = xy(what + " per second", "seconds from start", what + "/s");
+    double[] x = new double[perSecond.length];
+    double[] y = new double[perSecond.length];
+    for (int s = 0; s < perSecond.length; s++) {
+      x[s] = s;
+      y[s] = perSecond[s];
+    }
+    chart.addSeries(what + "/s", x.length == 0 ? new double[] {0} : x, y.length == 0 ? new double[] {0} : y)
+        .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
+    return chart;
+  }
+
+  static XYChart lag(List<LagSampler.Sample> samples) {
+    XYChart chart = xy("Consumer lag of the service on the input topic", "seconds from start", "records");
+    List<Double> x = new ArrayList<>();
+    List<Long> y = new ArrayList<>();
+    samples.forEach(s -> {
+      x.add(s.second());
+      y.add(s.lag());
+    });
+    chart.addSeries("lag", x.isEmpty() ? List.of(0.0) : x, y.isEmpty() ? List.of(0L) : y);
+    return chart;
+  }
+
+  /**
+   * Latency by percentile on HdrHistogram's axis: x = 1/(1 - p), logarithmic, so 90%, 99%, 99.9%
+   * and 99.99% are evenly spaced and the tail is as readable as the median.
+   */
+  static XYChart latency(Histogram histogram) {
+    XYChart chart = xy("Latency by percentile", "percentile", "milliseconds");
+    chart.getStyler().setXAxisLogarithmic(true).setXAxisLogarithmicDecadeOnly(true);
+    chart.getStyler().setXAxisTickLabelsFormattingFunction(Charts::percentileLabel);
+    List<Double> x = new ArrayList<>();
+    List<Double> y = new ArrayList<>();
+    for (double[] point : percentileCurve(histogram)) {
+      if (point[0] < 100) { // 100% is infinitely far right on this axis; its value is the max
+        x.add(100 / (100 - point[0]));
+        y.add(point[1]);
+      }
+    }
+    chart.addSeries("latency", x.isEmpty() ? List.of(1.0) : x, y.isEmpty() ? List.of(0.0) : y).setMarker(null);
+    return chart;
+  }
+
+  /** Points (percentile 0..100, milliseconds) of the histogram, 5 ticks per half distance to 100%. */
+  static List<double[]> percentileCurve(Histogram histogram) {
+    List<double[]> points = new ArrayList<>();
+    if (histogram.getTotalCount() == 0) {
+      return points;
+    }
+    for (HistogramIterationValue value : histogram.percentiles(5)) {
+      points.add(new double[] {value.getPercentileLevelIteratedTo(), value.getValueIteratedTo() / 1_000.0});
+    }
+    return points;
+  }
+
+  private static String percentileLabel(double x) {
+    double percentile = 100 - 100 / x;
+    return percentile < 0.0001 ? "0%" : String.format(Locale.ROOT, "%s%%", new java.math.BigDecimal(percentile)
+        .round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString());
+  }
+
+  static CategoryChart histogram(String title, String xTitle, List<Double> values, Function<Double, String> label) {
+    CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+        .xAxisTitle(xTitle).yAxisTitle("batches").build();
+    style(chart.getStyler());
+    chart.getStyler().setOverlapped(true).setXAxisLabelRotation(45);
+    double max = values.stream().mapToDouble(Double::doubleValue).max().orElse(1);
+    double width = niceWidth(max / 12);
+    int bins = (int) Math.floor(max / width) + 1;
+    long[] counts = new long[bins];
+    values.forEach(v -> counts[(int) Math.min(bins - 1, Math.floor(v / width))]++);
+    List<String> names = new ArrayList<>();
+    List<Long> heights = new ArrayList<>();
+    for (int b = 0; b < bins; b++) {
+      names.add(label.apply(b * width) + "-" + label.apply((b + 1) * width));
+      heights.add(counts[b]);
+    }
+    chart.addSeries("batches", names, heights);
+    return chart;
+  }
+
+  /** 1, 2 or 5 times a power of ten, at least {@code raw}: bin widths people read easily. */
+  static double niceWidth(double raw) {
+    if (!(raw > 0)) {
+      return 1;
+    }
+    double power = Math.pow(10, Math.floor(Math.log10(raw)));
+    for (double step : new double[] {1, 2, 5, 10}) {
+      if (step * power >= raw) {
+        return step * power;
+      }
+    }
+    return 10 * power;
+  }
+
+  static void writePng(Chart<?, ?> chart, Path file) throws IOException {
+    Files.write(file, ChartEncoder.getBytes(chart, "png"));
+  }
+
+  private static XYChart xy(String title, String xTitle, String yTitle) {
+    XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+    style(chart.getStyler());
+    chart.getStyler().setMarkerSize(3);
+    return chart;
+  }
+
+  private static void style(Styler styler) {
+    styler.setLegendVisible(false);
+    styler.setChartBackgroundColor(Color.WHITE);
+    styler.setPlotBackgroundColor(Color.WHITE);
+  }
+}

@@ -1,0 +1,60 @@
+package io.modernbert.load;
+
+import java.io.PrintWriter;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * One run in HTTP mode: {@code POST /embed} per document. When the broker is known too
+ * ({@code --bootstrap-servers}), the service's lag on its input topic is sampled alongside, since
+ * the synchronous endpoints go through the same topics.
+ */
+final class HttpRun {
+  private HttpRun() {}
+
+  static LoadResult run(URI base, int concurrency, Duration requestTimeout, KafkaRun.Target lagTarget,
+      List<LoadDocument> documents, Timeline timeline, Map<String, Object> settings, PrintWriter err) throws Exception {
+    HttpDriver driver = new HttpDriver(base, concurrency, requestTimeout);
+    Admin admin = lagTarget == null ? null : Admin.create(adminConfig(lagTarget.bootstrapServers()));
+    try {
+      RunClock clock = RunClock.start();
+      LatencyStats stats = new LatencyStats(clock.originNanos());
+      LagSampler lag = admin == null ? null : new LagSampler(admin, lagTarget.documentsTopic(),
+          TopicSetup.describe(admin, lagTarget.documentsTopic()).map(d -> d.partitions().size()).orElse(0),
+          lagTarget.applicationId(), clock.originNanos(), err);
+      try (ProgressLine progress = new ProgressLine(err, documents.size(), driver::sent, stats,
+          lag == null ? null : lag::latest)) {
+        if (lag != null) {
+          lag.start();
+        }
+        progress.start();
+        driver.run(documents, timeline, stats);
+      } finally {
+        if (lag != null) {
+          lag.stop();
+        }
+      }
+      LoadResult.Counts counts = new LoadResult.Counts(documents.size(),
+          documents.stream().mapToLong(LoadDocument::tokens).sum(), driver.sent(), 0, stats.count(), 0, 0, 0, 0, 0, 0, 0,
+          driver.errors());
+      return new LoadResult(settings, "http", counts, stats.elapsedSeconds(), stats.snapshot(),
+          stats.completions().counts(), lag == null ? List.of() : lag.samples(), List.of(), null);
+    } finally {
+      if (admin != null) {
+        admin.close();
+      }
+    }
+  }
+
+  private static Properties adminConfig(String bootstrapServers) {
+    Properties config = new Properties();
+    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    config.put(AdminClientConfig.CLIENT_ID_CONFIG, "modernbert-load-admin");
+    return config;
+  }
+}

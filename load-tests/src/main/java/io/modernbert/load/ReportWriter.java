@@ -1,0 +1,110 @@
+package io.modernbert.load;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.knowm.xchart.internal.chartpart.Chart;
+
+/**
+ * The report folder: summary.json with every raw number, one PNG per chart, and index.html that
+ * shows the settings, the summary and the charts. The folder can be copied anywhere: the page links
+ * only to files beside it.
+ */
+final class ReportWriter {
+  static final String SUMMARY = "summary.json";
+  static final String INDEX = "index.html";
+
+  private ReportWriter() {}
+
+  /** Writes the report and returns the chart files written, in page order. */
+  static List<String> write(LoadResult result, Path dir) throws IOException {
+    System.setProperty("java.awt.headless", "true"); // charts are drawn off screen, also with a display
+    Files.createDirectories(dir);
+    Map<String, Chart<?, ?>> charts = charts(result);
+    List<String> files = new ArrayList<>();
+    for (Map.Entry<String, Chart<?, ?>> chart : charts.entrySet()) {
+      Charts.writePng(chart.getValue(), dir.resolve(chart.getKey()));
+      files.add(chart.getKey());
+    }
+    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    json.writeValue(dir.resolve(SUMMARY).toFile(), summary(result, json));
+    Files.writeString(dir.resolve(INDEX), HtmlPage.render(result, files), StandardCharsets.UTF_8);
+    return files;
+  }
+
+  private static Map<String, Chart<?, ?>> charts(LoadResult result) {
+    Map<String, Chart<?, ?>> charts = new LinkedHashMap<>();
+    charts.put("throughput.png", Charts.throughput(result.outputsPerSecond(), result.isKafka() ? "outputs" : "responses"));
+    charts.put("latency.png", Charts.latency(result.latency()));
+    if (!result.lag().isEmpty()) {
+      charts.put("lag.png", Charts.lag(result.lag()));
+    }
+    if (!result.batches().isEmpty()) {
+      List<Double> tokens = result.batches().stream().map(b -> (double) b.tokens()).toList();
+      charts.put("batch-tokens.png", Charts.histogram("Tokens per model batch", "tokens", tokens,
+          v -> String.format(Locale.ROOT, "%.0f", v)));
+      List<Double> padding = result.batches().stream().filter(b -> b.slots() > 0).map(b -> 100 * b.paddingShare()).toList();
+      if (!padding.isEmpty()) {
+        charts.put("padding.png", Charts.histogram("Padding share per model batch (1 - tokens/slots)", "padding %",
+            padding, v -> String.format(Locale.ROOT, "%.0f", v)));
+      }
+    }
+    return charts;
+  }
+
+  /** The JSON document: settings, counts, percentiles, the whole curve, the series and the batches. */
+  static ObjectNode summary(LoadResult result, ObjectMapper json) {
+    ObjectNode root = json.createObjectNode();
+    root.put("mode", result.mode());
+    root.set("settings", json.valueToTree(result.settings()));
+    root.set("counts", json.valueToTree(result.counts()));
+    ObjectNode throughput = root.putObject("throughput");
+    throughput.put("documentsPerSecond", result.documentsPerSecond());
+    throughput.put("elapsedSeconds", result.elapsedSeconds());
+    ObjectNode latency = root.putObject("latencyMs");
+    latency.put("count", result.latency().getTotalCount());
+    latency.put("mean", result.latency().getTotalCount() == 0 ? 0 : result.latency().getMean() / 1_000.0);
+    latency.put("p50", result.percentileMs(50));
+    latency.put("p90", result.percentileMs(90));
+    latency.put("p99", result.percentileMs(99));
+    latency.put("p999", result.percentileMs(99.9));
+    latency.put("max", result.maxMs());
+    ArrayNode curve = root.putArray("percentileCurve");
+    for (double[] point : Charts.percentileCurve(result.latency())) {
+      curve.addObject().put("percentile", point[0]).put("ms", point[1]);
+    }
+    ArrayNode perSecond = root.putArray(result.isKafka() ? "outputsPerSecond" : "responsesPerSecond");
+    for (long count : result.outputsPerSecond()) {
+      perSecond.add(count);
+    }
+    root.set("lag", json.valueToTree(result.lag()));
+    ObjectNode batches = root.putObject("batches");
+    batches.put("count", result.batches().size());
+    double padding = BatchStats.paddingShare(result.batches());
+    if (Double.isNaN(padding)) {
+      batches.putNull("paddingShare");
+    } else {
+      batches.put("paddingShare", padding);
+    }
+    batches.set("list", json.valueToTree(result.batches()));
+    ObjectNode engine = root.putObject("engine");
+    if (result.engineDocumentsPerSecond() == null) {
+      engine.putNull("documentsPerSecond");
+      engine.putNull("ratio");
+    } else {
+      engine.put("documentsPerSecond", result.engineDocumentsPerSecond());
+      engine.put("ratio", result.ratio());
+    }
+    return root;
+  }
+}
