@@ -18,6 +18,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /** The report's PNG charts, drawn with XChart off screen (AWT headless). */
 final class Charts {
@@ -26,16 +27,18 @@ final class Charts {
 
   private Charts() {}
 
+  /** Counts per 1-second bucket as steps: bucket s is drawn from s to s + 1, the last one too. */
   static XYChart throughput(long[] perSecond, String what) {
-    XYChart chart = xy(what + " per second", "seconds from start", what + "/s");
-    double[] x = new double[perSecond.length];
-    double[] y = new double[perSecond.length];
-    for (int s = 0; s < perSecond.length; s++) {
+    XYChart chart = xy(Character.toUpperCase(what.charAt(0)) + what.substring(1) + " per second", "seconds from start",
+        what + "/s");
+    long[] counts = perSecond.length == 0 ? new long[] {0} : perSecond;
+    double[] x = new double[counts.length + 1];
+    double[] y = new double[counts.length + 1];
+    for (int s = 0; s <= counts.length; s++) {
       x[s] = s;
-      y[s] = perSecond[s];
+      y[s] = counts[Math.min(s, counts.length - 1)];
     }
-    chart.addSeries(what + "/s", x.length == 0 ? new double[] {0} : x, y.length == 0 ? new double[] {0} : y)
-        .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step);
+    chart.addSeries(what + "/s", x, y).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step).setMarker(SeriesMarkers.NONE);
     return chart;
   }
 
@@ -53,21 +56,22 @@ final class Charts {
 
   /**
    * Latency by percentile on HdrHistogram's axis: x = 1/(1 - p), logarithmic, so 90%, 99%, 99.9%
-   * and 99.99% are evenly spaced and the tail is as readable as the median.
+   * and 99.99% are evenly spaced and the tail is as readable as the median. The maximum, at 100%,
+   * would be infinitely far right; it is drawn where one sample in all of them lies, 1 - 1/count.
    */
   static XYChart latency(Histogram histogram) {
     XYChart chart = xy("Latency by percentile", "percentile", "milliseconds");
-    chart.getStyler().setXAxisLogarithmic(true).setXAxisLogarithmicDecadeOnly(true);
-    chart.getStyler().setXAxisTickLabelsFormattingFunction(Charts::percentileLabel);
     List<Double> x = new ArrayList<>();
     List<Double> y = new ArrayList<>();
+    double right = Math.max(2, histogram.getTotalCount());
     for (double[] point : percentileCurve(histogram)) {
-      if (point[0] < 100) { // 100% is infinitely far right on this axis; its value is the max
-        x.add(100 / (100 - point[0]));
-        y.add(point[1]);
-      }
+      x.add(point[0] < 100 ? Math.min(right, 100 / (100 - point[0])) : right);
+      y.add(point[1]);
     }
-    chart.addSeries("latency", x.isEmpty() ? List.of(1.0) : x, y.isEmpty() ? List.of(0.0) : y).setMarker(null);
+    chart.getStyler().setXAxisLogarithmic(true).setXAxisLogarithmicDecadeOnly(true)
+        .setXAxisMin(1.0).setXAxisMax(Math.pow(10, Math.ceil(Math.log10(right))));
+    chart.getStyler().setXAxisTickLabelsFormattingFunction(Charts::percentileLabel);
+    chart.addSeries("latency", x.isEmpty() ? List.of(1.0) : x, y.isEmpty() ? List.of(0.0) : y).setMarker(SeriesMarkers.NONE);
     return chart;
   }
 
@@ -131,6 +135,7 @@ final class Charts {
     XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
     style(chart.getStyler());
     chart.getStyler().setMarkerSize(3);
+    chart.getStyler().setYAxisMin(0.0); // counts and latencies read against zero
     return chart;
   }
 

@@ -31,4 +31,15 @@ final class DurationConverter implements ITypeConverter<Duration> {
       throw new TypeConversionException("'" + value + "' is not a duration (e.g. 500ms, 90s, 10m, 1h)");
     }
   }
+
+  /** The short form this converter reads: 500ms, 90s, 10m, 1h. */
+  static String format(Duration duration) {
+    long millis = duration.toMillis();
+    if (millis % 1000 != 0) {
+      return millis + "ms";
+    }
+    long seconds = millis / 1000;
+    return seconds % 3600 == 0 && seconds > 0 ? seconds / 3600 + "h"
+        : seconds % 60 == 0 && seconds > 0 ? seconds / 60 + "m" : seconds + "s";
+  }
 }

@@ -26,11 +26,11 @@ final class HtmlPage {
         name += " " + value.substring(0, last);
         value = value.substring(last + 1);
       }
-      row(page, "th", name, value);
+      row(page, name, value);
     }
     page.append("</table>\n<h2>Settings</h2>\n<table>\n");
     for (Map.Entry<String, Object> setting : result.settings().entrySet()) {
-      row(page, "th", setting.getKey(), String.valueOf(setting.getValue()));
+      row(page, setting.getKey(), String.valueOf(setting.getValue()));
     }
     page.append("</table>\n<h2>Charts</h2>\n");
     for (String chart : charts) {
@@ -41,9 +41,8 @@ final class HtmlPage {
     return page.toString();
   }
 
-  private static void row(StringBuilder page, String headCell, String name, String value) {
-    page.append("<tr><").append(headCell).append('>').append(escape(name)).append("</").append(headCell)
-        .append("><td>").append(escape(value)).append("</td></tr>\n");
+  private static void row(StringBuilder page, String name, String value) {
+    page.append("<tr><th>").append(escape(name)).append("</th><td>").append(escape(value)).append("</td></tr>\n");
   }
 
   static String escape(String text) {

@@ -46,7 +46,7 @@ final class HttpRun {
           stats.completions().counts(), lag == null ? List.of() : lag.samples(), List.of(), null);
     } finally {
       if (admin != null) {
-        admin.close();
+        admin.close(Duration.ofSeconds(5));
       }
     }
   }

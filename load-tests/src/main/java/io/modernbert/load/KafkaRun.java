@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -28,8 +29,14 @@ final class KafkaRun {
     Properties adminConfig = new Properties();
     adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, target.bootstrapServers());
     adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "modernbert-load-admin");
-    try (Admin admin = Admin.create(adminConfig)) {
-      int partitions = TopicSetup.ensure(admin, target.documentsTopic(), target.partitions(), err);
+    Admin admin = Admin.create(adminConfig);
+    try {
+      int partitions;
+      try {
+        partitions = TopicSetup.ensure(admin, target.documentsTopic(), target.partitions(), err);
+      } catch (TimeoutException e) {
+        throw new IllegalStateException("no answer from the brokers at " + target.bootstrapServers() + " within 30 s", e);
+      }
       settings.put("inputPartitions", partitions);
       try (OutputTracker tracker = new OutputTracker(target.bootstrapServers(), target.embeddingsTopic(),
                target.labelsTopic(), ids);
@@ -47,15 +54,19 @@ final class KafkaRun {
           if (driver.firstError() != null) {
             err.println("load: " + book.failures() + " sends failed, the first with: " + driver.firstError());
           }
-          err.printf("load: all %d documents sent; waiting up to %s for their outputs%n", book.sent(), timeout);
+          err.printf("load: all %d documents sent; waiting up to %s for their outputs%n", book.sent(),
+              DurationConverter.format(timeout));
           boolean complete = awaitOutputs(book, tracker, timeout);
           if (!complete) {
-            err.printf("load: timed out after %s with %d documents missing%n", timeout, book.missing());
+            err.printf("load: timed out after %s with %d documents missing%n", DurationConverter.format(timeout),
+                book.missing());
           }
           lag.stop(); // before reading the series
           return result(settings, documents, book, batches, tracker, lag.samples());
         }
       }
+    } finally {
+      admin.close(Duration.ofSeconds(5)); // not the default wait without end when the brokers are gone
     }
   }
 

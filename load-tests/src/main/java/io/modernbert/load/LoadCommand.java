@@ -45,34 +45,34 @@ public final class LoadCommand implements Callable<Integer> {
   @Option(names = "--http-url", paramLabel = "URL", description = "HTTP mode: the service's HTTP base URL, e.g. http://127.0.0.1:8080.")
   private URI httpUrl;
 
-  @Option(names = "--documents-topic", defaultValue = "documents", description = "Input topic (default ${DEFAULT-VALUE}).")
+  @Option(names = "--documents-topic", paramLabel = "TOPIC", defaultValue = "documents", description = "Input topic (default ${DEFAULT-VALUE}).")
   private String documentsTopic;
 
-  @Option(names = "--embeddings-topic", defaultValue = "embeddings", description = "Embeddings topic (default ${DEFAULT-VALUE}).")
+  @Option(names = "--embeddings-topic", paramLabel = "TOPIC", defaultValue = "embeddings", description = "Embeddings topic (default ${DEFAULT-VALUE}).")
   private String embeddingsTopic;
 
-  @Option(names = "--labels-topic", defaultValue = "labels", description = "Labels topic, read when it exists (default ${DEFAULT-VALUE}).")
+  @Option(names = "--labels-topic", paramLabel = "TOPIC", defaultValue = "labels", description = "Labels topic, read when it exists (default ${DEFAULT-VALUE}).")
   private String labelsTopic;
 
-  @Option(names = "--application-id", defaultValue = "modernbert-stream", description = "The service's Kafka Streams application id, whose committed offsets give the lag (default ${DEFAULT-VALUE}).")
+  @Option(names = "--application-id", paramLabel = "ID", defaultValue = "modernbert-stream", description = "The service's Kafka Streams application id, whose committed offsets give the lag (default ${DEFAULT-VALUE}).")
   private String applicationId;
 
-  @Option(names = "--partitions", description = "Create the input topic with N partitions if it does not exist (default: the broker's default); warn if it has another count.")
+  @Option(names = "--partitions", paramLabel = "N", description = "Create the input topic with N partitions if it does not exist (default: the broker's default); warn if it has another count.")
   private Integer partitions;
 
-  @Option(names = "--mode", defaultValue = "burst", description = "burst: send everything at once (HTTP: closed loop); rate: open loop at --rate (default ${DEFAULT-VALUE}).")
+  @Option(names = "--mode", paramLabel = "burst|rate", defaultValue = "burst", description = "burst: send everything at once (HTTP: closed loop); rate: open loop at --rate (default ${DEFAULT-VALUE}).")
   private Mode mode;
 
-  @Option(names = "--rate", description = "Documents (requests) per second in --mode rate.")
+  @Option(names = "--rate", paramLabel = "R", description = "Documents (requests) per second in --mode rate.")
   private Double rate;
 
-  @Option(names = "--duration", defaultValue = "60s", converter = DurationConverter.class, description = "Length of a --mode rate run when --documents is not given (default ${DEFAULT-VALUE}).")
+  @Option(names = "--duration", paramLabel = "TIME", defaultValue = "60s", converter = DurationConverter.class, description = "Length of a --mode rate run when --documents is not given (default ${DEFAULT-VALUE}).")
   private Duration duration;
 
-  @Option(names = {"--documents", "--requests"}, description = "Documents (HTTP: requests) to send (default 1000, or rate x duration).")
+  @Option(names = {"--documents", "--requests"}, paramLabel = "N", description = "Documents (HTTP: requests) to send (default 1000, or rate x duration).")
   private Integer documents;
 
-  @Option(names = "--concurrency", defaultValue = "8", description = "HTTP: clients sending back to back, or most requests in flight at a rate (default ${DEFAULT-VALUE}).")
+  @Option(names = "--concurrency", paramLabel = "C", defaultValue = "8", description = "HTTP: clients sending back to back, or most requests in flight at a rate (default ${DEFAULT-VALUE}).")
   private int concurrency;
 
   @Option(names = "--input", paramLabel = "FILE.jsonl", description = "Texts from {\"id\",\"text\"} lines (ids replaced by this run's), repeated if --documents is larger.")
@@ -81,24 +81,24 @@ public final class LoadCommand implements Callable<Integer> {
   @Option(names = "--sentences", description = "One short real sentence per document instead of lognormal lengths (for /embed).")
   private boolean sentences;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Seed of the generated documents (default ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of the generated documents (default ${DEFAULT-VALUE}).")
   private long seed;
 
-  @Option(names = "--model", description = "Model folder for the tokenizer and --engine-compare (default models/langid-modernbert).")
+  @Option(names = "--model", paramLabel = "DIR", description = "Model folder for the tokenizer and --engine-compare (default models/langid-modernbert).")
   private Path model;
 
   @Option(names = "--engine-compare", description = "After the run, encode the same documents in-process and print ENGINE and RATIO e2e/engine.")
   private boolean engineCompare;
 
-  @Option(names = "--threads", defaultValue = "0", description = "Engine threads for --engine-compare (default 0: all cores).")
+  @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "Engine threads for --engine-compare (default 0: all cores).")
   private int threads;
 
-  @Option(names = "--engine-batch", defaultValue = "256", description = "Documents per engine call in --engine-compare (default ${DEFAULT-VALUE}).")
+  @Option(names = "--engine-batch", paramLabel = "N", defaultValue = "256", description = "Documents per engine call in --engine-compare (default ${DEFAULT-VALUE}).")
   private int engineBatch;
 
   @Mixin private EngineFlags engineFlags;
 
-  @Option(names = "--timeout", defaultValue = "10m", converter = DurationConverter.class, description = "How long to wait for all outputs after the last send; HTTP: per request (default ${DEFAULT-VALUE}).")
+  @Option(names = "--timeout", paramLabel = "TIME", defaultValue = "10m", converter = DurationConverter.class, description = "How long to wait for all outputs after the last send; HTTP: per request (default ${DEFAULT-VALUE}).")
   private Duration timeout;
 
   @Option(names = "--report", paramLabel = "DIR", description = "Report folder (default load-tests/target/load-report-<timestamp>).")
@@ -182,7 +182,7 @@ public final class LoadCommand implements Callable<Integer> {
       settings.put("topics", documentsTopic + " -> " + embeddingsTopic + ", " + labelsTopic);
       settings.put("applicationId", applicationId);
     }
-    settings.put("timeout", timeout.toString());
+    settings.put("timeout", DurationConverter.format(timeout));
     settings.put("model", modelDir.toString());
     if (engineCompare) {
       EngineOptions options = engineFlags.apply(EngineOptions.defaults().withThreads(threads));

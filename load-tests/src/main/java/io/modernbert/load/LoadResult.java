@@ -75,8 +75,8 @@ record LoadResult(
       lines.add(format("DOCUMENTS sent %d, send errors %d, embeddings %d, labels %d, tokens sent %d",
           c.sent(), c.sendErrors(), c.received(), c.labels(), c.tokens()));
     } else {
-      lines.add(format("REQUESTS sent %d, ok %d, errors %d %s, tokens sent %d",
-          c.sent(), c.received(), c.httpErrorCount(), c.httpErrors(), c.tokens()));
+      lines.add(format("REQUESTS sent %d, ok %d, errors %d%s, tokens sent %d", c.sent(), c.received(),
+          c.httpErrorCount(), c.httpErrors().isEmpty() ? "" : " " + c.httpErrors(), c.tokens()));
     }
     lines.add(format("THROUGHPUT %.2f docs/s (%d documents in %.2f s, first send to last %s)",
         documentsPerSecond(), c.received(), elapsedSeconds, isKafka() ? "output" : "response"));

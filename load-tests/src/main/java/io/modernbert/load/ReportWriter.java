@@ -96,7 +96,20 @@ final class ReportWriter {
     } else {
       batches.put("paddingShare", padding);
     }
-    batches.set("list", json.valueToTree(result.batches()));
+    ArrayNode list = batches.putArray("list");
+    for (BatchStats.Batch batch : result.batches()) { // absent headers as null, not as the -1 kept in memory
+      ObjectNode node = list.addObject().put("id", batch.id()).put("documents", batch.documents()).put("tokens", batch.tokens());
+      if (batch.slots() > 0) {
+        node.put("slots", batch.slots()).put("paddingShare", batch.paddingShare());
+      } else {
+        node.putNull("slots").putNull("paddingShare");
+      }
+      if (batch.inferenceMs() >= 0) {
+        node.put("inferenceMs", batch.inferenceMs());
+      } else {
+        node.putNull("inferenceMs");
+      }
+    }
     ObjectNode engine = root.putObject("engine");
     if (result.engineDocumentsPerSecond() == null) {
       engine.putNull("documentsPerSecond");

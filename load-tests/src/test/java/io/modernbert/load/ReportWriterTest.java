@@ -64,6 +64,8 @@ class ReportWriterTest {
         .as("1 - (3000 + 7000) / (4096 + 8192); the batch without slots is left out")
         .isCloseTo(1 - 10_000.0 / 12_288, within(1e-12));
     assertThat(summary.path("batches").path("list").get(1).path("documents").asInt()).isEqualTo(30);
+    assertThat(summary.path("batches").path("list").get(1).path("paddingShare").asDouble()).isCloseTo(1 - 7000.0 / 8192, within(1e-12));
+    assertThat(summary.path("batches").path("list").get(2).path("slots").isNull()).as("no slots header").isTrue();
     assertThat(summary.path("engine").path("documentsPerSecond").asDouble()).isEqualTo(100.0);
     assertThat(summary.path("engine").path("ratio").asDouble()).isCloseTo(0.5, within(1e-12));
   }

@@ -50,6 +50,10 @@ class TimelineTest {
     assertThat(converter.convert("PT2M")).isEqualTo(Duration.ofMinutes(2));
     assertThatThrownBy(() -> converter.convert("soon")).hasMessageContaining("not a duration");
     assertThatThrownBy(() -> new Timeline(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(DurationConverter.format(Duration.ofMinutes(10))).isEqualTo("10m");
+    assertThat(DurationConverter.format(Duration.ofSeconds(90))).isEqualTo("90s");
+    assertThat(DurationConverter.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
+    assertThat(DurationConverter.format(Duration.ofHours(2))).isEqualTo("2h");
   }
 
   @Test
