@@ -1,9 +1,12 @@
 package io.modernbert.stream;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.modernbert.model.engine.InferenceEngine;
 import io.modernbert.stream.config.AppConfig;
 import io.modernbert.stream.config.StreamsProperties;
+import io.modernbert.stream.scheduler.BatchScheduler;
+import io.modernbert.stream.scheduler.SchedulerSettings;
 import io.modernbert.stream.topology.StreamMetrics;
 import io.modernbert.stream.topology.TopologyFactory;
 import java.time.Duration;
@@ -19,19 +22,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running application: the engine, the topology and its KafkaStreams instance. Wiring only;
- * the behaviour is in {@link TopologyFactory}.
+ * The running application: the engine, the instance's batch scheduler (the only user of the
+ * engine), the topology and its KafkaStreams instance. Wiring only; the behaviour is in {@link
+ * TopologyFactory} and {@link BatchScheduler}.
  */
 public final class StreamApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamApp.class);
 
   private final InferenceEngine engine;
+  private final BatchScheduler scheduler;
   private final KafkaStreams streams;
   private final StreamMetrics metrics;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-  private StreamApp(InferenceEngine engine, KafkaStreams streams, StreamMetrics metrics) {
+  private StreamApp(InferenceEngine engine, BatchScheduler scheduler, KafkaStreams streams, StreamMetrics metrics) {
     this.engine = engine;
+    this.scheduler = scheduler;
     this.streams = streams;
     this.metrics = metrics;
   }
@@ -41,10 +47,13 @@ public final class StreamApp implements AutoCloseable {
       throws InterruptedException {
     createTopics(config, partitions);
     InferenceEngine engine = InferenceEngine.load(config.modelDir(), config.engine());
+    StreamMetrics metrics = new StreamMetrics(meters);
+    BatchScheduler scheduler = new BatchScheduler(engine, config.scheduler(), metrics);
+    Gauge.builder("modernbert.scheduler.queue.tokens", scheduler, BatchScheduler::queuedTokens)
+        .description("Tokens waiting in the scheduler's queue").register(meters);
     try {
-      StreamMetrics metrics = new StreamMetrics(meters);
       KafkaStreams streams =
-          new KafkaStreams(TopologyFactory.build(config, engine, metrics), StreamsProperties.of(config, meters));
+          new KafkaStreams(TopologyFactory.build(config, scheduler, metrics), StreamsProperties.of(config, meters));
       CountDownLatch running = new CountDownLatch(1);
       streams.setStateListener((now, before) -> {
         LOG.info("Kafka Streams {} -> {}", before, now);
@@ -58,8 +67,9 @@ public final class StreamApp implements AutoCloseable {
         throw new IllegalStateException("Kafka Streams did not reach RUNNING within " + timeout
             + " (is the broker at " + config.bootstrapServers() + " reachable?)");
       }
-      return new StreamApp(engine, streams, metrics);
+      return new StreamApp(engine, scheduler, streams, metrics);
     } catch (RuntimeException | InterruptedException e) {
+      scheduler.close();
       engine.close();
       throw e;
     }
@@ -90,6 +100,10 @@ public final class StreamApp implements AutoCloseable {
     return engine;
   }
 
+  public BatchScheduler scheduler() {
+    return scheduler;
+  }
+
   public KafkaStreams streams() {
     return streams;
   }
@@ -98,11 +112,12 @@ public final class StreamApp implements AutoCloseable {
     return metrics;
   }
 
-  /** Stops Kafka Streams (committing what is done), then frees the model; idempotent. */
+  /** Stops Kafka Streams (committing what is done), then the scheduler, then frees the model; idempotent. */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
       streams.close(Duration.ofSeconds(30));
+      scheduler.close();
       engine.close();
     }
   }

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
     name = "modernbert-stream",
     mixinStandardHelpOptions = true,
     description = "Kafka Streams application: documents in, ModernBERT embeddings and labels out.",
-    subcommands = {DemoCommand.class, StreamMain.Run.class, TailCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, StreamMain.Run.class, BrokerCommand.class, TailCommand.class, CommandLine.HelpCommand.class})
 public final class StreamMain {
 
   public static void main(String[] args) {

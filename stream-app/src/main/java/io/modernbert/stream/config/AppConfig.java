@@ -1,6 +1,7 @@
 package io.modernbert.stream.config;
 
 import io.modernbert.model.engine.EngineOptions;
+import io.modernbert.stream.scheduler.SchedulerSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.kafka.streams.StreamsConfig;
@@ -14,7 +15,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param topics topic names
  * @param modelDir a Hugging Face ModernBERT folder
  * @param engine how the model runs
- * @param maxWait how long a document may wait for its batch to fill (wall clock)
+ * @param maxWait the longest the scheduler passes a stream document over for better-filled passes;
+ *     not a delay: an idle model runs what is queued at once
  * @param maxDocumentBytes larger texts (UTF-8 bytes) go to the dead-letter topic
  * @param processingGuarantee {@code exactly_once_v2} (default) or {@code at_least_once}
  * @param stateDir where Kafka Streams keeps the batcher's local store
@@ -94,6 +96,11 @@ public record AppConfig(
 
   public AppConfig withStreamsOverrides(java.util.Map<String, String> value) {
     return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, value);
+  }
+
+  /** The batch scheduler's settings: passes of the engine's token budget, {@link #maxWait}. */
+  public SchedulerSettings scheduler() {
+    return SchedulerSettings.of(engine.batchTokens(), maxWait);
   }
 
   /** The model's name on every output: its folder name. */

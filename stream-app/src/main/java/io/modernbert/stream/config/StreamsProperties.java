@@ -8,6 +8,9 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /** The Kafka Streams properties for an {@link AppConfig}; tests and main call the same factory. */
 public final class StreamsProperties {
+  static final long COMMIT_INTERVAL_MS = 25;
+  static final long POLL_MS = 5;
+
   private StreamsProperties() {}
 
   public static Properties of(AppConfig config, MeterRegistry meters) {
@@ -21,7 +24,13 @@ public final class StreamsProperties {
     props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
     props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().deadLetters());
     props.put(DeadLetterHandler.METER_REGISTRY_CONFIG, meters);
-    // A batch runs for up to a few seconds on large models: poll often enough not to be evicted.
+    // Results become visible to read_committed consumers at the next commit: commit often (each
+    // commit is one transaction for all the thread's tasks), and let an idle thread come back from
+    // poll soon enough to forward what the scheduler finished (the forwarding punctuation runs
+    // between polls).
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
+    props.put(StreamsConfig.POLL_MS_CONFIG, POLL_MS);
+    // A full scheduler queue blocks the stream thread briefly (back-pressure): allow for it.
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 500);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG), 600_000);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

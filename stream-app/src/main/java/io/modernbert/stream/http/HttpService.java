@@ -9,31 +9,28 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 
-/** The HTTP side of a running application: publisher, result reader, Vert.x server. */
+/** The HTTP side of a running application: the ingestion publisher and the Vert.x server. */
 public final class HttpService implements AutoCloseable {
   private final Vertx vertx;
   private final HttpServer server;
   private final DocumentPublisher publisher;
-  private final ResultWaiter results;
 
-  private HttpService(Vertx vertx, HttpServer server, DocumentPublisher publisher, ResultWaiter results) {
+  private HttpService(Vertx vertx, HttpServer server, DocumentPublisher publisher) {
     this.vertx = vertx;
     this.server = server;
     this.publisher = publisher;
-    this.results = results;
   }
 
   /** Serves {@code /v1/documents}, {@code /embed}, {@code /predict} and the rest on {@code port}. */
   public static HttpService start(StreamApp app, AppConfig config, PrometheusMeterRegistry meters, int port,
       HttpLimits limits, Duration timeout) throws Exception {
     DocumentPublisher publisher = new DocumentPublisher(config.bootstrapServers(), config.topics().documents());
-    ResultWaiter results = new ResultWaiter(config.bootstrapServers(), config.topics().embeddings(), config.topics().labels());
     Vertx vertx = Vertx.vertx();
-    IngestionApi api = new IngestionApi(publisher, results, timeout, limits,
-        () -> app.streams().state() == KafkaStreams.State.RUNNING, meters, app.engine().config().isClassifier());
+    IngestionApi api = new IngestionApi(publisher, app.scheduler(), timeout, limits,
+        () -> app.streams().state() == KafkaStreams.State.RUNNING, meters);
     HttpServer server = vertx.createHttpServer().requestHandler(api.router(vertx)).listen(port)
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    return new HttpService(vertx, server, publisher, results);
+    return new HttpService(vertx, server, publisher);
   }
 
   public int port() {
@@ -44,7 +41,6 @@ public final class HttpService implements AutoCloseable {
   public void close() {
     server.close();
     vertx.close();
-    results.close();
     publisher.close();
   }
 }

@@ -4,84 +4,93 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.modernbert.schemas.Document;
-import io.modernbert.schemas.Embedding;
-import io.modernbert.schemas.LabelScore;
-import io.modernbert.schemas.Labels;
+import io.modernbert.model.engine.EncodedDocument;
+import io.modernbert.model.engine.InferenceEngine;
+import io.modernbert.model.engine.LabelScore;
+import io.modernbert.stream.scheduler.BatchScheduler;
+import io.modernbert.stream.scheduler.InferenceJob;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * {@code POST /embed} and {@code POST /predict} in the request and response shapes of Hugging Face
- * text-embeddings-inference: {@code {"inputs": "text" | ["text", ...], "normalize": true}}. Each
- * input goes through the input topic like any document; the answer waits for its results on the
- * output topics (504 after the timeout).
+ * text-embeddings-inference: {@code {"inputs": "text" | ["text", ...], "normalize": true}}. The
+ * caller holds the request: inputs are tokenized on a worker thread and go straight to the
+ * instance's {@link BatchScheduler} as interactive jobs (due at once, ahead of stream documents),
+ * sharing its passes with the topology. 429 when the scheduler's queue is full, 504 after the
+ * timeout.
  */
 final class InferenceRoutes {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final DocumentPublisher publisher;
-  private final ResultWaiter results;
+  private final BatchScheduler scheduler;
+  private final InferenceEngine engine;
   private final HttpLimits limits;
   private final Duration timeout;
-  private final boolean classifier;
 
-  InferenceRoutes(DocumentPublisher publisher, ResultWaiter results, HttpLimits limits, Duration timeout,
-      boolean classifier) {
-    this.publisher = publisher;
-    this.results = results;
+  InferenceRoutes(BatchScheduler scheduler, HttpLimits limits, Duration timeout) {
+    this.scheduler = scheduler;
+    this.engine = scheduler.engine();
     this.limits = limits;
     this.timeout = timeout;
-    this.classifier = classifier;
   }
 
-  /** Request inputs: the texts, and whether the caller sent a single string. */
+  /** Request inputs: the texts, whether the caller sent a single string, and {@code normalize}. */
   private record Inputs(List<String> texts, boolean single, boolean normalize) {}
 
+  /** The scheduler refused a job: its queue is full. */
+  private static final class Overloaded extends RuntimeException {
+    Overloaded() {
+      super("the model's queue is full; retry later", null, false, false);
+    }
+  }
+
   void embed(RoutingContext ctx) {
-    run(ctx, ResultWaiter.Pending::embedding, (inputs, embeddings) -> {
+    boolean alreadyNormalized = engine.pooling().normalize() || engine.options().normalize();
+    run(ctx, (inputs, results) -> {
       ArrayNode out = JSON.createArrayNode();
-      for (Embedding embedding : embeddings) {
-        ArrayNode vector = out.addArray();
+      for (EncodedDocument result : results) {
+        float[] vector = result.embedding();
         double norm = 0;
-        for (float v : embedding.getVector()) {
+        for (float v : vector) {
           norm += (double) v * v;
         }
-        double scale = inputs.normalize() && !embedding.getNormalized() ? 1 / Math.max(Math.sqrt(norm), 1e-12) : 1;
-        embedding.getVector().forEach(v -> vector.add((float) (v * scale)));
+        double scale = inputs.normalize() && !alreadyNormalized ? 1 / Math.max(Math.sqrt(norm), 1e-12) : 1;
+        ArrayNode values = out.addArray();
+        for (float v : vector) {
+          values.add((float) (v * scale));
+        }
       }
       return out;
     });
   }
 
   void predict(RoutingContext ctx) {
-    if (!classifier) {
+    if (!engine.config().isClassifier()) {
       IngestionApi.error(ctx, 400, "Validation",
           "the model is not a classifier (no labels to predict); use /embed, or serve a ModernBertForSequenceClassification model");
       return;
     }
-    run(ctx, ResultWaiter.Pending::labels, (inputs, labelsList) -> {
+    run(ctx, (inputs, results) -> {
       ArrayNode out = JSON.createArrayNode();
-      for (Labels labels : labelsList) {
+      for (EncodedDocument result : results) {
         ArrayNode scores = out.addArray();
-        for (LabelScore score : labels.getLabels()) {
-          scores.addObject().put("label", score.getLabel()).put("score", score.getScore());
+        for (LabelScore score : result.labels()) {
+          scores.addObject().put("label", score.label()).put("score", score.score());
         }
       }
       return inputs.single() ? out.get(0) : out;
     });
   }
 
-  private <T> void run(RoutingContext ctx, Function<ResultWaiter.Pending, CompletableFuture<T>> which,
-      java.util.function.BiFunction<Inputs, List<T>, JsonNode> render) {
+  private void run(RoutingContext ctx, BiFunction<Inputs, List<EncodedDocument>, JsonNode> render) {
     Inputs inputs;
     try {
       inputs = parse(ctx.body() == null ? null : ctx.body().asString());
@@ -89,26 +98,49 @@ final class InferenceRoutes {
       IngestionApi.error(ctx, e.status(), e.type(), e.getMessage());
       return;
     }
-    List<Document> documents = new ArrayList<>();
-    List<CompletableFuture<T>> waits = new ArrayList<>();
+    Object request = new Object(); // owner of this request's jobs, to cancel them together
+    ctx.vertx().executeBlocking(() -> submit(inputs, request), false)
+        .toCompletionStage().toCompletableFuture()
+        .thenCompose(waits -> CompletableFuture.allOf(waits.toArray(CompletableFuture<?>[]::new))
+            .thenApply(done -> waits.stream().map(CompletableFuture::join).toList()))
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete((results, failure) -> ctx.vertx().runOnContext(v -> {
+          if (failure == null) {
+            IngestionApi.json(ctx.response(), 200, render.apply(inputs, results));
+            return;
+          }
+          scheduler.cancel(request);
+          Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+          if (cause instanceof TimeoutException) {
+            IngestionApi.error(ctx, 504, "Timeout", "no result within " + timeout.toMillis() + " ms");
+          } else if (cause instanceof Overloaded) {
+            IngestionApi.error(ctx, 429, "Overloaded", cause.getMessage());
+          } else {
+            IngestionApi.error(ctx, 503, "Unavailable", "inference failed: " + cause.getMessage());
+          }
+        }));
+  }
+
+  /** Tokenizes (a worker thread: long texts take milliseconds) and queues every input; one future each. */
+  private List<CompletableFuture<EncodedDocument>> submit(Inputs inputs, Object request) {
+    List<CompletableFuture<EncodedDocument>> waits = new ArrayList<>(inputs.texts().size());
     for (String text : inputs.texts()) {
-      String id = "http-" + UUID.randomUUID();
-      documents.add(Document.newBuilder().setId(id).setText(text).setCreatedAt(Instant.now()).build());
-      waits.add(which.apply(results.register(id)));
-    }
-    CompletableFuture<Void> all = publisher.publish(documents)
-        .thenCompose(acked -> CompletableFuture.allOf(waits.toArray(CompletableFuture<?>[]::new)))
-        .orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-    all.whenComplete((ok, failure) -> ctx.vertx().runOnContext(v -> {
-      documents.forEach(d -> results.forget(d.getId()));
-      if (failure == null) {
-        IngestionApi.json(ctx.response(), 200, render.apply(inputs, waits.stream().map(CompletableFuture::join).toList()));
-      } else if (failure instanceof TimeoutException || failure.getCause() instanceof TimeoutException) {
-        IngestionApi.error(ctx, 504, "Timeout", "no result within " + timeout.toMillis() + " ms");
-      } else {
-        IngestionApi.error(ctx, 503, "Unavailable", "the broker did not acknowledge the inputs: " + failure.getMessage());
+      CompletableFuture<EncodedDocument> result = new CompletableFuture<>();
+      int[] ids = engine.tokenizer().encode(text).ids();
+      InferenceJob job = new InferenceJob("http", ids, InferenceJob.Priority.INTERACTIVE, request, outcome -> {
+        if (outcome.succeeded()) {
+          result.complete(outcome.result());
+        } else {
+          result.completeExceptionally(outcome.failure());
+        }
+      });
+      if (!scheduler.offer(job)) {
+        scheduler.cancel(request);
+        throw new Overloaded();
       }
-    }));
+      waits.add(result);
+    }
+    return waits;
   }
 
   private Inputs parse(String body) {

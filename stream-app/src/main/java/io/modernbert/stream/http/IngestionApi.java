@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.modernbert.schemas.Document;
+import io.modernbert.stream.scheduler.BatchScheduler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP routes, non-blocking: {@code POST /v1/documents} produces to the input topic and answers
  * 202 with the ids once the broker acknowledged them; {@code POST /embed} and {@code /predict}
- * (text-embeddings-inference shapes, see {@link InferenceRoutes}); {@code GET /health}, {@code
+ * (text-embeddings-inference shapes, straight to the batch scheduler, see {@link InferenceRoutes}); {@code GET /health}, {@code
  * /ready} (broker and model ready), {@code /metrics} (Prometheus). Errors answer a JSON body {@code {"error",
  * "error_type"}} in the style of text-embeddings-inference: 400 malformed or invalid, 401 without
  * a valid key (when keys are configured), 404 unknown route, 413 too large, 429 too many requests
@@ -40,17 +41,16 @@ public final class IngestionApi {
 
   /** Ingestion only: {@code /embed} and {@code /predict} answer 404. */
   public IngestionApi(DocumentPublisher publisher, HttpLimits limits, BooleanSupplier ready, PrometheusMeterRegistry meters) {
-    this(publisher, null, Duration.ZERO, limits, ready, meters, false);
+    this(publisher, null, Duration.ZERO, limits, ready, meters);
   }
 
   /**
-   * With {@code results}, also {@code /embed} and {@code /predict}, waiting up to {@code timeout};
-   * {@code classifier} says whether the model produces labels (otherwise {@code /predict} answers
-   * 400 at once instead of waiting for labels that never come).
+   * With a {@code scheduler}, also {@code /embed} and {@code /predict}, which run on it and wait up
+   * to {@code timeout}.
    */
-  public IngestionApi(DocumentPublisher publisher, ResultWaiter results, Duration timeout, HttpLimits limits,
-      BooleanSupplier ready, PrometheusMeterRegistry meters, boolean classifier) {
-    this.inference = results == null ? null : new InferenceRoutes(publisher, results, limits, timeout, classifier);
+  public IngestionApi(DocumentPublisher publisher, BatchScheduler scheduler, Duration timeout, HttpLimits limits,
+      BooleanSupplier ready, PrometheusMeterRegistry meters) {
+    this.inference = scheduler == null ? null : new InferenceRoutes(scheduler, limits, timeout);
     this.publisher = publisher;
     this.parser = new DocumentRequestParser(limits);
     this.limits = limits;

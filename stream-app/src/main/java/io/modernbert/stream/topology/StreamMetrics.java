@@ -5,13 +5,16 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.modernbert.model.engine.PackedBatch;
+import io.modernbert.stream.scheduler.PassObserver;
+import io.modernbert.stream.scheduler.PassSummary;
 import java.time.Duration;
 
 /**
- * The batcher's meters: batches (flushes) and forward passes, tokens per batch, padding waste per
- * pass, inference time, and end-to-end latency from the input record's timestamp to its output.
+ * The service's meters: scheduler passes ("batches") and the engine's packed forward passes, tokens
+ * and documents per pass, padding waste, model time, time queued in the scheduler, and end-to-end
+ * latency from the input record's timestamp to its output.
  */
-public final class StreamMetrics {
+public final class StreamMetrics implements PassObserver {
   private final Counter batches;
   private final Counter passes;
   private final DistributionSummary batchTokens;
@@ -21,9 +24,10 @@ public final class StreamMetrics {
   private final Counter tokens;
   private final Timer inference;
   private final Timer endToEnd;
+  private final Timer queueWait;
 
   public StreamMetrics(MeterRegistry registry) {
-    this.batches = Counter.builder("modernbert.batches").description("Batches flushed to the model").register(registry);
+    this.batches = Counter.builder("modernbert.batches").description("Scheduler passes run (each one engine call of up to 8,192 tokens)").register(registry);
     this.passes = Counter.builder("modernbert.passes").description("Forward passes run").register(registry);
     this.batchTokens = DistributionSummary.builder("modernbert.batch.tokens").description("Tokens per batch").register(registry);
     this.batchDocuments = DistributionSummary.builder("modernbert.batch.documents").description("Documents per batch").register(registry);
@@ -34,20 +38,27 @@ public final class StreamMetrics {
     this.inference = Timer.builder("modernbert.inference").description("Model time per batch").publishPercentiles(0.5, 0.99).register(registry);
     this.endToEnd = Timer.builder("modernbert.end.to.end.latency")
         .description("Input record timestamp to output").publishPercentiles(0.5, 0.99).register(registry);
+    this.queueWait = Timer.builder("modernbert.scheduler.queue.wait")
+        .description("Time a document waited in the scheduler's queue").publishPercentiles(0.5, 0.99).register(registry);
   }
 
-  void pass(PackedBatch pass) {
+  @Override
+  public void packed(PackedBatch pass) {
     passes.increment();
     slots.increment(pass.shape().slots());
     tokens.increment(pass.tokens());
     paddingWaste.record(pass.paddingSlots() / (double) pass.shape().slots());
   }
 
-  void batch(int documents, int batchTokenCount, Duration modelTime) {
+  @Override
+  public void passDone(PassSummary pass, long[] queueWaitsNanos) {
     batches.increment();
-    batchDocuments.record(documents);
-    batchTokens.record(batchTokenCount);
-    inference.record(modelTime);
+    batchDocuments.record(pass.documents());
+    batchTokens.record(pass.tokens());
+    inference.record(Duration.ofMillis(pass.modelMillis()));
+    for (long wait : queueWaitsNanos) {
+      queueWait.record(wait, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
   }
 
   void delivered(long sourceTimestamp, long now) {

@@ -1,8 +1,8 @@
 package io.modernbert.stream.topology;
 
-import io.modernbert.model.engine.InferenceEngine;
 import io.modernbert.schemas.Serdes;
 import io.modernbert.stream.config.AppConfig;
+import io.modernbert.stream.scheduler.BatchScheduler;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
@@ -11,28 +11,33 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  *   documents topic -> [validate: DocumentDeserializer; bad records -> DeadLetterHandler -> dead letters]
- *                   -> batcher (tokenize, group by length class, pending-documents store, run the model)
+ *                   -> processor (tokenize, pending-documents store, hand to the instance's scheduler;
+ *                                 a punctuation forwards finished results and deletes their entries)
  *                   -> embeddings topic, labels topic (classifiers)
  * </pre>
+ *
+ * <p>Every task of every stream thread hands its documents to the same {@link BatchScheduler}, which
+ * runs the model on its own thread.
  */
 public final class TopologyFactory {
   private TopologyFactory() {}
 
-  public static Topology build(AppConfig config, InferenceEngine engine, StreamMetrics metrics) {
+  public static Topology build(AppConfig config, BatchScheduler scheduler, StreamMetrics metrics) {
     Topics topics = Topics.of(config);
-    BatcherSettings settings = new BatcherSettings(config.maxWait(), config.engine().batchTokens(), config.modelName());
+    ProcessorSettings settings = new ProcessorSettings(config.modelName(), ProcessorSettings.DEFAULT_FORWARD_INTERVAL);
     Topology topology = new Topology();
-    topology.addSource(BatcherSettings.SOURCE, topics.documents().keySerde().deserializer(),
+    topology.addSource(ProcessorSettings.SOURCE, topics.documents().keySerde().deserializer(),
         topics.documents().valueSerde().deserializer(), topics.documents().name());
-    topology.addProcessor(BatcherSettings.BATCHER, () -> new DocumentBatcher(engine, settings, metrics), BatcherSettings.SOURCE);
+    topology.addProcessor(ProcessorSettings.PROCESSOR, () -> new DocumentProcessor(scheduler, settings, metrics),
+        ProcessorSettings.SOURCE);
     topology.addStateStore(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BatcherSettings.STORE),
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ProcessorSettings.STORE),
             org.apache.kafka.common.serialization.Serdes.String(), Serdes.PENDING_DOCUMENT),
-        BatcherSettings.BATCHER);
-    topology.addSink(BatcherSettings.EMBEDDINGS_SINK, topics.embeddings().name(),
-        topics.embeddings().keySerde().serializer(), topics.embeddings().valueSerde().serializer(), BatcherSettings.BATCHER);
-    topology.addSink(BatcherSettings.LABELS_SINK, topics.labels().name(),
-        topics.labels().keySerde().serializer(), topics.labels().valueSerde().serializer(), BatcherSettings.BATCHER);
+        ProcessorSettings.PROCESSOR);
+    topology.addSink(ProcessorSettings.EMBEDDINGS_SINK, topics.embeddings().name(),
+        topics.embeddings().keySerde().serializer(), topics.embeddings().valueSerde().serializer(), ProcessorSettings.PROCESSOR);
+    topology.addSink(ProcessorSettings.LABELS_SINK, topics.labels().name(),
+        topics.labels().keySerde().serializer(), topics.labels().valueSerde().serializer(), ProcessorSettings.PROCESSOR);
     return topology;
   }
 }

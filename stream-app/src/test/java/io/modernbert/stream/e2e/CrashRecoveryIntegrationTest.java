@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -23,17 +24,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The application runs in its own JVM and is killed with SIGKILL {@value #KILLS} times in the
- * middle of a {@value #DOCUMENTS}-document burst, each time with documents queued and running in
+ * The application runs in its own JVM and is killed with SIGKILL {@value #KILLS} times while
+ * {@value #DOCUMENTS} documents arrive, each time with documents queued and running in
  * its batch scheduler, and started again on the same state folder; RocksDB's write buffers are 64
- * KiB, so writes of aborted transactions reach disk ({@link SmallWriteBuffers}). read_committed
+ * KiB and transactions last 2 s, so writes of aborted transactions reach disk ({@link
+ * SmallWriteBuffers}). read_committed
  * consumers still see exactly one embedding and one labels record per document. On Kafka Streams
  * 4.2.1 (KAFKA-20685) this test saw duplicates.
  */
 class CrashRecoveryIntegrationTest {
   private static final String NAME = "crash";
   private static final int DOCUMENTS = 3000;
-  private static final int KILLS = 3;
+  private static final int KILLS = 4;
 
   @TempDir static Path dataDir;
   private static EmbeddedKafka kafka;
@@ -56,7 +58,14 @@ class CrashRecoveryIntegrationTest {
     Map<String, String> documents = LoadGenerator.documents(DOCUMENTS, 7);
 
     try (OutputReader reader = new OutputReader(kafka.bootstrapServers(), config.topics().embeddings(), config.topics().labels())) {
-      LoadGenerator.send(kafka.bootstrapServers(), config.topics().documents(), documents, 0);
+      // Produced while the application runs and dies, so that every aborted transaction holds store puts.
+      CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
+        try {
+          LoadGenerator.send(kafka.bootstrapServers(), config.topics().documents(), documents, 10);
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
       for (int kill = 1; kill <= KILLS; kill++) {
         Process running = startApplication(work, "run-" + kill);
         int target = kill * DOCUMENTS / (KILLS + 2);
@@ -68,6 +77,7 @@ class CrashRecoveryIntegrationTest {
       }
       Process last = startApplication(work, "last");
       try {
+        producing.get(5, TimeUnit.MINUTES);
         reader.readUntil(DOCUMENTS, Duration.ofMinutes(5));
         reader.drain(Duration.ofSeconds(3));
       } finally {
@@ -90,7 +100,9 @@ class CrashRecoveryIntegrationTest {
         "--no-warmup", "--threads", "2", "--http-port", "-1",
         // the killed instance's partitions move on after this, not after the 45 s default
         "--streams-config", "session.timeout.ms=6000",
-        "--streams-config", "rocksdb.config.setter=" + SmallWriteBuffers.class.getName());
+        "--streams-config", "rocksdb.config.setter=" + SmallWriteBuffers.class.getName(),
+        // Transactions of 2 s instead of 25 ms: many uncommitted store writes reach disk before each kill.
+        "--streams-config", "commit.interval.ms=2000");
     Process process = new ProcessBuilder(command)
         .redirectError(work.resolve(name + ".log").toFile())
         .start();

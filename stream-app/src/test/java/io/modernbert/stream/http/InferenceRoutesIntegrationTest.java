@@ -6,7 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modernbert.model.checkpoint.RandomCheckpoint;
+import io.modernbert.model.checkpoint.SafetensorsDType;
 import io.modernbert.model.engine.DocumentInput;
+import io.modernbert.model.engine.InferenceEngine;
+import io.modernbert.stream.scheduler.BatchScheduler;
+import io.modernbert.stream.scheduler.PassObserver;
+import io.modernbert.stream.scheduler.SchedulerSettings;
 import io.modernbert.stream.StreamApp;
 import io.modernbert.stream.StreamFixtures;
 import io.modernbert.stream.broker.EmbeddedKafka;
@@ -27,7 +34,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code /embed} and {@code /predict} through the running topology, in-process broker, real HTTP. */
+/**
+ * {@code /embed} and {@code /predict} on the running application's batch scheduler (the one the
+ * topology uses), in-process broker, real HTTP.
+ */
 @ExtendWith(VertxExtension.class)
 class InferenceRoutesIntegrationTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,7 +46,6 @@ class InferenceRoutesIntegrationTest {
   private static EmbeddedKafka kafka;
   private static StreamApp app;
   private static DocumentPublisher publisher;
-  private static ResultWaiter results;
 
   @BeforeAll
   static void start() throws Exception {
@@ -45,25 +54,23 @@ class InferenceRoutesIntegrationTest {
         .withApplicationId("http-sync").withEngine(StreamFixtures.engineOptions()).withStateDir(dataDir.resolve("state"));
     app = StreamApp.start(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), 1, Duration.ofMinutes(2));
     publisher = new DocumentPublisher(kafka.bootstrapServers(), config.topics().documents());
-    results = new ResultWaiter(kafka.bootstrapServers(), config.topics().embeddings(), config.topics().labels());
   }
 
   @AfterAll
   static void stop() {
-    results.close();
     publisher.close();
     app.close();
     kafka.close();
   }
 
   private static HttpResponse<Buffer> post(Vertx vertx, Duration timeout, String path, String body) throws Exception {
-    return post(vertx, timeout, path, body, true);
+    return post(vertx, app.scheduler(), timeout, path, body);
   }
 
-  private static HttpResponse<Buffer> post(Vertx vertx, Duration timeout, String path, String body, boolean classifier)
+  private static HttpResponse<Buffer> post(Vertx vertx, BatchScheduler scheduler, Duration timeout, String path, String body)
       throws Exception {
-    IngestionApi api = new IngestionApi(publisher, results, timeout, HttpLimits.defaults(), () -> true,
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), classifier);
+    IngestionApi api = new IngestionApi(publisher, scheduler, timeout, HttpLimits.defaults(), () -> true,
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     HttpServer server = vertx.createHttpServer().requestHandler(api.router(vertx)).listen(0)
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     try {
@@ -125,12 +132,31 @@ class InferenceRoutesIntegrationTest {
   }
 
   @Test
-  void shouldAnswer400AtOnceWhenAskedToPredictWithAModelThatIsNotAClassifier(Vertx vertx) throws Exception {
-    // A 60 s timeout: waiting for labels instead of refusing would fail the 60 s client wait below.
-    HttpResponse<Buffer> response = post(vertx, Duration.ofSeconds(60), "/predict", "{\"inputs\": \"Hola\"}", false);
+  void shouldAnswer400AtOnceWhenAskedToPredictWithAModelThatIsNotAClassifier(Vertx vertx, @TempDir Path work)
+      throws Exception {
+    Path model = encoderOnlyModel(work);
+    try (InferenceEngine engine = InferenceEngine.load(model, StreamFixtures.engineOptions());
+        BatchScheduler encoderOnly = new BatchScheduler(engine, SchedulerSettings.of(8192, Duration.ofMillis(50)), PassObserver.NONE)) {
+      HttpResponse<Buffer> response = post(vertx, encoderOnly, Duration.ofSeconds(60), "/predict", "{\"inputs\": \"Hola\"}");
+      HttpResponse<Buffer> embedded = post(vertx, encoderOnly, Duration.ofSeconds(60), "/embed", "{\"inputs\": \"Hola\"}");
 
-    assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(JSON.readTree(response.bodyAsString()).get("error").asText()).contains("not a classifier");
+      assertThat(response.statusCode()).isEqualTo(400);
+      assertThat(JSON.readTree(response.bodyAsString()).get("error").asText()).contains("not a classifier");
+      assertThat(embedded.statusCode()).as(embedded.bodyAsString()).isEqualTo(200);
+      assertThat(JSON.readTree(embedded.bodyAsString()).get(0)).hasSize(64);
+    }
+  }
+
+  /** The tiny test model's config as a plain ModernBertModel (no classifier head), random weights. */
+  private static Path encoderOnlyModel(Path work) throws Exception {
+    Path tiny = StreamFixtures.REPO.resolve("../shared/fixtures/tiny-classifier").normalize();
+    ObjectNode config = (ObjectNode) JSON.readTree(tiny.resolve("config.json").toFile());
+    config.putArray("architectures").add("ModernBertModel");
+    Path configFile = work.resolve("config.json");
+    JSON.writeValue(configFile.toFile(), config);
+    Path model = work.resolve("encoder-only");
+    RandomCheckpoint.write(configFile, tiny.resolve("tokenizer.json"), model, SafetensorsDType.F32, 7);
+    return model;
   }
 
   @Test

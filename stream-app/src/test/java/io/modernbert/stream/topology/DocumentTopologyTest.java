@@ -15,6 +15,7 @@ import io.modernbert.schemas.Serdes;
 import io.modernbert.stream.StreamFixtures;
 import io.modernbert.stream.config.AppConfig;
 import io.modernbert.stream.config.StreamsProperties;
+import io.modernbert.stream.scheduler.BatchScheduler;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -41,7 +42,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The topology on TopologyTestDriver with the real default model: batching, timing, outputs, dead letters. */
+/**
+ * The topology on TopologyTestDriver with the real default model and a real batch scheduler:
+ * passes, timing, outputs, dead letters. The scheduler runs on its own thread, so tests advance the
+ * driver's wall clock (which runs the forwarding punctuation) until the outputs are there.
+ */
 class DocumentTopologyTest {
   private static final int MAX_TEXT_BYTES = 4000;
   private static InferenceEngine engine;
@@ -53,6 +58,7 @@ class DocumentTopologyTest {
   private TestOutputTopic<String, Labels> labels;
   private TestOutputTopic<String, DeadLetter> deadLetters;
   private AppConfig config;
+  private BatchScheduler scheduler;
 
   @BeforeAll
   static void loadModel() {
@@ -75,15 +81,22 @@ class DocumentTopologyTest {
    * broker integration test checks dead letters under exactly-once.
    */
   private void startDriver(String guarantee) {
+    startDriver(guarantee, AppConfig.DEFAULT_MAX_WAIT);
+  }
+
+  private void startDriver(String guarantee, Duration maxWait) {
     if (driver != null) {
-      driver.close();
+      closeDriver();
     }
     config = AppConfig.defaults("unused:9092", StreamFixtures.LANGID_MODEL)
         .withEngine(StreamFixtures.engineOptions())
         .withMaxDocumentBytes(MAX_TEXT_BYTES)
+        .withMaxWait(maxWait)
         .withStateDir(stateDir.resolve(guarantee))
         .withProcessingGuarantee(guarantee);
-    var topology = TopologyFactory.build(config, engine, new StreamMetrics(new SimpleMeterRegistry()));
+    StreamMetrics metrics = new StreamMetrics(new SimpleMeterRegistry());
+    scheduler = new BatchScheduler(engine, config.scheduler(), metrics);
+    var topology = TopologyFactory.build(config, scheduler, metrics);
     driver = new TopologyTestDriver(topology, StreamsProperties.of(config, new SimpleMeterRegistry()));
     documents = driver.createInputTopic("documents", new StringSerializer(), new ByteArraySerializer());
     embeddings = driver.createOutputTopic("embeddings", new StringDeserializer(), Serdes.EMBEDDING.deserializer());
@@ -95,51 +108,71 @@ class DocumentTopologyTest {
   void closeDriver() {
     driver.close();
     driver = null;
+    scheduler.close();
   }
 
   private void send(String id, String text) {
     documents.pipeInput(id, Serdes.DOCUMENT.encode(Document.newBuilder().setId(id).setText(text).build()));
   }
 
-  private void waitOut() {
-    driver.advanceWallClockTime(config.maxWait().plusMillis(20));
+  /** Runs the forwarding punctuation until {@code count} embeddings are out (the scheduler works in real time). */
+  private void awaitOutputs(int count) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (embeddings.getQueueSize() < count && System.nanoTime() < deadline) {
+      driver.advanceWallClockTime(ProcessorSettings.DEFAULT_FORWARD_INTERVAL);
+      try {
+        Thread.sleep(2);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    assertThat(embeddings.getQueueSize()).as("embeddings out within 60 s").isGreaterThanOrEqualTo(count);
   }
 
   @Test
-  void shouldGroupByLengthClassAndNeverPassTheTokenBudget() {
+  void shouldEmitEveryDocumentOnceInPassesWithinTheTokenBudget() {
     Map<String, Integer> tokens = new HashMap<>();
     for (int i = 0; i < 140; i++) {
-      String text = i % 7 == 0 ? StreamFixtures.textOfAbout(180, i) : StreamFixtures.textOfAbout(40, i);
+      String text = i % 7 == 0 ? StreamFixtures.textOfAbout(300, i) : StreamFixtures.textOfAbout(40, i);
+      assertThat(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)).as("under the topology's size limit").hasSizeLessThan(MAX_TEXT_BYTES);
       tokens.put("d" + i, engine.tokenizer().encode(text).ids().length);
       send("d" + i, text);
     }
-    waitOut();
+    awaitOutputs(140);
 
     List<TestRecord<String, Embedding>> out = embeddings.readRecordsToList();
-    assertThat(out).hasSize(140);
-    Map<String, List<String>> batches = new HashMap<>();
+    assertThat(out).extracting(TestRecord::key).containsExactlyInAnyOrderElementsOf(tokens.keySet());
+    Map<String, List<TestRecord<String, Embedding>>> passes = new HashMap<>();
     for (TestRecord<String, Embedding> record : out) {
-      String batch = new String(record.headers().lastHeader(OutputRecords.BATCH_ID_HEADER).value());
-      batches.computeIfAbsent(batch, b -> new ArrayList<>()).add(record.key());
+      passes.computeIfAbsent(header(record, OutputRecords.BATCH_ID_HEADER), b -> new ArrayList<>()).add(record);
     }
-    assertThat(batches.size()).as("budget flushes plus max-wait flushes").isGreaterThan(2);
-    DocumentBatcher classes = new DocumentBatcher(engine, new BatcherSettings(config.maxWait(), 8192, "m"), null);
-    for (List<String> batch : batches.values()) {
-      assertThat(batch.stream().map(id -> classes.lengthClass(tokens.get(id))).distinct()).as("one length class per batch").hasSize(1);
-      assertThat(batch.stream().mapToInt(tokens::get).sum()).as("batch tokens").isLessThanOrEqualTo(8192);
+    assertThat(passes.size()).as("140 documents of %d tokens cannot share one pass",
+        tokens.values().stream().mapToInt(Integer::intValue).sum()).isGreaterThan(1);
+    for (List<TestRecord<String, Embedding>> pass : passes.values()) {
+      int passTokens = pass.stream().mapToInt(r -> tokens.get(r.key())).sum();
+      assertThat(passTokens).as("pass tokens").isLessThanOrEqualTo(8192);
+      assertThat(Integer.parseInt(header(pass.get(0), OutputRecords.BATCH_TOKENS_HEADER))).isEqualTo(passTokens);
+      assertThat(Integer.parseInt(header(pass.get(0), OutputRecords.BATCH_DOCUMENTS_HEADER))).isEqualTo(pass.size());
+      assertThat(Integer.parseInt(header(pass.get(0), OutputRecords.BATCH_SLOTS_HEADER))).isGreaterThanOrEqualTo(passTokens);
     }
   }
 
   @Test
-  void shouldFlushALoneDocumentAfterMaxWait() {
+  void shouldRunALoneDocumentAtOnceWhateverTheMaxWait() {
+    startDriver(StreamsConfig.EXACTLY_ONCE_V2, Duration.ofMinutes(10));
+    long start = System.nanoTime();
     send("lone", "Le chat dort sur le canapé.");
-    driver.advanceWallClockTime(Duration.ofMillis(30));
-    assertThat(embeddings.isEmpty()).as("still waiting for its batch").isTrue();
 
-    driver.advanceWallClockTime(Duration.ofMillis(30));
+    awaitOutputs(1);
 
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("an idle model does not wait for max-wait").isLessThan(Duration.ofSeconds(10));
     assertThat(embeddings.readKeyValue().key).isEqualTo("lone");
     assertThat(labels.readValue().getLabels().get(0).getLabel()).isEqualTo("fr");
+  }
+
+  private static String header(TestRecord<String, ?> record, String name) {
+    return new String(record.headers().lastHeader(name).value(), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   @Test
@@ -149,7 +182,7 @@ class DocumentTopologyTest {
     for (int i = 0; i < texts.size(); i++) {
       send("e" + i, texts.get(i));
     }
-    waitOut();
+    awaitOutputs(texts.size());
 
     List<DocumentInput> inputs = new ArrayList<>();
     for (int i = 0; i < texts.size(); i++) {
@@ -185,7 +218,7 @@ class DocumentTopologyTest {
     send("too-large", "x".repeat(MAX_TEXT_BYTES + 1));
     documents.pipeInput("tombstone", (byte[]) null);
     send("good-2", "Le fichier n'a pas pu être ouvert.");
-    waitOut();
+    awaitOutputs(2);
 
     Map<String, DeadLetterReason> reasons = new HashMap<>();
     for (TestRecord<String, DeadLetter> letter : deadLetters.readRecordsToList()) {

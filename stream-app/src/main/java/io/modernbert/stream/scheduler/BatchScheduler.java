@@ -1,0 +1,226 @@
+package io.modernbert.stream.scheduler;
+
+import io.modernbert.model.engine.DocumentInput;
+import io.modernbert.model.engine.EncodedDocument;
+import io.modernbert.model.engine.InferenceEngine;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one owner of the model in an instance: continuous batching over everything the instance has
+ * to encode, from every stream task and every HTTP request.
+ *
+ * <p>One thread runs passes back to back. When the model is idle it runs what is queued now; while
+ * it runs, new jobs queue for the next pass. {@link PassSelector} picks each pass (up to the
+ * engine's 8,192 tokens, length-aware, earliest deadline first), so neither long nor short
+ * documents starve and HTTP requests go ahead. The queue is bounded in tokens: {@link #submit}
+ * blocks and {@link #offer} refuses beyond it. Outcomes go to each job's sink on this thread.
+ */
+public final class BatchScheduler implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(BatchScheduler.class);
+
+  private final InferenceEngine engine;
+  private final SchedulerSettings settings;
+  private final PassObserver observer;
+  private final PassSelector selector;
+  private final String instance = UUID.randomUUID().toString().substring(0, 8);
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition notEmpty = lock.newCondition();
+  private final Condition notFull = lock.newCondition();
+  private final TreeSet<QueuedJob> queue = new TreeSet<>(QueuedJob.BY_DEADLINE); // guarded by lock
+  private long queuedTokens; // guarded by lock
+  private long sequence; // guarded by lock
+  private boolean closed; // guarded by lock
+  private long passes; // scheduler thread only
+  private final Thread thread;
+
+  public BatchScheduler(InferenceEngine engine, SchedulerSettings settings, PassObserver observer) {
+    this.engine = engine;
+    this.settings = settings;
+    this.observer = observer;
+    this.selector = new PassSelector(engine::plan, settings.poolTokens());
+    this.thread = new Thread(this::runPasses, "modernbert-scheduler");
+    this.thread.setDaemon(true);
+    this.thread.start();
+  }
+
+  public InferenceEngine engine() {
+    return engine;
+  }
+
+  /** Queues {@code job}, waiting while the queue is full. */
+  public void submit(InferenceJob job) throws InterruptedException {
+    lock.lock();
+    try {
+      while (!closed && isFullFor(job)) {
+        notFull.await(100, TimeUnit.MILLISECONDS);
+      }
+      enqueue(job);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Queues {@code job} unless the queue is full; false then. */
+  public boolean offer(InferenceJob job) {
+    lock.lock();
+    try {
+      if (isFullFor(job)) {
+        return false;
+      }
+      enqueue(job);
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Drops the queued jobs of {@code owner} (a task that closed); a pass already running finishes. */
+  public int cancel(Object owner) {
+    lock.lock();
+    try {
+      List<QueuedJob> dropped = queue.stream().filter(q -> q.job().owner() == owner).toList();
+      dropped.forEach(this::dequeue);
+      notFull.signalAll();
+      return dropped.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Tokens waiting for a pass (a gauge). */
+  public long queuedTokens() {
+    lock.lock();
+    try {
+      return queuedTokens;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private boolean isFullFor(InferenceJob job) {
+    // An empty queue takes any job, so a document longer than the bound cannot wait forever.
+    return !queue.isEmpty() && queuedTokens + job.tokens() > settings.queueTokens();
+  }
+
+  private void enqueue(InferenceJob job) {
+    if (closed) {
+      throw new IllegalStateException("the batch scheduler is closed");
+    }
+    long now = System.nanoTime();
+    long delay = job.priority() == InferenceJob.Priority.INTERACTIVE ? 0 : settings.maxWait().toNanos();
+    queue.add(new QueuedJob(job, sequence++, now, now + delay));
+    queuedTokens += job.tokens();
+    notEmpty.signal();
+  }
+
+  private void dequeue(QueuedJob queued) {
+    queue.remove(queued);
+    queuedTokens -= queued.tokens();
+  }
+
+  private void runPasses() {
+    while (true) {
+      List<QueuedJob> pass;
+      lock.lock();
+      try {
+        while (queue.isEmpty() && !closed) {
+          notEmpty.awaitUninterruptibly();
+        }
+        if (closed) {
+          return;
+        }
+        pass = selector.select(queue, System.nanoTime());
+        pass.forEach(this::dequeue);
+        notFull.signalAll();
+      } finally {
+        lock.unlock();
+      }
+      run(pass);
+    }
+  }
+
+  /** Runs one pass and hands every job its outcome; a failing pass fails its jobs, not the scheduler. */
+  private void run(List<QueuedJob> pass) {
+    List<DocumentInput> inputs = new ArrayList<>(pass.size());
+    long[] waits = new long[pass.size()];
+    long start = System.nanoTime();
+    int tokens = 0;
+    for (int i = 0; i < pass.size(); i++) {
+      InferenceJob job = pass.get(i).job();
+      inputs.add(DocumentInput.ids(job.id(), job.tokenIds()));
+      waits[i] = start - pass.get(i).queuedAtNanos();
+      tokens += job.tokens();
+    }
+    int[] slots = {0};
+    List<EncodedDocument> results = null;
+    RuntimeException failure = null;
+    try {
+      results = engine.encode(inputs, false, packed -> {
+        slots[0] += packed.shape().slots();
+        observer.packed(packed);
+      });
+    } catch (RuntimeException e) {
+      failure = e;
+      LOG.error("pass of {} documents ({} tokens) failed: {}", pass.size(), tokens, e.toString(), e);
+    }
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    PassSummary summary = new PassSummary(instance + "/" + (++passes), pass.size(), tokens, slots[0], millis);
+    if (failure == null) {
+      observer.passDone(summary, waits);
+    }
+    for (int i = 0; i < pass.size(); i++) {
+      InferenceJob job = pass.get(i).job();
+      try {
+        job.sink().accept(new JobOutcome(job, results == null ? null : results.get(i), failure, summary));
+      } catch (RuntimeException e) {
+        LOG.error("the sink of document {} failed: {}", job.id(), e.toString(), e);
+      }
+    }
+    if (LOG.isDebugEnabled()) {
+      LOG.debug(String.format(Locale.ROOT, "pass %s: %d documents, %d tokens, %d slots, %d ms",
+          summary.id(), summary.documents(), tokens, slots[0], millis));
+    }
+  }
+
+  /**
+   * Stops after the pass in flight. Queued jobs fail with "closed": HTTP callers get an answer at
+   * once, and stream documents stay in their tasks' stores, to be run again after a restart.
+   */
+  @Override
+  public void close() {
+    List<QueuedJob> dropped;
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      dropped = List.copyOf(queue);
+      queue.clear();
+      queuedTokens = 0;
+      notEmpty.signalAll();
+      notFull.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    IllegalStateException stopped = new IllegalStateException("the batch scheduler stopped");
+    PassSummary none = new PassSummary(instance + "/closed", 0, 0, 0, 0);
+    for (QueuedJob queued : dropped) {
+      queued.job().sink().accept(new JobOutcome(queued.job(), null, stopped, none));
+    }
+    try {
+      thread.join(TimeUnit.MINUTES.toMillis(1));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,20 @@
+package io.modernbert.stream.topology;
+
+import java.time.Duration;
+
+/**
+ * What the document processor needs besides the scheduler, and the topology's node names.
+ *
+ * @param modelName the model's name on every output
+ * @param forwardInterval how often (wall clock) a task forwards the results the scheduler finished
+ */
+record ProcessorSettings(String modelName, Duration forwardInterval) {
+  static final String STORE = "pending-documents";
+  static final String SOURCE = "documents-source";
+  static final String PROCESSOR = "documents-processor";
+  static final String EMBEDDINGS_SINK = "embeddings-sink";
+  static final String LABELS_SINK = "labels-sink";
+
+  /** Short: a finished result waits at most this long before it is forwarded (then committed). */
+  static final Duration DEFAULT_FORWARD_INTERVAL = Duration.ofMillis(5);
+}

@@ -1,0 +1,173 @@
+package io.modernbert.stream.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.modernbert.model.engine.DocumentInput;
+import io.modernbert.model.engine.EncodedDocument;
+import io.modernbert.model.engine.InferenceEngine;
+import io.modernbert.model.engine.PackedBatch;
+import io.modernbert.stream.StreamFixtures;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The scheduler on the real default model. A gate in the pass observer holds the scheduler's thread
+ * inside a pass, so that tests can fill the queue deterministically while the model "runs".
+ */
+class BatchSchedulerTest {
+  private static InferenceEngine engine;
+
+  @BeforeAll
+  static void loadModel() {
+    engine = InferenceEngine.load(StreamFixtures.LANGID_MODEL, StreamFixtures.engineOptions());
+  }
+
+  @AfterAll
+  static void closeModel() {
+    engine.close();
+  }
+
+  /** Blocks the scheduler's thread in its next pass until opened; records the order of passes. */
+  private static final class Gate implements PassObserver {
+    final CountDownLatch entered = new CountDownLatch(1);
+    final CountDownLatch open = new CountDownLatch(1);
+    final List<PassSummary> passes = new ArrayList<>();
+
+    @Override
+    public void packed(PackedBatch pass) {
+      entered.countDown();
+      try {
+        open.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Override
+    public synchronized void passDone(PassSummary pass, long[] queueWaitsNanos) {
+      passes.add(pass);
+    }
+  }
+
+  private static int[] ids(String text) {
+    return engine.tokenizer().encode(text).ids();
+  }
+
+  private static CompletableFuture<JobOutcome> job(BatchScheduler scheduler, String text, InferenceJob.Priority priority,
+      Object owner) throws InterruptedException {
+    CompletableFuture<JobOutcome> outcome = new CompletableFuture<>();
+    scheduler.submit(new InferenceJob(text, ids(text), priority, owner, outcome::complete));
+    return outcome;
+  }
+
+  @Test
+  void shouldGiveEveryJobTheEnginesOwnResult() throws Exception {
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      texts.add(StreamFixtures.textOfAbout(5 + (i * 37) % 400, i));
+    }
+    Map<String, EncodedDocument> expected = new ConcurrentHashMap<>();
+    engine.encode(texts.stream().map(t -> DocumentInput.text(t, t)).toList(), false).forEach(d -> expected.put(d.id(), d));
+
+    try (BatchScheduler scheduler = new BatchScheduler(engine, SchedulerSettings.of(8192, Duration.ofMillis(50)), PassObserver.NONE)) {
+      List<CompletableFuture<JobOutcome>> outcomes = new ArrayList<>();
+      for (String text : texts) {
+        outcomes.add(job(scheduler, text, InferenceJob.Priority.STREAM, this));
+      }
+      for (CompletableFuture<JobOutcome> future : outcomes) {
+        JobOutcome outcome = future.get(60, TimeUnit.SECONDS);
+        assertThat(outcome.succeeded()).isTrue();
+        assertThat(outcome.pass().tokens()).isLessThanOrEqualTo(8192);
+        float[] want = expected.get(outcome.job().id()).embedding();
+        for (int j = 0; j < want.length; j++) {
+          assertThat(outcome.result().embedding()[j]).isCloseTo(want[j], Offset.offset(1e-5f));
+        }
+      }
+    }
+  }
+
+  @Test
+  void shouldRunAnInteractiveJobInTheNextPassAheadOfAStreamBacklog() throws Exception {
+    Gate gate = new Gate();
+    try (BatchScheduler scheduler = new BatchScheduler(engine, SchedulerSettings.of(8192, Duration.ofMillis(50)), gate)) {
+      CompletableFuture<JobOutcome> first = job(scheduler, "Erste Nachricht.", InferenceJob.Priority.STREAM, this);
+      assertThat(gate.entered.await(30, TimeUnit.SECONDS)).isTrue();
+      List<int[]> documents = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        documents.add(ids(StreamFixtures.textOfAbout(200, i)));
+      }
+      // Queued within a few ms of each other: the interactive job is due at once, the backlog 50 ms later.
+      List<CompletableFuture<JobOutcome>> backlog = new ArrayList<>();
+      for (int[] document : documents) {
+        CompletableFuture<JobOutcome> outcome = new CompletableFuture<>();
+        scheduler.submit(new InferenceJob("backlog", document, InferenceJob.Priority.STREAM, this, outcome::complete));
+        backlog.add(outcome);
+      }
+      CompletableFuture<JobOutcome> interactive = job(scheduler, "Une requête HTTP.", InferenceJob.Priority.INTERACTIVE, this);
+      Thread.sleep(60); // the backlog is now due too, but the interactive job was due first
+      gate.open.countDown();
+
+      String firstPass = first.get(30, TimeUnit.SECONDS).pass().id();
+      String interactivePass = interactive.get(30, TimeUnit.SECONDS).pass().id();
+      assertThat(sequenceOf(interactivePass)).isEqualTo(sequenceOf(firstPass) + 1);
+      for (CompletableFuture<JobOutcome> job : backlog) {
+        assertThat(job.get(60, TimeUnit.SECONDS).succeeded()).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void shouldRefuseOffersBeyondTheQueueBoundAndDropCancelledJobs() throws Exception {
+    Gate gate = new Gate();
+    SchedulerSettings small = new SchedulerSettings(8192, 8192, 8192, Duration.ofMillis(50));
+    Object cancelled = new Object();
+    try (BatchScheduler scheduler = new BatchScheduler(engine, small, gate)) {
+      job(scheduler, "Running now.", InferenceJob.Priority.STREAM, this);
+      assertThat(gate.entered.await(30, TimeUnit.SECONDS)).isTrue();
+      int[] document = ids(StreamFixtures.textOfAbout(400, 3));
+      int accepted = 0;
+      while (scheduler.offer(new InferenceJob("x", document, InferenceJob.Priority.INTERACTIVE, cancelled, outcome -> {}))) {
+        accepted++;
+      }
+      assertThat(accepted).isEqualTo(8192 / document.length);
+      assertThat(scheduler.queuedTokens()).isLessThanOrEqualTo(8192);
+
+      assertThat(scheduler.cancel(cancelled)).isEqualTo(accepted);
+      assertThat(scheduler.queuedTokens()).isZero();
+      gate.open.countDown();
+    }
+  }
+
+  @Test
+  void shouldFailQueuedJobsWhenClosed() throws Exception {
+    Gate gate = new Gate();
+    BatchScheduler scheduler = new BatchScheduler(engine, SchedulerSettings.of(8192, Duration.ofMillis(50)), gate);
+    job(scheduler, "Running now.", InferenceJob.Priority.STREAM, this);
+    assertThat(gate.entered.await(30, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<JobOutcome> queued = job(scheduler, "Still queued.", InferenceJob.Priority.STREAM, this);
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(scheduler::close);
+    JobOutcome outcome = queued.get(30, TimeUnit.SECONDS);
+    gate.open.countDown();
+    closing.get(30, TimeUnit.SECONDS);
+
+    assertThat(outcome.succeeded()).isFalse();
+    assertThat(outcome.failure()).hasMessageContaining("stopped");
+    assertThatThrownBy(() -> job(scheduler, "Too late.", InferenceJob.Priority.STREAM, this))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  private static long sequenceOf(String passId) {
+    return Long.parseLong(passId.substring(passId.indexOf('/') + 1));
+  }
+}
