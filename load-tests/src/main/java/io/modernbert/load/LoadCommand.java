@@ -87,7 +87,8 @@ public final class LoadCommand implements Callable<Integer> {
   @Option(names = "--model", paramLabel = "DIR", description = "Model folder for the tokenizer and --engine-compare (default models/langid-modernbert).")
   private Path model;
 
-  @Option(names = "--engine-compare", description = "After the run, encode the same documents in-process and print ENGINE and RATIO e2e/engine.")
+  @Option(names = "--engine-compare", description = "After the run, encode the same documents in-process and print ENGINE and RATIO e2e/engine"
+      + " (meaningful for burst runs: at a rate, end-to-end throughput is the rate offered).")
   private boolean engineCompare;
 
   @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "Engine threads for --engine-compare (default 0: all cores).")

@@ -73,7 +73,8 @@ record LoadResult(
     Counts c = counts;
     if (isKafka()) {
       lines.add(format("DOCUMENTS sent %d, send errors %d, embeddings %d, labels %d, tokens sent %d",
-          c.sent(), c.sendErrors(), c.received(), c.labels(), c.tokens()));
+          c.sent(), c.sendErrors(), c.received(), c.labels(), c.tokens())
+          + (c.invalid() > 0 ? format(", outputs that did not decode %d", c.invalid()) : ""));
     } else {
       lines.add(format("REQUESTS sent %d, ok %d, errors %d%s, tokens sent %d", c.sent(), c.received(),
           c.httpErrorCount(), c.httpErrors().isEmpty() ? "" : " " + c.httpErrors(), c.tokens()));
