@@ -11,8 +11,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * One run in HTTP mode: {@code POST /embed} per document. When the broker is known too
- * ({@code --bootstrap-servers}), the service's lag on its input topic is sampled alongside, since
- * the synchronous endpoints go through the same topics.
+ * ({@code --bootstrap-servers}), the service's lag on its input topic is sampled alongside: HTTP
+ * requests and Kafka documents share the model, so a backlog on the topic explains slow answers.
  */
 final class HttpRun {
   private HttpRun() {}
