@@ -1,18 +1,24 @@
 package io.modernbert.load;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -23,9 +29,12 @@ import java.util.concurrent.atomic.LongAdder;
  * to response. At a rate: requests start on the open-loop {@link Timeline}, at most
  * {@code concurrency} in flight, latency from the intended start (waiting for a free slot counts).
  * An answer other than 200 with a JSON array of vectors is an error, counted by status.
+ *
+ * <p>The client is Vert.x's (Netty, one event loop, HTTP/1.1 keep-alive, one connection per
+ * client): on a 2-core machine shared with the service, a thread per client costs the service
+ * a good part of a core.
  */
 final class HttpDriver {
-  private final HttpClient client;
   private final URI embed;
   private final int concurrency;
   private final Duration timeout;
@@ -37,8 +46,6 @@ final class HttpDriver {
     if (concurrency < 1) {
       throw new IllegalArgumentException("concurrency must be at least 1");
     }
-    // HTTP/1.1: one connection per client, as most callers of a TEI-style endpoint use it.
-    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
     this.embed = base.resolve("/embed");
     this.concurrency = concurrency;
     this.timeout = timeout;
@@ -56,74 +63,88 @@ final class HttpDriver {
   }
 
   void run(List<LoadDocument> documents, Timeline timeline, LatencyStats stats) throws Exception {
-    List<HttpRequest> requests = new ArrayList<>(documents.size());
+    List<Buffer> bodies = new ArrayList<>(documents.size());
     for (LoadDocument document : documents) {
-      byte[] body = json.writeValueAsBytes(Map.of("inputs", document.text()));
-      requests.add(HttpRequest.newBuilder(embed).timeout(timeout).header("content-type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+      bodies.add(Buffer.buffer(json.writeValueAsBytes(Map.of("inputs", document.text()))));
     }
-    if (timeline.isBurst()) {
-      closedLoop(requests, stats);
-    } else {
-      openLoop(requests, timeline, stats);
+    Vertx vertx = Vertx.vertx();
+    HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(concurrency).setEventLoopSize(1));
+    try {
+      if (timeline.isBurst()) {
+        closedLoop(client, bodies, stats);
+      } else {
+        openLoop(client, bodies, timeline, stats);
+      }
+    } finally {
+      client.close().await(10, TimeUnit.SECONDS);
+      vertx.close().await(10, TimeUnit.SECONDS);
     }
   }
 
-  private void closedLoop(List<HttpRequest> requests, LatencyStats stats) throws InterruptedException {
-    AtomicInteger next = new AtomicInteger();
-    List<Thread> clients = new ArrayList<>();
-    for (int c = 0; c < concurrency; c++) {
-      Thread thread = new Thread(() -> {
-        for (int i = next.getAndIncrement(); i < requests.size(); i = next.getAndIncrement()) {
-          long start = System.nanoTime();
-          stats.started(start);
-          sent.incrementAndGet();
-          try {
-            HttpResponse<String> response = client.send(requests.get(i), HttpResponse.BodyHandlers.ofString());
-            complete(response, start, stats);
-          } catch (IOException e) {
-            error(e.getClass().getSimpleName());
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
+  private Future<Void> send(HttpClientAgent client, Buffer body, long start, LatencyStats stats) {
+    sent.incrementAndGet();
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(embed.toString())
+        .putHeader("content-type", "application/json").setIdleTimeout(timeout.toMillis());
+    return client.request(options)
+        .compose(request -> request.send(body))
+        .compose(response -> response.body().map(answer -> {
+          if (response.statusCode() == 200 && answer.length() > 1 && answer.getByte(0) == '[' && answer.getByte(1) == '[') {
+            stats.record(start, System.nanoTime());
+          } else {
+            error(Integer.toString(response.statusCode()));
           }
-        }
-      }, "load-http-" + c);
-      thread.start();
-      clients.add(thread);
-    }
-    for (Thread thread : clients) {
-      thread.join();
-    }
+          return (Void) null;
+        }))
+        .recover(failure -> {
+          error(standardName(failure));
+          return Future.succeededFuture();
+        });
   }
 
-  private void openLoop(List<HttpRequest> requests, Timeline timeline, LatencyStats stats) throws InterruptedException {
+  private void closedLoop(HttpClientAgent client, List<Buffer> bodies, LatencyStats stats) throws InterruptedException {
+    AtomicInteger next = new AtomicInteger();
+    CountDownLatch done = new CountDownLatch(concurrency);
+    for (int c = 0; c < concurrency; c++) {
+      sendNext(client, bodies, next, stats, done);
+    }
+    done.await();
+  }
+
+  /** One client's loop: the next request starts when the previous one answered. */
+  private void sendNext(HttpClientAgent client, List<Buffer> bodies, AtomicInteger next, LatencyStats stats,
+      CountDownLatch done) {
+    int i = next.getAndIncrement();
+    if (i >= bodies.size()) {
+      done.countDown();
+      return;
+    }
+    long start = System.nanoTime();
+    stats.started(start);
+    send(client, bodies.get(i), start, stats).onComplete(result -> sendNext(client, bodies, next, stats, done));
+  }
+
+  private void openLoop(HttpClientAgent client, List<Buffer> bodies, Timeline timeline, LatencyStats stats)
+      throws InterruptedException {
     Semaphore inFlight = new Semaphore(concurrency);
     long start = System.nanoTime();
-    for (int i = 0; i < requests.size(); i++) {
+    for (int i = 0; i < bodies.size(); i++) {
       long due = timeline.await(start, i);
       stats.started(due);
       inFlight.acquire();
-      sent.incrementAndGet();
-      client.sendAsync(requests.get(i), HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
-        if (error != null) {
-          Throwable cause = error.getCause() != null ? error.getCause() : error; // unwrap CompletionException
-          error(cause.getClass().getSimpleName());
-        } else {
-          complete(response, due, stats);
-        }
-        inFlight.release();
-      });
+      send(client, bodies.get(i), due, stats).onComplete(result -> inFlight.release());
     }
     inFlight.acquire(concurrency); // every answer is in
   }
 
-  private void complete(HttpResponse<String> response, long start, LatencyStats stats) {
-    if (response.statusCode() == 200 && response.body().startsWith("[[")) {
-      stats.record(start, System.nanoTime());
-    } else {
-      error(Integer.toString(response.statusCode()));
+  /** The JDK class a failure is an instance of (Netty's AnnotatedConnectException is a ConnectException). */
+  private static String standardName(Throwable failure) {
+    for (Class<?> type = failure.getClass(); type != null; type = type.getSuperclass()) {
+      if (type.getName().startsWith("java.")) {
+        return type.getSimpleName();
+      }
     }
+    return failure.getClass().getSimpleName();
   }
 
   private void error(String key) {

@@ -22,7 +22,7 @@ import java.util.function.BiFunction;
 /**
  * {@code POST /embed} and {@code POST /predict} in the request and response shapes of Hugging Face
  * text-embeddings-inference: {@code {"inputs": "text" | ["text", ...], "normalize": true}}. The
- * caller holds the request: inputs are tokenized on a worker thread and go straight to the
+ * caller holds the request: inputs are tokenized (on a worker thread when long) and go straight to the
  * instance's {@link BatchScheduler} as interactive jobs (due at once, ahead of stream documents),
  * sharing its passes with the topology. 429 when the scheduler's queue is full, 504 after the
  * timeout.
@@ -42,8 +42,11 @@ final class InferenceRoutes {
     this.timeout = timeout;
   }
 
-  /** Request inputs: the texts, whether the caller sent a single string, and {@code normalize}. */
-  private record Inputs(List<String> texts, boolean single, boolean normalize) {}
+  /** Inputs of at most this many UTF-8 bytes in all are tokenized on the event loop. */
+  private static final int INLINE_TOKENIZE_BYTES = 16 * 1024;
+
+  /** Request inputs: the texts, their UTF-8 bytes in all, whether the caller sent a single string, and {@code normalize}. */
+  private record Inputs(List<String> texts, long bytes, boolean single, boolean normalize) {}
 
   /** The scheduler refused a job: its queue is full. */
   private static final class Overloaded extends RuntimeException {
@@ -99,8 +102,7 @@ final class InferenceRoutes {
       return;
     }
     Object request = new Object(); // owner of this request's jobs, to cancel them together
-    ctx.vertx().executeBlocking(() -> submit(inputs, request), false)
-        .toCompletionStage().toCompletableFuture()
+    submitted(ctx, inputs, request)
         .thenCompose(waits -> CompletableFuture.allOf(waits.toArray(CompletableFuture<?>[]::new))
             .thenApply(done -> waits.stream().map(CompletableFuture::join).toList()))
         .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
@@ -121,7 +123,23 @@ final class InferenceRoutes {
         }));
   }
 
-  /** Tokenizes (a worker thread: long texts take milliseconds) and queues every input; one future each. */
+  /**
+   * Tokenizes and queues the inputs: on the event loop when they are short (tens of microseconds, and
+   * no thread hop), on a worker thread when they are long enough to hold the event loop up.
+   */
+  private CompletableFuture<List<CompletableFuture<EncodedDocument>>> submitted(
+      RoutingContext ctx, Inputs inputs, Object request) {
+    if (inputs.bytes() <= INLINE_TOKENIZE_BYTES) {
+      try {
+        return CompletableFuture.completedFuture(submit(inputs, request));
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+    return ctx.vertx().executeBlocking(() -> submit(inputs, request), false).toCompletionStage().toCompletableFuture();
+  }
+
+  /** Tokenizes and queues every input; one future each. */
   private List<CompletableFuture<EncodedDocument>> submit(Inputs inputs, Object request) {
     List<CompletableFuture<EncodedDocument>> waits = new ArrayList<>(inputs.texts().size());
     for (String text : inputs.texts()) {
@@ -173,14 +191,17 @@ final class InferenceRoutes {
     if (texts.size() > limits.maxItems()) {
       throw new HttpError(413, "Validation", texts.size() + " inputs in one request; the limit is " + limits.maxItems());
     }
+    long bytes = 0;
     for (String text : texts) {
       if (text.isBlank()) {
         throw new HttpError(400, "Validation", "an input is empty");
       }
-      if (text.getBytes(StandardCharsets.UTF_8).length > limits.maxDocumentBytes()) {
+      int length = text.getBytes(StandardCharsets.UTF_8).length;
+      if (length > limits.maxDocumentBytes()) {
         throw new HttpError(413, "Validation", "an input is over " + limits.maxDocumentBytes() + " bytes");
       }
+      bytes += length;
     }
-    return new Inputs(texts, given.isTextual(), root.path("normalize").asBoolean(true));
+    return new Inputs(texts, bytes, given.isTextual(), root.path("normalize").asBoolean(true));
   }
 }

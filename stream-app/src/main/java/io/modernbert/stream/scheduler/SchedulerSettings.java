@@ -8,13 +8,15 @@ import java.time.Duration;
  * @param passTokens most tokens in one pass (the engine's batch budget, 8,192)
  * @param poolTokens how many queued tokens, earliest deadline first, the planner looks at to choose
  *     a pass: more than one pass's worth lets it pick documents that pack well together
- * @param queueTokens bound of the queue: stream threads block and HTTP answers 429 beyond it
+ * @param queueTokens bound of the queue: stream threads block and HTTP answers 429 beyond it. Kept
+ *     to a few passes: input offsets commit when a document is queued, so work in the queue is
+ *     invisible to consumer lag (what autoscalers read) and is redone after a crash
  * @param maxWait the longest a stream document is passed over for better-filled passes; never a
  *     delay: an idle model runs what is queued at once
  */
 public record SchedulerSettings(int passTokens, int poolTokens, long queueTokens, Duration maxWait) {
   public static final int DEFAULT_POOL_PASSES = 4;
-  public static final int DEFAULT_QUEUE_PASSES = 32;
+  public static final int DEFAULT_QUEUE_PASSES = 8;
 
   public SchedulerSettings {
     if (passTokens < 1 || poolTokens < passTokens || queueTokens < passTokens) {
