@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,9 +47,11 @@ public final class StreamApp implements AutoCloseable {
   public static StreamApp start(AppConfig config, MeterRegistry meters, int partitions, Duration timeout)
       throws InterruptedException {
     createTopics(config, partitions);
-    InferenceEngine engine = InferenceEngine.load(config.modelDir(), config.engine());
+    // The scheduler warms the engine up on its own thread while Kafka Streams joins the group and
+    // restores its stores: after a crash, both take seconds, and they overlap.
+    InferenceEngine engine = InferenceEngine.load(config.modelDir(), config.engine().withWarmup(false));
     StreamMetrics metrics = new StreamMetrics(meters);
-    BatchScheduler scheduler = new BatchScheduler(engine, config.scheduler(), metrics);
+    BatchScheduler scheduler = new BatchScheduler(engine, config.scheduler(), metrics, config.engine().warmup());
     Gauge.builder("modernbert.scheduler.queue.tokens", scheduler, BatchScheduler::queuedTokens)
         .description("Tokens waiting in the scheduler's queue").register(meters);
     try {
@@ -112,11 +115,17 @@ public final class StreamApp implements AutoCloseable {
     return metrics;
   }
 
-  /** Stops Kafka Streams (committing what is done), then the scheduler, then frees the model; idempotent. */
+  /**
+   * Stops Kafka Streams (committing what is done) and leaves the group, so that the partitions move
+   * to the other instances at once (a static member that stops without leaving keeps them until
+   * its session times out); then the scheduler, then frees the model. Idempotent. A SIGKILLed
+   * instance leaves nothing: restarted with the same instance id, it takes its partitions back.
+   */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      streams.close(Duration.ofSeconds(30));
+      streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+          .withTimeout(Duration.ofSeconds(30)));
       scheduler.close();
       engine.close();
     }

@@ -64,6 +64,10 @@ public final class StreamMain {
     @Option(names = "--state-dir", description = "Local state folder (default: java.io.tmpdir/modernbert-streams).")
     Path stateDir;
 
+    @Option(names = "--instance-id", description = {"This instance's stable name in the consumer group (static membership),",
+        "e.g. the pod name (default: <host>-<hash of the state folder>)."})
+    String instanceId;
+
     @Option(names = "--documents-topic", defaultValue = "documents") String documentsTopic;
     @Option(names = "--embeddings-topic", defaultValue = "embeddings") String embeddingsTopic;
     @Option(names = "--labels-topic", defaultValue = "labels") String labelsTopic;
@@ -101,6 +105,7 @@ public final class StreamMain {
           .withMaxDocumentBytes(maxDocumentBytes)
           .withProcessingGuarantee(processingGuarantee)
           .withStateDir(stateDir != null ? stateDir : defaults.stateDir())
+          .withInstanceId(instanceId)
           .withStreamsOverrides(streamsConfig);
       PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       CountDownLatch stopped = new CountDownLatch(1);

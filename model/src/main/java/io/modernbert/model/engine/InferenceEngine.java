@@ -141,17 +141,27 @@ public final class InferenceEngine implements AutoCloseable {
   /** Runs each of {@code selected} (some of this engine's shapes) once. */
   public void warmUp(java.util.Collection<BatchShape> selected) {
     long start = System.nanoTime();
-    int[] oneToken = {config.clsTokenId()};
     List<BatchShape> toRun = List.copyOf(selected);
     for (int i = 0; i < toRun.size(); i++) {
       BatchShape shape = toRun.get(i);
-      long shapeStart = System.nanoTime();
-      run(planner.single(shape, oneToken), false);
+      double seconds = warmUp(shape);
       LOG.info(String.format(Locale.ROOT, "warm-up %d/%d: batch shape %s (%,d slots) in %.1f s",
-          i + 1, toRun.size(), shape, shape.slots(), (System.nanoTime() - shapeStart) / 1e9));
+          i + 1, toRun.size(), shape, shape.slots(), seconds));
     }
     LOG.info(String.format(Locale.ROOT, "warm-up done: %d batch shapes in %.1f s (precision %s, XLA %s)",
         toRun.size(), (System.nanoTime() - start) / 1e9, options.precision(), options.xla().resolve(config.hiddenSize())));
+  }
+
+  /** Runs one of this engine's shapes once (XLA compiles it then); the seconds it took. */
+  public double warmUp(BatchShape shape) {
+    long start = System.nanoTime();
+    run(planner.single(shape, new int[] {config.clsTokenId()}), false);
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  /** Whether {@code shape} has run at least once in this engine. */
+  public boolean hasRun(BatchShape shape) {
+    return compiled.contains(shape);
   }
 
   public ModernBertConfig config() {

@@ -21,6 +21,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param processingGuarantee {@code exactly_once_v2} (default) or {@code at_least_once}
  * @param stateDir where Kafka Streams keeps the batcher's local store
  * @param streamThreads Kafka Streams threads (they share one engine)
+ * @param instanceId this instance's stable name in the consumer group (static membership: a
+ *     restarted instance takes its partitions back at once instead of after the session timeout);
+ *     null: derived from the host name and the state folder, see {@link #groupInstanceId()}
  * @param streamsOverrides any further Kafka Streams, consumer or producer settings, applied last
  */
 public record AppConfig(
@@ -34,6 +37,7 @@ public record AppConfig(
     String processingGuarantee,
     Path stateDir,
     int streamThreads,
+    String instanceId,
     java.util.Map<String, String> streamsOverrides) {
 
   public static final Duration DEFAULT_MAX_WAIT = Duration.ofMillis(50);
@@ -59,43 +63,67 @@ public record AppConfig(
   public static AppConfig defaults(String bootstrapServers, Path modelDir) {
     return new AppConfig(bootstrapServers, "modernbert-stream", TopicNames.defaults(), modelDir,
         EngineOptions.defaults(), DEFAULT_MAX_WAIT, DEFAULT_MAX_DOCUMENT_BYTES, StreamsConfig.EXACTLY_ONCE_V2,
-        Path.of(System.getProperty("java.io.tmpdir"), "modernbert-streams"), 1, java.util.Map.of());
+        Path.of(System.getProperty("java.io.tmpdir"), "modernbert-streams"), 1, null, java.util.Map.of());
   }
 
   public AppConfig withApplicationId(String value) {
-    return new AppConfig(bootstrapServers, value, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, streamsOverrides);
+    return new AppConfig(bootstrapServers, value, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides);
   }
 
   public AppConfig withTopics(TopicNames value) {
-    return new AppConfig(bootstrapServers, applicationId, value, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, streamsOverrides);
+    return new AppConfig(bootstrapServers, applicationId, value, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides);
   }
 
   public AppConfig withEngine(EngineOptions value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, value, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, streamsOverrides);
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, value, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides);
   }
 
   public AppConfig withMaxWait(Duration value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, value, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, streamsOverrides);
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, value, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides);
   }
 
   public AppConfig withMaxDocumentBytes(int value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, value, processingGuarantee, stateDir, streamThreads, streamsOverrides);
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, value, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides);
   }
 
   public AppConfig withProcessingGuarantee(String value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, value, stateDir, streamThreads, streamsOverrides);
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, value, stateDir, streamThreads, instanceId, streamsOverrides);
   }
 
   public AppConfig withStateDir(Path value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, value, streamThreads, streamsOverrides);
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, value, streamThreads, instanceId, streamsOverrides);
   }
 
   public AppConfig withStreamThreads(int value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, value, streamsOverrides);
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, value, instanceId, streamsOverrides);
   }
 
   public AppConfig withStreamsOverrides(java.util.Map<String, String> value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, value);
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, value);
+  }
+
+  public AppConfig withInstanceId(String value) {
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, value, streamsOverrides);
+  }
+
+  /**
+   * The {@code group.instance.id} of this instance: {@link #instanceId} when given (a Kubernetes pod
+   * name, say), else {@code <host>-<hash of the state folder>}. Both survive a restart of the same
+   * instance, and two instances on one host cannot share a state folder (Kafka Streams locks it),
+   * so they never share a name.
+   */
+  public String groupInstanceId() {
+    if (instanceId != null && !instanceId.isBlank()) {
+      return instanceId;
+    }
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      host = "localhost";
+    }
+    String folder = stateDir.toAbsolutePath().normalize().toString();
+    return host + "-" + Integer.toHexString(folder.hashCode());
   }
 
   /** The batch scheduler's settings: passes of the engine's token budget, {@link #maxWait}. */

@@ -20,6 +20,10 @@ public final class StreamsProperties {
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
     props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+    // Static membership: a restarted instance (same name) takes its tasks back at once, without a
+    // rebalance and without waiting for the dead member's session to time out (45 s by default).
+    // Kafka Streams appends the stream thread's index to the name.
+    props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), config.groupInstanceId());
     // Bad input: Kafka's handler mechanism with our envelope, on Kafka's own dead-letter setting.
     props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
     props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().deadLetters());

@@ -27,7 +27,7 @@ public final class HttpService implements AutoCloseable {
     DocumentPublisher publisher = new DocumentPublisher(config.bootstrapServers(), config.topics().documents());
     Vertx vertx = Vertx.vertx();
     IngestionApi api = new IngestionApi(publisher, app.scheduler(), timeout, limits,
-        () -> app.streams().state() == KafkaStreams.State.RUNNING, meters);
+        () -> app.streams().state() == KafkaStreams.State.RUNNING && app.scheduler().warm(), meters);
     HttpServer server = vertx.createHttpServer().requestHandler(api.router(vertx)).listen(port)
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     return new HttpService(vertx, server, publisher);

@@ -3,6 +3,7 @@ package io.modernbert.stream.scheduler;
 import io.modernbert.model.engine.DocumentInput;
 import io.modernbert.model.engine.EncodedDocument;
 import io.modernbert.model.engine.InferenceEngine;
+import io.modernbert.model.graph.BatchShape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -40,13 +41,28 @@ public final class BatchScheduler implements AutoCloseable {
   private long sequence; // guarded by lock
   private boolean closed; // guarded by lock
   private long passes; // scheduler thread only
+  private final boolean warmUpFirst;
+  private volatile boolean warm;
   private final Thread thread;
 
+  /** A scheduler whose engine is ready (warmed up, or without warm-up). */
   public BatchScheduler(InferenceEngine engine, SchedulerSettings settings, PassObserver observer) {
+    this(engine, settings, observer, false);
+  }
+
+  /**
+   * With {@code warmUpFirst}, the scheduler's thread runs every batch shape once (see {@link
+   * InferenceEngine#warmUp(BatchShape)}) whenever its queue is empty, until all have run; {@link
+   * #warm()} says when. The caller can start consuming at once: joining the group and restoring
+   * stores overlap the warm-up, and queued documents go first.
+   */
+  public BatchScheduler(InferenceEngine engine, SchedulerSettings settings, PassObserver observer, boolean warmUpFirst) {
     this.engine = engine;
     this.settings = settings;
     this.observer = observer;
     this.selector = new PassSelector(engine::plan, settings.poolTokens());
+    this.warmUpFirst = warmUpFirst;
+    this.warm = !warmUpFirst;
     this.thread = new Thread(this::runPasses, "modernbert-scheduler");
     this.thread.setDaemon(true);
     this.thread.start();
@@ -54,6 +70,11 @@ public final class BatchScheduler implements AutoCloseable {
 
   public InferenceEngine engine() {
     return engine;
+  }
+
+  /** Whether every batch shape has run once (readiness: no request pays for a first run). */
+  public boolean warm() {
+    return warm;
   }
 
   /** Queues {@code job}, waiting while the queue is full. */
@@ -128,10 +149,21 @@ public final class BatchScheduler implements AutoCloseable {
   }
 
   private void runPasses() {
+    List<BatchShape> toWarm = warmUpFirst ? new ArrayList<>(engine.shapes()) : new ArrayList<>();
+    long warmUpStart = System.nanoTime();
     while (true) {
       List<QueuedJob> pass;
       lock.lock();
       try {
+        if (queue.isEmpty() && !closed && !toWarm.isEmpty()) {
+          lock.unlock();
+          try {
+            warmUpNext(toWarm, warmUpStart);
+          } finally {
+            lock.lock();
+          }
+          continue;
+        }
         while (queue.isEmpty() && !closed) {
           notEmpty.awaitUninterruptibly();
         }
@@ -145,6 +177,31 @@ public final class BatchScheduler implements AutoCloseable {
         lock.unlock();
       }
       run(pass);
+    }
+  }
+
+  /**
+   * Warm-up runs only while nothing is queued, one shape at a time: after a restart, documents
+   * restored from the stores are served at once (a shape compiles on its first use) and the rest
+   * of the shapes run in the gaps.
+   */
+  private void warmUpNext(List<BatchShape> toWarm, long startNanos) {
+    BatchShape shape = toWarm.remove(0);
+    int total = engine.shapes().size();
+    int done = total - toWarm.size();
+    if (!engine.hasRun(shape)) {
+      try {
+        double seconds = engine.warmUp(shape);
+        LOG.info(String.format(Locale.ROOT, "warm-up %d/%d: batch shape %s (%,d slots) in %.1f s",
+            done, total, shape, shape.slots(), seconds));
+      } catch (RuntimeException e) {
+        LOG.error("warm-up of batch shape {} failed; it compiles on first use instead: {}", shape, e.toString(), e);
+      }
+    }
+    if (toWarm.isEmpty()) {
+      warm = true;
+      LOG.info(String.format(Locale.ROOT, "warm-up done: %d batch shapes in %.1f s, serving meanwhile (precision %s)",
+          total, (System.nanoTime() - startNanos) / 1e9, engine.options().precision()));
     }
   }
 

@@ -167,6 +167,25 @@ class BatchSchedulerTest {
         .isInstanceOf(IllegalStateException.class);
   }
 
+  @Test
+  void shouldServeQueuedJobsBeforeFinishingItsWarmUp() throws Exception {
+    try (InferenceEngine fresh = InferenceEngine.load(StreamFixtures.LANGID_MODEL, StreamFixtures.engineOptions());
+        BatchScheduler scheduler = new BatchScheduler(fresh, SchedulerSettings.of(8192, Duration.ofMillis(50)), PassObserver.NONE, true)) {
+      CompletableFuture<JobOutcome> outcome = new CompletableFuture<>();
+      scheduler.submit(new InferenceJob("first", ids("Der erste Satz nach dem Neustart."), InferenceJob.Priority.STREAM,
+          this, outcome::complete));
+
+      assertThat(outcome.get(30, TimeUnit.SECONDS).succeeded()).isTrue();
+      assertThat(scheduler.warm()).as("28 shapes take seconds; the job did not wait for them").isFalse();
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+      while (!scheduler.warm() && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(scheduler.warm()).isTrue();
+      assertThat(fresh.compilations()).isEqualTo(fresh.shapes().size());
+    }
+  }
+
   private static long sequenceOf(String passId) {
     return Long.parseLong(passId.substring(passId.indexOf('/') + 1));
   }
