@@ -11,6 +11,7 @@ import io.modernbert.stream.topology.StreamMetrics;
 import io.modernbert.stream.topology.TopologyFactory;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -35,12 +36,14 @@ public final class StreamApp implements AutoCloseable {
   private final KafkaStreams streams;
   private final StreamMetrics metrics;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+  private final CompletableFuture<Throwable> engineFailure = new CompletableFuture<>();
 
   private StreamApp(InferenceEngine engine, BatchScheduler scheduler, KafkaStreams streams, StreamMetrics metrics) {
     this.engine = engine;
     this.scheduler = scheduler;
     this.streams = streams;
     this.metrics = metrics;
+    scheduler.onEngineFailure(engineFailure::complete);
   }
 
   /** Loads the model, creates missing topics, starts the topology and waits until it runs. */
@@ -101,6 +104,15 @@ public final class StreamApp implements AutoCloseable {
 
   public InferenceEngine engine() {
     return engine;
+  }
+
+  /**
+   * Completes when the model has failed on every document of several passes in a row (a broken
+   * model, out of memory): processing cannot go on, and the process should exit non-zero so that
+   * its supervisor restarts it.
+   */
+  public CompletableFuture<Throwable> engineFailure() {
+    return engineFailure;
   }
 
   public BatchScheduler scheduler() {

@@ -10,7 +10,7 @@ import io.modernbert.stream.http.HttpService;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,6 +23,8 @@ import picocli.CommandLine.Option;
     description = "Kafka Streams application: documents in, ModernBERT embeddings and labels out.",
     subcommands = {DemoCommand.class, StreamMain.Run.class, BrokerCommand.class, TailCommand.class, CommandLine.HelpCommand.class})
 public final class StreamMain {
+  /** Exit code when the model fails on everything (EX_SOFTWARE). */
+  static final int EXIT_ENGINE_FAILED = 70;
 
   public static void main(String[] args) {
     CommandLine cli = new CommandLine(new StreamMain());
@@ -108,8 +110,13 @@ public final class StreamMain {
           .withInstanceId(instanceId)
           .withStreamsOverrides(streamsConfig);
       PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      CountDownLatch stopped = new CountDownLatch(1);
+      CompletableFuture<Integer> exitCode = new CompletableFuture<>();
       try (StreamApp app = StreamApp.start(config, meters, partitions, Duration.ofMinutes(5))) {
+        app.engineFailure().thenAccept(failure -> {
+          System.err.println("modernbert-stream: the model fails on every document (" + failure
+              + "); stopping with exit code " + EXIT_ENGINE_FAILED + " so that a supervisor restarts it");
+          exitCode.complete(EXIT_ENGINE_FAILED);
+        });
         HttpService http = httpPort < 0 ? null : HttpService.start(app, config, meters, httpPort,
             HttpLimits.defaults().withApiKeys(java.util.Set.copyOf(apiKeys)), Duration.ofMillis(httpTimeoutMs));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -117,7 +124,7 @@ public final class StreamMain {
             http.close();
           }
           app.close();
-          stopped.countDown();
+          exitCode.complete(0);
         }, "modernbert-shutdown"));
         if (http != null) {
           System.out.println("modernbert-stream: HTTP on port " + http.port());
@@ -125,9 +132,8 @@ public final class StreamMain {
         // One line that launchers and tests wait for.
         System.out.println("modernbert-stream: RUNNING application " + config.applicationId() + " on " + bootstrapServers);
         System.out.flush();
-        stopped.await();
+        return exitCode.get();
       }
-      return 0;
     }
   }
 }

@@ -12,6 +12,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class BatchScheduler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BatchScheduler.class);
+  /** Passes in a row in which every document failed: the engine is broken, not the documents. */
+  public static final int ENGINE_FAILURE_PASSES = 3;
 
   private final InferenceEngine engine;
   private final SchedulerSettings settings;
@@ -41,6 +44,9 @@ public final class BatchScheduler implements AutoCloseable {
   private long sequence; // guarded by lock
   private boolean closed; // guarded by lock
   private long passes; // scheduler thread only
+  private int consecutiveFailedPasses; // scheduler thread only
+  private final PassRunner runner;
+  private volatile Consumer<Throwable> onEngineFailure = failure -> {};
   private final boolean warmUpFirst;
   private volatile boolean warm;
   private final Thread thread;
@@ -57,7 +63,14 @@ public final class BatchScheduler implements AutoCloseable {
    * stores overlap the warm-up, and queued documents go first.
    */
   public BatchScheduler(InferenceEngine engine, SchedulerSettings settings, PassObserver observer, boolean warmUpFirst) {
+    this(engine, settings, observer, warmUpFirst, (documents, onPacked) -> engine.encode(documents, false, onPacked));
+  }
+
+  /** As above, with {@code runner} in place of the engine's own pass (tests inject failures). */
+  public BatchScheduler(InferenceEngine engine, SchedulerSettings settings, PassObserver observer, boolean warmUpFirst,
+      PassRunner runner) {
     this.engine = engine;
+    this.runner = runner;
     this.settings = settings;
     this.observer = observer;
     this.selector = new PassSelector(engine::plan, settings.poolTokens());
@@ -70,6 +83,15 @@ public final class BatchScheduler implements AutoCloseable {
 
   public InferenceEngine engine() {
     return engine;
+  }
+
+  /**
+   * Called once, on the scheduler's thread, when the model has failed on every document of {@link
+   * #ENGINE_FAILURE_PASSES} passes in a row; the scheduler has stopped by then. The application
+   * should exit non-zero so that its supervisor restarts it.
+   */
+  public void onEngineFailure(Consumer<Throwable> handler) {
+    this.onEngineFailure = handler;
   }
 
   /** Whether every batch shape has run once (readiness: no request pays for a first run). */
@@ -134,7 +156,7 @@ public final class BatchScheduler implements AutoCloseable {
 
   private void enqueue(InferenceJob job) {
     if (closed) {
-      throw new IllegalStateException("the batch scheduler is closed");
+      throw new SchedulerStoppedException("the batch scheduler is closed", null);
     }
     long now = System.nanoTime();
     long delay = job.priority() == InferenceJob.Priority.INTERACTIVE ? 0 : settings.maxWait().toNanos();
@@ -205,42 +227,59 @@ public final class BatchScheduler implements AutoCloseable {
     }
   }
 
-  /** Runs one pass and hands every job its outcome; a failing pass fails its jobs, not the scheduler. */
+  /**
+   * Runs one pass and hands every job its outcome. A failing pass is retried once; if it fails
+   * again, it is split in halves, recursively, until the documents that fail on their own are found:
+   * they fail, the others get their results. When every document of {@link
+   * #ENGINE_FAILURE_PASSES} passes in a row fails, the engine itself is broken (a bad model, out of
+   * memory): the scheduler stops and tells {@link #onEngineFailure}.
+   */
   private void run(List<QueuedJob> pass) {
-    List<DocumentInput> inputs = new ArrayList<>(pass.size());
-    long[] waits = new long[pass.size()];
+    RuntimeException failure;
+    try {
+      attempt(pass);
+      consecutiveFailedPasses = 0;
+      return;
+    } catch (RuntimeException first) {
+      LOG.warn("pass of {} documents failed ({}); retrying it once", pass.size(), first.toString());
+      try {
+        attempt(pass);
+        consecutiveFailedPasses = 0;
+        return;
+      } catch (RuntimeException second) {
+        failure = second;
+      }
+    }
+    int failed = isolate(pass, failure);
+    LOG.error("pass of {} documents failed twice; {} of them fail on their own: {}", pass.size(), failed, failure.toString());
+    consecutiveFailedPasses = failed == pass.size() ? consecutiveFailedPasses + 1 : 0;
+    if (consecutiveFailedPasses >= ENGINE_FAILURE_PASSES) {
+      engineFailed(failure);
+    }
+  }
+
+  /** Runs the jobs as one pass and delivers their results; throws (delivering nothing) if the model fails. */
+  private void attempt(List<QueuedJob> jobs) {
+    List<DocumentInput> inputs = new ArrayList<>(jobs.size());
+    long[] waits = new long[jobs.size()];
     long start = System.nanoTime();
     int tokens = 0;
-    for (int i = 0; i < pass.size(); i++) {
-      InferenceJob job = pass.get(i).job();
+    for (int i = 0; i < jobs.size(); i++) {
+      InferenceJob job = jobs.get(i).job();
       inputs.add(DocumentInput.ids(job.id(), job.tokenIds()));
-      waits[i] = start - pass.get(i).queuedAtNanos();
+      waits[i] = start - jobs.get(i).queuedAtNanos();
       tokens += job.tokens();
     }
     int[] slots = {0};
-    List<EncodedDocument> results = null;
-    RuntimeException failure = null;
-    try {
-      results = engine.encode(inputs, false, packed -> {
-        slots[0] += packed.shape().slots();
-        observer.packed(packed);
-      });
-    } catch (RuntimeException e) {
-      failure = e;
-      LOG.error("pass of {} documents ({} tokens) failed: {}", pass.size(), tokens, e.toString(), e);
-    }
+    List<EncodedDocument> results = runner.run(inputs, packed -> {
+      slots[0] += packed.shape().slots();
+      observer.packed(packed);
+    });
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    PassSummary summary = new PassSummary(instance + "/" + (++passes), pass.size(), tokens, slots[0], millis);
-    if (failure == null) {
-      observer.passDone(summary, waits);
-    }
-    for (int i = 0; i < pass.size(); i++) {
-      InferenceJob job = pass.get(i).job();
-      try {
-        job.sink().accept(new JobOutcome(job, results == null ? null : results.get(i), failure, summary));
-      } catch (RuntimeException e) {
-        LOG.error("the sink of document {} failed: {}", job.id(), e.toString(), e);
-      }
+    PassSummary summary = new PassSummary(instance + "/" + (++passes), jobs.size(), tokens, slots[0], millis);
+    observer.passDone(summary, waits);
+    for (int i = 0; i < jobs.size(); i++) {
+      deliver(jobs.get(i).job(), results.get(i), null, summary);
     }
     if (LOG.isDebugEnabled()) {
       LOG.debug(String.format(Locale.ROOT, "pass %s: %d documents, %d tokens, %d slots, %d ms",
@@ -248,12 +287,59 @@ public final class BatchScheduler implements AutoCloseable {
     }
   }
 
+  /** Bisects a failed pass: halves that run deliver their results; single documents that fail, fail. The count failed. */
+  private int isolate(List<QueuedJob> jobs, RuntimeException failure) {
+    if (jobs.size() == 1) {
+      InferenceJob job = jobs.get(0).job();
+      LOG.error("document {} ({} tokens) fails inference on its own: {}", job.id(), job.tokens(), failure.toString());
+      deliver(job, null, failure, new PassSummary(instance + "/failed", 1, job.tokens(), 0, 0));
+      return 1;
+    }
+    int failed = 0;
+    for (List<QueuedJob> half : List.of(jobs.subList(0, jobs.size() / 2), jobs.subList(jobs.size() / 2, jobs.size()))) {
+      try {
+        attempt(half);
+      } catch (RuntimeException e) {
+        failed += isolate(half, e);
+      }
+    }
+    return failed;
+  }
+
+  private void deliver(InferenceJob job, EncodedDocument result, RuntimeException failure, PassSummary summary) {
+    try {
+      job.sink().accept(new JobOutcome(job, result, failure, summary));
+    } catch (RuntimeException e) {
+      LOG.error("the sink of document {} failed: {}", job.id(), e.toString(), e);
+    }
+  }
+
+  /** The engine fails on everything: stop, fail what is queued (not the documents' fault), and say so. */
+  private void engineFailed(RuntimeException failure) {
+    LOG.error("the model failed on every document of {} passes in a row; stopping the scheduler: {}",
+        ENGINE_FAILURE_PASSES, failure.toString(), failure);
+    stop(new SchedulerStoppedException("the model fails on every document: " + failure.getMessage(), failure));
+    onEngineFailure.accept(failure);
+  }
+
   /**
-   * Stops after the pass in flight. Queued jobs fail with "closed": HTTP callers get an answer at
-   * once, and stream documents stay in their tasks' stores, to be run again after a restart.
+   * Stops after the pass in flight. Queued jobs fail with {@link SchedulerStoppedException}: HTTP
+   * callers get an answer at once, and stream documents stay in their tasks' stores, to be run
+   * again after a restart.
    */
   @Override
   public void close() {
+    stop(new SchedulerStoppedException("the batch scheduler stopped", null));
+    if (Thread.currentThread() != thread) {
+      try {
+        thread.join(TimeUnit.MINUTES.toMillis(1));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void stop(SchedulerStoppedException reason) {
     List<QueuedJob> dropped;
     lock.lock();
     try {
@@ -269,15 +355,9 @@ public final class BatchScheduler implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    IllegalStateException stopped = new IllegalStateException("the batch scheduler stopped");
-    PassSummary none = new PassSummary(instance + "/closed", 0, 0, 0, 0);
+    PassSummary none = new PassSummary(instance + "/stopped", 0, 0, 0, 0);
     for (QueuedJob queued : dropped) {
-      queued.job().sink().accept(new JobOutcome(queued.job(), null, stopped, none));
-    }
-    try {
-      thread.join(TimeUnit.MINUTES.toMillis(1));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      deliver(queued.job(), null, reason, none);
     }
   }
 }

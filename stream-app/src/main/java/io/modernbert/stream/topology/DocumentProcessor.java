@@ -3,11 +3,16 @@ package io.modernbert.stream.topology;
 import io.modernbert.model.engine.EncodedDocument;
 import io.modernbert.model.engine.InferenceEngine;
 import io.modernbert.model.tokenizer.Encoding;
+import io.modernbert.schemas.DeadLetter;
+import io.modernbert.schemas.DeadLetterReason;
 import io.modernbert.schemas.Document;
 import io.modernbert.schemas.PendingDocument;
 import io.modernbert.stream.scheduler.BatchScheduler;
 import io.modernbert.stream.scheduler.InferenceJob;
 import io.modernbert.stream.scheduler.JobOutcome;
+import io.modernbert.stream.scheduler.SchedulerStoppedException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +26,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One task's side of the hand-off to the instance's {@link BatchScheduler}; it never waits on the
@@ -31,12 +38,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * milliseconds forwards the results the scheduler finished, in the task's own context, and deletes
  * their store entries: under exactly-once, outputs, deletes and offsets commit together.
  *
+ * <p>A document that fails inference on its own (the scheduler retries and isolates it) becomes a
+ * {@code PROCESSING_FAILED} dead letter; the other documents of its pass get their outputs.
+ *
  * <p>After a crash the store is restored to its last commit and {@link #init} submits every entry
  * again, so each document is forwarded exactly once. When the task closes (a rebalance moved it),
  * its queued jobs are cancelled and late results are dropped: the new owner restores the store
  * and submits them itself.
  */
 final class DocumentProcessor implements Processor<String, Document, String, Object> {
+  private static final Logger LOG = LoggerFactory.getLogger(DocumentProcessor.class);
+
   private final BatchScheduler scheduler;
   private final InferenceEngine engine;
   private final ProcessorSettings settings;
@@ -105,11 +117,14 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
     long now = context.currentSystemTimeMs();
     for (Finished done = finished.poll(); done != null; done = finished.poll()) {
       JobOutcome outcome = done.outcome();
-      if (!outcome.succeeded()) {
-        throw new StreamsException("inference failed for document " + done.source().getId() + " (task "
-            + context.taskId() + ", store key " + done.key() + ")", outcome.failure());
+      if (outcome.failure() instanceof SchedulerStoppedException) {
+        continue; // not the document's fault: it stays in the store and runs again after a restart
       }
       PendingDocument source = done.source();
+      if (!outcome.succeeded()) {
+        deadLetter(done.key(), source, outcome.failure(), now);
+        continue;
+      }
       EncodedDocument result = outcome.result();
       long timestamp = source.getSourceTimestamp().toEpochMilli();
       var headers = OutputRecords.headers(settings.modelName(), outcome.pass());
@@ -122,6 +137,30 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
       store.delete(done.key());
       metrics.delivered(timestamp, now);
     }
+  }
+
+  /** A document that fails inference on its own: a PROCESSING_FAILED dead letter, and the rest goes on. */
+  private void deadLetter(String key, PendingDocument source, RuntimeException failure, long now) {
+    int partition = context.taskId().partition();
+    long offset = Long.parseLong(key);
+    LOG.warn("dead letter PROCESSING_FAILED for {}-{}@{} (document {}): {}", settings.sourceTopic(), partition, offset,
+        source.getId(), failure.toString());
+    DeadLetter letter = DeadLetter.newBuilder()
+        .setReason(DeadLetterReason.PROCESSING_FAILED)
+        .setDetail("inference failed: " + failure)
+        .setSourceTopic(settings.sourceTopic())
+        .setSourcePartition(partition)
+        .setSourceOffset(offset)
+        .setSourceTimestamp(source.getSourceTimestamp())
+        .setKey(ByteBuffer.wrap(source.getId().getBytes(StandardCharsets.UTF_8)))
+        .setValue(null) // the text is not kept after tokenizing: find it at the source offset
+        .setApplication(settings.application())
+        .setFailedAt(Instant.ofEpochMilli(now))
+        .build();
+    context.forward(new Record<String, Object>(source.getId(), letter, source.getSourceTimestamp().toEpochMilli()),
+        ProcessorSettings.DEAD_LETTERS_SINK);
+    store.delete(key);
+    metrics.processingFailed();
   }
 
   /** The task is closing: its queued jobs need not run, and results still to come are dropped with this object. */

@@ -7,13 +7,16 @@ import java.time.Duration;
  *
  * @param modelName the model's name on every output
  * @param forwardInterval how often (wall clock) a task forwards the results the scheduler finished
+ * @param sourceTopic the input topic (on dead letters)
+ * @param application the application id (on dead letters)
  */
-record ProcessorSettings(String modelName, Duration forwardInterval) {
+record ProcessorSettings(String modelName, Duration forwardInterval, String sourceTopic, String application) {
   static final String STORE = "pending-documents";
   static final String SOURCE = "documents-source";
   static final String PROCESSOR = "documents-processor";
   static final String EMBEDDINGS_SINK = "embeddings-sink";
   static final String LABELS_SINK = "labels-sink";
+  static final String DEAD_LETTERS_SINK = "dead-letters-sink";
 
   /** Short: a finished result waits at most this long before it is forwarded (then committed). */
   static final Duration DEFAULT_FORWARD_INTERVAL = Duration.ofMillis(5);

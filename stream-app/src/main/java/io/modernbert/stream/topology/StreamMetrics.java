@@ -25,6 +25,7 @@ public final class StreamMetrics implements PassObserver {
   private final Timer inference;
   private final Timer endToEnd;
   private final Timer queueWait;
+  private final Counter processingFailed;
 
   public StreamMetrics(MeterRegistry registry) {
     this.batches = Counter.builder("modernbert.batches").description("Scheduler passes run (each one engine call of up to 8,192 tokens)").register(registry);
@@ -38,6 +39,8 @@ public final class StreamMetrics implements PassObserver {
     this.inference = Timer.builder("modernbert.inference").description("Model time per batch").publishPercentiles(0.5, 0.99).register(registry);
     this.endToEnd = Timer.builder("modernbert.end.to.end.latency")
         .description("Input record timestamp to output").publishPercentiles(0.5, 0.99).register(registry);
+    this.processingFailed = Counter.builder("modernbert.dead.letters").tag("reason", "PROCESSING_FAILED")
+        .description("Records sent to the dead-letter topic").register(registry);
     this.queueWait = Timer.builder("modernbert.scheduler.queue.wait")
         .description("Time a document waited in the scheduler's queue").publishPercentiles(0.5, 0.99).register(registry);
   }
@@ -59,6 +62,10 @@ public final class StreamMetrics implements PassObserver {
     for (long wait : queueWaitsNanos) {
       queueWait.record(wait, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
+  }
+
+  void processingFailed() {
+    processingFailed.increment();
   }
 
   void delivered(long sourceTimestamp, long now) {

@@ -1,5 +1,6 @@
 package io.modernbert.stream.topology;
 
+import io.modernbert.schemas.DeadLetter;
 import io.modernbert.schemas.Document;
 import io.modernbert.schemas.Embedding;
 import io.modernbert.schemas.Labels;
@@ -10,11 +11,11 @@ import org.apache.kafka.common.serialization.Serde;
 
 /**
  * The topics of the application, each with its key and value serde, in one place. Keys are the
- * document ids as UTF-8 strings. The dead-letter topic's records are written by {@link
- * io.modernbert.stream.errors.DeadLetterHandler}: a {@link io.modernbert.schemas.DeadLetter} value
- * keyed by the original key bytes.
+ * document ids as UTF-8 strings. The dead-letter topic holds {@link DeadLetter} values: records
+ * that cannot be read are written by {@link io.modernbert.stream.errors.DeadLetterHandler}, keyed
+ * by the original key bytes; documents that fail inference by the topology, keyed by their id.
  */
-public record Topics(Topic<Document> documents, Topic<Embedding> embeddings, Topic<Labels> labels, String deadLetters) {
+public record Topics(Topic<Document> documents, Topic<Embedding> embeddings, Topic<Labels> labels, Topic<DeadLetter> deadLetters) {
 
   /** A topic name with its serdes. */
   public record Topic<V>(String name, Serde<String> keySerde, Serde<V> valueSerde) {}
@@ -27,6 +28,6 @@ public record Topics(Topic<Document> documents, Topic<Embedding> embeddings, Top
         new Topic<>(config.topics().documents(), keys, documents),
         new Topic<>(config.topics().embeddings(), keys, Serdes.EMBEDDING),
         new Topic<>(config.topics().labels(), keys, Serdes.LABELS),
-        config.topics().deadLetters());
+        new Topic<>(config.topics().deadLetters(), keys, Serdes.DEAD_LETTER));
   }
 }

@@ -13,7 +13,8 @@ import org.apache.kafka.streams.state.Stores;
  *   documents topic -> [validate: DocumentDeserializer; bad records -> DeadLetterHandler -> dead letters]
  *                   -> processor (tokenize, pending-documents store, hand to the instance's scheduler;
  *                                 a punctuation forwards finished results and deletes their entries)
- *                   -> embeddings topic, labels topic (classifiers)
+ *                   -> embeddings topic, labels topic (classifiers);
+ *                      documents that fail inference -> dead letters (PROCESSING_FAILED)
  * </pre>
  *
  * <p>Every task of every stream thread hands its documents to the same {@link BatchScheduler}, which
@@ -24,7 +25,8 @@ public final class TopologyFactory {
 
   public static Topology build(AppConfig config, BatchScheduler scheduler, StreamMetrics metrics) {
     Topics topics = Topics.of(config);
-    ProcessorSettings settings = new ProcessorSettings(config.modelName(), ProcessorSettings.DEFAULT_FORWARD_INTERVAL);
+    ProcessorSettings settings = new ProcessorSettings(config.modelName(), ProcessorSettings.DEFAULT_FORWARD_INTERVAL,
+        topics.documents().name(), config.applicationId());
     Topology topology = new Topology();
     topology.addSource(ProcessorSettings.SOURCE, topics.documents().keySerde().deserializer(),
         topics.documents().valueSerde().deserializer(), topics.documents().name());
@@ -38,6 +40,8 @@ public final class TopologyFactory {
         topics.embeddings().keySerde().serializer(), topics.embeddings().valueSerde().serializer(), ProcessorSettings.PROCESSOR);
     topology.addSink(ProcessorSettings.LABELS_SINK, topics.labels().name(),
         topics.labels().keySerde().serializer(), topics.labels().valueSerde().serializer(), ProcessorSettings.PROCESSOR);
+    topology.addSink(ProcessorSettings.DEAD_LETTERS_SINK, topics.deadLetters().name(),
+        topics.deadLetters().keySerde().serializer(), topics.deadLetters().valueSerde().serializer(), ProcessorSettings.PROCESSOR);
     return topology;
   }
 }

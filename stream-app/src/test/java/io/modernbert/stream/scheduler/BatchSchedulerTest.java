@@ -186,6 +186,74 @@ class BatchSchedulerTest {
     }
   }
 
+  /** The engine's own pass, failing whenever a document holds {@code poison} among its token ids. */
+  private static PassRunner failingOn(int poison) {
+    return (documents, onPacked) -> {
+      for (DocumentInput document : documents) {
+        if (java.util.Arrays.stream(document.inputIds()).anyMatch(id -> id == poison)) {
+          throw new IllegalStateException("injected failure on document " + document.id());
+        }
+      }
+      return engine.encode(documents, false, onPacked);
+    };
+  }
+
+  @Test
+  void shouldIsolateADocumentThatFailsAndGiveTheRestOfItsPassTheirResults() throws Exception {
+    int poison = 4242;
+    List<CompletableFuture<JobOutcome>> outcomes = new ArrayList<>();
+    Gate gate = new Gate();
+    try (BatchScheduler scheduler = new BatchScheduler(engine, SchedulerSettings.of(8192, Duration.ofMillis(50)), gate,
+        false, failingOn(poison))) {
+      outcomes.add(job(scheduler, "Erste Nachricht.", InferenceJob.Priority.STREAM, this));
+      assertThat(gate.entered.await(30, TimeUnit.SECONDS)).isTrue();
+      for (int i = 0; i < 20; i++) { // queued while the first pass runs: they share the next pass
+        int[] ids = ids(StreamFixtures.textOfAbout(30, i));
+        if (i == 7) {
+          ids[3] = poison;
+        }
+        CompletableFuture<JobOutcome> outcome = new CompletableFuture<>();
+        scheduler.submit(new InferenceJob("doc-" + i, ids, InferenceJob.Priority.STREAM, this, outcome::complete));
+        outcomes.add(outcome);
+      }
+      gate.open.countDown();
+
+      for (CompletableFuture<JobOutcome> future : outcomes) {
+        JobOutcome outcome = future.get(60, TimeUnit.SECONDS);
+        if (outcome.job().id().equals("doc-7")) {
+          assertThat(outcome.succeeded()).isFalse();
+          assertThat(outcome.failure()).hasMessageContaining("injected failure");
+        } else {
+          assertThat(outcome.succeeded()).as(outcome.job().id()).isTrue();
+          float[] want = engine.encode(List.of(DocumentInput.ids("x", outcome.job().tokenIds())), false).get(0).embedding();
+          assertThat(outcome.result().embedding()).containsExactly(want, Offset.offset(1e-5f));
+        }
+      }
+      assertThat(gate.passes.stream().filter(p -> p.documents() > 1).count())
+          .as("the rest of the failing pass ran in halves, not one by one").isGreaterThan(0);
+    }
+  }
+
+  @Test
+  void shouldStopAndSayWhenTheModelFailsOnEverything() throws Exception {
+    PassRunner broken = (documents, onPacked) -> {
+      throw new IllegalStateException("injected: the model is broken");
+    };
+    CompletableFuture<Throwable> reported = new CompletableFuture<>();
+    try (BatchScheduler scheduler = new BatchScheduler(engine, SchedulerSettings.of(8192, Duration.ofMillis(50)),
+        PassObserver.NONE, false, broken)) {
+      scheduler.onEngineFailure(reported::complete);
+      for (int i = 0; i < BatchScheduler.ENGINE_FAILURE_PASSES; i++) {
+        JobOutcome outcome = job(scheduler, "Satz " + i + ".", InferenceJob.Priority.STREAM, this).get(30, TimeUnit.SECONDS);
+        assertThat(outcome.succeeded()).isFalse();
+      }
+
+      assertThat(reported.get(30, TimeUnit.SECONDS)).hasMessageContaining("the model is broken");
+      assertThatThrownBy(() -> job(scheduler, "Zu spät.", InferenceJob.Priority.STREAM, this))
+          .isInstanceOf(SchedulerStoppedException.class);
+    }
+  }
+
   private static long sequenceOf(String passId) {
     return Long.parseLong(passId.substring(passId.indexOf('/') + 1));
   }

@@ -16,6 +16,7 @@ import io.modernbert.stream.StreamFixtures;
 import io.modernbert.stream.config.AppConfig;
 import io.modernbert.stream.config.StreamsProperties;
 import io.modernbert.stream.scheduler.BatchScheduler;
+import io.modernbert.stream.scheduler.PassRunner;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -85,6 +86,10 @@ class DocumentTopologyTest {
   }
 
   private void startDriver(String guarantee, Duration maxWait) {
+    startDriver(guarantee, maxWait, (documents, onPacked) -> engine.encode(documents, false, onPacked));
+  }
+
+  private void startDriver(String guarantee, Duration maxWait, PassRunner runner) {
     if (driver != null) {
       closeDriver();
     }
@@ -95,7 +100,7 @@ class DocumentTopologyTest {
         .withStateDir(stateDir.resolve(guarantee))
         .withProcessingGuarantee(guarantee);
     StreamMetrics metrics = new StreamMetrics(new SimpleMeterRegistry());
-    scheduler = new BatchScheduler(engine, config.scheduler(), metrics);
+    scheduler = new BatchScheduler(engine, config.scheduler(), metrics, false, runner);
     var topology = TopologyFactory.build(config, scheduler, metrics);
     driver = new TopologyTestDriver(topology, StreamsProperties.of(config, new SimpleMeterRegistry()));
     documents = driver.createInputTopic("documents", new StringSerializer(), new ByteArraySerializer());
@@ -169,6 +174,37 @@ class DocumentTopologyTest {
     assertThat(Duration.ofNanos(System.nanoTime() - start)).as("an idle model does not wait for max-wait").isLessThan(Duration.ofSeconds(10));
     assertThat(embeddings.readKeyValue().key).isEqualTo("lone");
     assertThat(labels.readValue().getLabels().get(0).getLabel()).isEqualTo("fr");
+  }
+
+  @Test
+  void shouldDeadLetterADocumentThatFailsInferenceAndEmitTheRest() {
+    // TopologyTestDriver commits dead letters of skipped records only at least once (see startDriver).
+    int[] poison = engine.tokenizer().encode("Cette phrase fait échouer le modèle.").ids();
+    startDriver(StreamsConfig.AT_LEAST_ONCE, AppConfig.DEFAULT_MAX_WAIT, (documents, onPacked) -> {
+      for (var document : documents) {
+        if (java.util.Arrays.equals(document.inputIds(), poison)) {
+          throw new IllegalStateException("injected failure");
+        }
+      }
+      return engine.encode(documents, false, onPacked);
+    });
+    send("good-1", "The file could not be opened.");
+    send("poison", "Cette phrase fait échouer le modèle.");
+    send("good-2", "Die Datei konnte nicht geöffnet werden.");
+    awaitOutputs(2);
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (deadLetters.isEmpty() && System.nanoTime() < deadline) {
+      driver.advanceWallClockTime(ProcessorSettings.DEFAULT_FORWARD_INTERVAL);
+    }
+
+    assertThat(embeddings.readKeyValuesToMap()).containsOnlyKeys("good-1", "good-2");
+    TestRecord<String, DeadLetter> letter = deadLetters.readRecord();
+    assertThat(letter.key()).isEqualTo("poison");
+    assertThat(letter.value().getReason()).isEqualTo(DeadLetterReason.PROCESSING_FAILED);
+    assertThat(letter.value().getDetail()).contains("injected failure");
+    assertThat(letter.value().getSourceTopic()).isEqualTo("documents");
+    assertThat(letter.value().getSourceOffset()).isEqualTo(1L);
+    assertThat(deadLetters.isEmpty()).isTrue();
   }
 
   private static String header(TestRecord<String, ?> record, String name) {

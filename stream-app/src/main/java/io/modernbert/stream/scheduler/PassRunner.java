@@ -1,0 +1,16 @@
+package io.modernbert.stream.scheduler;
+
+import io.modernbert.model.engine.DocumentInput;
+import io.modernbert.model.engine.EncodedDocument;
+import io.modernbert.model.engine.PackedBatch;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Runs the model on one scheduler pass: the engine's {@code encode} in production; tests wrap it to
+ * inject failures. Results in input order; {@code onPacked} hears of every packed forward pass.
+ */
+@FunctionalInterface
+public interface PassRunner {
+  List<EncodedDocument> run(List<DocumentInput> documents, Consumer<PackedBatch> onPacked);
+}
