@@ -49,8 +49,20 @@ final class DemoCommand implements Callable<Integer> {
     AppConfig config = AppConfig.defaults(kafka.bootstrapServers(), modelDir)
         .withEngine(EngineOptions.defaults().withThreads(threads))
         .withStateDir(data.resolve("streams"));
-    StreamApp app = StreamApp.start(config, meters, 1, Duration.ofMinutes(5));
-    HttpService http = HttpService.start(app, config, meters, httpPort, HttpLimits.defaults(), Duration.ofSeconds(30));
+    StreamApp app;
+    HttpService http;
+    try {
+      app = StreamApp.start(config, meters, 1, Duration.ofMinutes(5));
+      try {
+        http = HttpService.start(app, config, meters, httpPort, HttpLimits.defaults(), Duration.ofSeconds(30));
+      } catch (Exception e) {
+        app.close();
+        throw e;
+      }
+    } catch (Exception e) {
+      kafka.close(); // a failed start leaves no broker behind
+      throw e;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.out.println("modernbert-stream: stopping");
       http.close();

@@ -20,6 +20,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +50,13 @@ public final class StreamApp implements AutoCloseable {
   /** Loads the model, creates missing topics, starts the topology and waits until it runs. */
   public static StreamApp start(AppConfig config, MeterRegistry meters, int partitions, Duration timeout)
       throws InterruptedException {
-    createTopics(config, partitions);
+    return start(config, meters, partitions, java.util.Optional.empty(), timeout);
+  }
+
+  /** As above; missing topics get {@code replicationFactor} replicas (empty: the cluster's default). */
+  public static StreamApp start(AppConfig config, MeterRegistry meters, int partitions,
+      java.util.Optional<Short> replicationFactor, Duration timeout) throws InterruptedException {
+    createTopics(config, partitions, replicationFactor);
     // The scheduler warms the engine up on its own thread while Kafka Streams joins the group and
     // restores its stores: after a crash, both take seconds, and they overlap.
     InferenceEngine engine = InferenceEngine.load(config.modelDir(), config.engine().withWarmup(false));
@@ -61,6 +68,17 @@ public final class StreamApp implements AutoCloseable {
       KafkaStreams streams =
           new KafkaStreams(TopologyFactory.build(config, scheduler, metrics), StreamsProperties.of(config, meters));
       CountDownLatch running = new CountDownLatch(1);
+      // A stream thread that dies of an unexpected error (a broker outage longer than the task
+      // timeout, say) is replaced rather than leaving its tasks unprocessed; the new thread restores
+      // and resubmits what was pending. If the model itself is broken, the application stops.
+      streams.setUncaughtExceptionHandler(failure -> {
+        if (!scheduler.running()) {
+          LOG.error("stream thread failed and the model is down; shutting the application down", failure);
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
+        LOG.error("stream thread failed; replacing it", failure);
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+      });
       streams.setStateListener((now, before) -> {
         LOG.info("Kafka Streams {} -> {}", before, now);
         if (now == KafkaStreams.State.RUNNING) {
@@ -81,13 +99,22 @@ public final class StreamApp implements AutoCloseable {
     }
   }
 
-  /** Creates the input, output and dead-letter topics if they do not exist. */
+  /** Creates the input, output and dead-letter topics if they do not exist, with the cluster's default replication factor. */
   public static void createTopics(AppConfig config, int partitions) {
+    createTopics(config, partitions, java.util.Optional.empty());
+  }
+
+  /**
+   * Creates the input, output and dead-letter topics if they do not exist; {@code replicationFactor}
+   * empty: the cluster's {@code default.replication.factor} (never a silent 1 on a real cluster).
+   */
+  public static void createTopics(AppConfig config, int partitions, java.util.Optional<Short> replicationFactor) {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
       for (String name : new String[] {config.topics().documents(), config.topics().embeddings(),
           config.topics().labels(), config.topics().deadLetters()}) {
         try {
-          admin.createTopics(java.util.List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+          NewTopic topic = new NewTopic(name, java.util.Optional.of(partitions), replicationFactor);
+          admin.createTopics(java.util.List.of(topic)).all().get(30, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
           if (!(e.getCause() instanceof TopicExistsException)) {
             throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(), e.getCause());
@@ -136,10 +163,16 @@ public final class StreamApp implements AutoCloseable {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+      boolean stopped = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
           .withTimeout(Duration.ofSeconds(30)));
       scheduler.close();
-      engine.close();
+      if (stopped) {
+        engine.close();
+      } else {
+        // A stream thread still running may still tokenize with it: freeing native memory under it
+        // would crash the JVM. The process is exiting anyway.
+        LOG.error("Kafka Streams did not stop within 30 s; the model is left loaded");
+      }
     }
   }
 }

@@ -63,7 +63,7 @@ public final class StreamMain {
     @Option(names = "--application-id", defaultValue = "modernbert-stream", description = "Kafka Streams application id (default ${DEFAULT-VALUE}).")
     String applicationId;
 
-    @Option(names = "--state-dir", description = "Local state folder (default: java.io.tmpdir/modernbert-streams).")
+    @Option(names = "--state-dir", description = "Local state folder (default: data/streams in the installation folder).")
     Path stateDir;
 
     @Option(names = "--instance-id", description = {"This instance's stable name in the consumer group (static membership),",
@@ -78,10 +78,14 @@ public final class StreamMain {
     @Option(names = "--partitions", defaultValue = "1", description = "Partitions of topics this command creates when missing (default ${DEFAULT-VALUE}).")
     int partitions;
 
+    @Option(names = "--replication-factor", description = "Replicas of topics this command creates (default: the cluster's default.replication.factor).")
+    Short replicationFactor;
+
     @Option(names = "--max-wait-ms", defaultValue = "50", description = "Longest a document waits for its batch (default ${DEFAULT-VALUE} ms).")
     long maxWaitMs;
 
-    @Option(names = "--max-document-bytes", defaultValue = "1048576", description = "Larger texts go to the dead-letter topic (default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-document-bytes", defaultValue = "1048576",
+        description = "Larger texts go to the dead-letter topic, and HTTP answers 413 for them (default ${DEFAULT-VALUE}).")
     int maxDocumentBytes;
 
     @Option(names = "--processing-guarantee", defaultValue = "exactly_once_v2", description = "exactly_once_v2 (default) or at_least_once.")
@@ -111,14 +115,17 @@ public final class StreamMain {
           .withStreamsOverrides(streamsConfig);
       PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       CompletableFuture<Integer> exitCode = new CompletableFuture<>();
-      try (StreamApp app = StreamApp.start(config, meters, partitions, Duration.ofMinutes(5))) {
+      try (StreamApp app = StreamApp.start(config, meters, partitions, java.util.Optional.ofNullable(replicationFactor),
+          Duration.ofMinutes(5))) {
         app.engineFailure().thenAccept(failure -> {
           System.err.println("modernbert-stream: the model fails on every document (" + failure
               + "); stopping with exit code " + EXIT_ENGINE_FAILED + " so that a supervisor restarts it");
           exitCode.complete(EXIT_ENGINE_FAILED);
         });
         HttpService http = httpPort < 0 ? null : HttpService.start(app, config, meters, httpPort,
-            HttpLimits.defaults().withApiKeys(java.util.Set.copyOf(apiKeys)), Duration.ofMillis(httpTimeoutMs));
+            HttpLimits.defaults().withApiKeys(java.util.Set.copyOf(apiKeys)).withMaxDocumentBytes(maxDocumentBytes)
+                .withMaxBodyBytes(Math.max(HttpLimits.defaults().maxBodyBytes(), 6L * maxDocumentBytes)),
+            Duration.ofMillis(httpTimeoutMs));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
           if (http != null) {
             http.close();

@@ -63,7 +63,15 @@ public record AppConfig(
   public static AppConfig defaults(String bootstrapServers, Path modelDir) {
     return new AppConfig(bootstrapServers, "modernbert-stream", TopicNames.defaults(), modelDir,
         EngineOptions.defaults(), DEFAULT_MAX_WAIT, DEFAULT_MAX_DOCUMENT_BYTES, StreamsConfig.EXACTLY_ONCE_V2,
-        Path.of(System.getProperty("java.io.tmpdir"), "modernbert-streams"), 1, null, java.util.Map.of());
+        defaultStateDir(), 1, null, java.util.Map.of());
+  }
+
+  /**
+   * {@code data/streams} under the installation ({@code modernbert.home}, else the working folder):
+   * it survives reboots, unlike the temp folder, so a restarted instance restores only what changed.
+   */
+  public static Path defaultStateDir() {
+    return Path.of(System.getProperty("modernbert.home", ".")).toAbsolutePath().normalize().resolve("data/streams");
   }
 
   public AppConfig withApplicationId(String value) {

@@ -38,6 +38,7 @@ public final class DocumentPublisher implements AutoCloseable {
   private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean running = true;
+  private volatile boolean failed;
 
   public DocumentPublisher(String bootstrapServers, String topic) {
     Properties props = new Properties();
@@ -58,8 +59,8 @@ public final class DocumentPublisher implements AutoCloseable {
   /** Completes when the request's documents are committed; fails if their transaction aborted. */
   public CompletableFuture<Void> publish(List<Document> documents) {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    if (!running) {
-      done.completeExceptionally(new IllegalStateException("the publisher is closed"));
+    if (!healthy()) {
+      done.completeExceptionally(new IllegalStateException("the publisher is closed or failed"));
       return done;
     }
     queue.add(new Request(List.copyOf(documents), done));
@@ -100,15 +101,23 @@ public final class DocumentPublisher implements AutoCloseable {
       batch.forEach(request -> request.done().completeExceptionally(e));
       running = false;
       LOG.error("HTTP publisher fenced by another producer with its transactional id; it stops", e);
-    } catch (KafkaException e) {
-      LOG.warn("transaction of {} requests failed, aborting: {}", batch.size(), e.getMessage());
+    } catch (RuntimeException e) {
+      // Kafka errors and anything else (a serializer bug): fail these requests, never the thread.
+      LOG.warn("transaction of {} requests failed, aborting: {}", batch.size(), e.toString());
       try {
         producer.abortTransaction();
-      } catch (KafkaException abort) {
+      } catch (RuntimeException abort) {
         e.addSuppressed(abort);
+        failed = true;
+        LOG.error("HTTP publisher cannot abort its transaction; it stops taking documents (/ready turns false)", abort);
       }
       batch.forEach(request -> request.done().completeExceptionally(e));
     }
+  }
+
+  /** Whether the publisher takes documents: its thread runs and its producer is usable. */
+  public boolean healthy() {
+    return running && !failed && thread.isAlive();
   }
 
   @Override

@@ -27,7 +27,8 @@ public final class HttpService implements AutoCloseable {
     DocumentPublisher publisher = new DocumentPublisher(config.bootstrapServers(), config.topics().documents());
     Vertx vertx = Vertx.vertx();
     IngestionApi api = new IngestionApi(publisher, app.scheduler(), timeout, limits,
-        () -> app.streams().state() == KafkaStreams.State.RUNNING && app.scheduler().warm(), meters);
+        () -> app.streams().state() == KafkaStreams.State.RUNNING && app.scheduler().warm() && app.scheduler().running()
+            && publisher.healthy(), meters);
     HttpServer server = vertx.createHttpServer().requestHandler(api.router(vertx)).listen(port)
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     return new HttpService(vertx, server, publisher);
@@ -39,8 +40,15 @@ public final class HttpService implements AutoCloseable {
 
   @Override
   public void close() {
-    server.close();
-    vertx.close();
+    // In order, each awaited: no new requests, then the requests in flight, then the producer.
+    try {
+      server.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      org.slf4j.LoggerFactory.getLogger(HttpService.class).warn("HTTP server did not stop cleanly: {}", e.toString());
+    }
     publisher.close();
   }
 }

@@ -30,6 +30,8 @@ public final class IngestionApi {
   private static final Logger LOG = LoggerFactory.getLogger(IngestionApi.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String OPENAPI = openApi();
+  /** How long {@code POST /v1/documents} waits for the broker before answering 503. */
+  static final Duration INGEST_TIMEOUT = Duration.ofSeconds(10);
 
   private final DocumentPublisher publisher;
   private final DocumentRequestParser parser;
@@ -69,10 +71,12 @@ public final class IngestionApi {
     router.route("/v1/*").handler(this::authorize).handler(this::admit);
     router.post("/v1/documents").handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes())).handler(this::ingest);
     if (inference != null) {
-      router.post("/embed").handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes()))
-          .handler(this::authorize).handler(this::admit).handler(inference::embed);
-      router.post("/predict").handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes()))
-          .handler(this::authorize).handler(this::admit).handler(inference::predict);
+      // The key is checked on a route of its own, before the body is read: a caller without one
+      // cannot make us buffer 16 MiB (Vert.x runs body handlers before user handlers on one route).
+      router.route("/embed").handler(this::authorize).handler(this::admit);
+      router.route("/predict").handler(this::authorize).handler(this::admit);
+      router.post("/embed").handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes())).handler(inference::embed);
+      router.post("/predict").handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes())).handler(inference::predict);
     }
     router.errorHandler(404, ctx -> error(ctx, 404, "NotFound", "no route " + ctx.request().method() + " " + ctx.request().path()));
     router.errorHandler(405, ctx -> error(ctx, 405, "MethodNotAllowed", ctx.request().method() + " not allowed on " + ctx.request().path()));
@@ -118,10 +122,14 @@ public final class IngestionApi {
       error(ctx, e.status(), e.type(), e.getMessage());
       return;
     }
-    publisher.publish(documents).whenComplete((ok, failure) -> ctx.vertx().runOnContext(v -> {
+    publisher.publish(documents).orTimeout(INGEST_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .whenComplete((ok, failure) -> ctx.vertx().runOnContext(v -> {
       if (failure != null) {
-        LOG.warn("producing {} documents failed: {}", documents.size(), failure.getMessage());
-        error(ctx, 503, "Unavailable", "the broker did not acknowledge the documents: " + failure.getMessage());
+        String why = failure instanceof java.util.concurrent.TimeoutException
+            ? "no acknowledgement within " + INGEST_TIMEOUT.toSeconds() + " s (is the broker down?); the documents may still be written"
+            : failure.getMessage();
+        LOG.warn("producing {} documents failed: {}", documents.size(), why);
+        error(ctx, 503, "Unavailable", "the broker did not acknowledge the documents: " + why);
         return;
       }
       ObjectNode body = JSON.createObjectNode().put("accepted", documents.size());

@@ -94,6 +94,16 @@ public final class BatchScheduler implements AutoCloseable {
     this.onEngineFailure = handler;
   }
 
+  /** Whether the scheduler takes jobs: not closed, and the model has not failed on everything. */
+  public boolean running() {
+    lock.lock();
+    try {
+      return !closed && thread.isAlive();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Whether every batch shape has run once (readiness: no request pays for a first run). */
   public boolean warm() {
     return warm;
