@@ -253,14 +253,26 @@ class DocumentTopologyTest {
     documents.pipeInput("bad-utf8", documentWithRawText("bad-utf8", new byte[] {'a', (byte) 0xC3, 0x28, 'b'}));
     send("too-large", "x".repeat(MAX_TEXT_BYTES + 1));
     documents.pipeInput("tombstone", (byte[]) null);
+    documents.pipeInput("empty-value", new byte[0]);
+    Embedding notADocument = Embedding.newBuilder().setId("x").setModel("m").setVector(List.of(1f)).setDimensions(1)
+        .setPooling("cls").setNormalized(false).setTokens(1).setTruncated(false).setProcessedAt(java.time.Instant.now()).build();
+    documents.pipeInput("wrong-schema", Serdes.EMBEDDING.encode(notADocument));
+    byte[] whole = Serdes.DOCUMENT.encode(Document.newBuilder().setId("truncated").setText("cut short").build());
+    documents.pipeInput("truncated", java.util.Arrays.copyOf(whole, 12));
+    // Odd but valid: a huge header and control characters are no reason to refuse a document.
+    org.apache.kafka.common.header.internals.RecordHeaders huge = new org.apache.kafka.common.header.internals.RecordHeaders();
+    huge.add("x-huge", new byte[512 * 1024]);
+    documents.pipeInput(new TestRecord<>("huge-header",
+        Serdes.DOCUMENT.encode(Document.newBuilder().setId("huge-header").setText("Ein Kopf von 512 KiB.").build()), huge, (java.time.Instant) null));
+    send("control-chars", "Tab\there, NUL\u0000 and bell\u0007 in one line.");
     send("good-2", "Le fichier n'a pas pu être ouvert.");
-    awaitOutputs(2);
+    awaitOutputs(4);
 
     Map<String, DeadLetterReason> reasons = new HashMap<>();
     for (TestRecord<String, DeadLetter> letter : deadLetters.readRecordsToList()) {
       reasons.put(letter.key(), letter.value().getReason());
       assertThat(letter.value().getSourceTopic()).isEqualTo("documents");
-      assertThat(letter.value().getSourceOffset()).isBetween(1L, 6L);
+      assertThat(letter.value().getSourceOffset()).isBetween(1L, 9L);
       assertThat(letter.value().getApplication()).isEqualTo("modernbert-stream");
     }
     assertThat(reasons).containsExactlyInAnyOrderEntriesOf(Map.of(
@@ -269,8 +281,11 @@ class DocumentTopologyTest {
         "empty", DeadLetterReason.EMPTY_TEXT,
         "bad-utf8", DeadLetterReason.INVALID_UTF8,
         "too-large", DeadLetterReason.TOO_LARGE,
-        "tombstone", DeadLetterReason.MISSING_TEXT));
-    assertThat(embeddings.readKeyValuesToMap()).containsOnlyKeys("good-1", "good-2");
+        "tombstone", DeadLetterReason.MISSING_TEXT,
+        "empty-value", DeadLetterReason.UNDECODABLE,
+        "wrong-schema", DeadLetterReason.UNDECODABLE,
+        "truncated", DeadLetterReason.UNDECODABLE));
+    assertThat(embeddings.readKeyValuesToMap()).containsOnlyKeys("good-1", "huge-header", "control-chars", "good-2");
   }
 
   @Test
