@@ -6,12 +6,14 @@ import io.modernbert.model.engine.InferenceEngine;
 import io.modernbert.stream.config.AppConfig;
 import io.modernbert.stream.config.StreamsProperties;
 import io.modernbert.stream.scheduler.BatchScheduler;
+import io.modernbert.stream.scheduler.PassRunner;
 import io.modernbert.stream.scheduler.SchedulerSettings;
 import io.modernbert.stream.topology.StreamMetrics;
 import io.modernbert.stream.topology.TopologyFactory;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -56,12 +58,20 @@ public final class StreamApp implements AutoCloseable {
   /** As above; missing topics get {@code replicationFactor} replicas (empty: the cluster's default). */
   public static StreamApp start(AppConfig config, MeterRegistry meters, int partitions,
       java.util.Optional<Short> replicationFactor, Duration timeout) throws InterruptedException {
+    return start(config, meters, partitions, replicationFactor, timeout, UnaryOperator.identity());
+  }
+
+  /** As above, with the model's pass wrapped by {@code passRunner} (tests inject failures here). */
+  public static StreamApp start(AppConfig config, MeterRegistry meters, int partitions,
+      java.util.Optional<Short> replicationFactor, Duration timeout, UnaryOperator<PassRunner> passRunner)
+      throws InterruptedException {
     createTopics(config, partitions, replicationFactor);
     // The scheduler warms the engine up on its own thread while Kafka Streams joins the group and
     // restores its stores: after a crash, both take seconds, and they overlap.
     InferenceEngine engine = InferenceEngine.load(config.modelDir(), config.engine().withWarmup(false));
     StreamMetrics metrics = new StreamMetrics(meters);
-    BatchScheduler scheduler = new BatchScheduler(engine, config.scheduler(), metrics, config.engine().warmup());
+    BatchScheduler scheduler = new BatchScheduler(engine, config.scheduler(), metrics, config.engine().warmup(),
+        passRunner.apply((documents, onPacked) -> engine.encode(documents, false, onPacked)));
     Gauge.builder("modernbert.scheduler.queue.tokens", scheduler, BatchScheduler::queuedTokens)
         .description("Tokens waiting in the scheduler's queue").register(meters);
     try {
@@ -134,9 +144,9 @@ public final class StreamApp implements AutoCloseable {
   }
 
   /**
-   * Completes when the model has failed on every document of several passes in a row (a broken
-   * model, out of memory): processing cannot go on, and the process should exit non-zero so that
-   * its supervisor restarts it.
+   * Completes when the model does not run at all, not even a probe document (a broken model, out
+   * of memory): processing cannot go on, and the process should exit non-zero so that its
+   * supervisor restarts it.
    */
   public CompletableFuture<Throwable> engineFailure() {
     return engineFailure;

@@ -7,10 +7,12 @@ import io.modernbert.model.engine.EngineOptions;
 import io.modernbert.stream.config.AppConfig;
 import io.modernbert.stream.http.HttpLimits;
 import io.modernbert.stream.http.HttpService;
+import io.modernbert.stream.scheduler.PassRunner;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,7 +25,7 @@ import picocli.CommandLine.Option;
     description = "Kafka Streams application: documents in, ModernBERT embeddings and labels out.",
     subcommands = {DemoCommand.class, StreamMain.Run.class, BrokerCommand.class, TailCommand.class, CommandLine.HelpCommand.class})
 public final class StreamMain {
-  /** Exit code when the model fails on everything (EX_SOFTWARE). */
+  /** Exit code when the model does not run at all (EX_SOFTWARE). */
   static final int EXIT_ENGINE_FAILED = 70;
 
   public static void main(String[] args) {
@@ -99,6 +101,9 @@ public final class StreamMain {
 
     @Mixin EngineFlags engineFlags;
 
+    /** Wraps the model's pass; the identity in production (tests inject a broken model here). */
+    UnaryOperator<PassRunner> passRunner = UnaryOperator.identity();
+
     @Override
     public Integer call() throws Exception {
       AppConfig defaults = AppConfig.defaults(bootstrapServers, model);
@@ -116,9 +121,9 @@ public final class StreamMain {
       PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       CompletableFuture<Integer> exitCode = new CompletableFuture<>();
       try (StreamApp app = StreamApp.start(config, meters, partitions, java.util.Optional.ofNullable(replicationFactor),
-          Duration.ofMinutes(5))) {
+          Duration.ofMinutes(5), passRunner)) {
         app.engineFailure().thenAccept(failure -> {
-          System.err.println("modernbert-stream: the model fails on every document (" + failure
+          System.err.println("modernbert-stream: the model does not run, not even a probe document (" + failure
               + "); stopping with exit code " + EXIT_ENGINE_FAILED + " so that a supervisor restarts it");
           exitCode.complete(EXIT_ENGINE_FAILED);
         });

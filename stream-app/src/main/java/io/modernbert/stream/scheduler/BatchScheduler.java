@@ -28,8 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class BatchScheduler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BatchScheduler.class);
-  /** Passes in a row in which every document failed: the engine is broken, not the documents. */
-  public static final int ENGINE_FAILURE_PASSES = 3;
 
   private final InferenceEngine engine;
   private final SchedulerSettings settings;
@@ -44,7 +42,6 @@ public final class BatchScheduler implements AutoCloseable {
   private long sequence; // guarded by lock
   private boolean closed; // guarded by lock
   private long passes; // scheduler thread only
-  private int consecutiveFailedPasses; // scheduler thread only
   private final PassRunner runner;
   private volatile Consumer<Throwable> onEngineFailure = failure -> {};
   private final boolean warmUpFirst;
@@ -86,9 +83,9 @@ public final class BatchScheduler implements AutoCloseable {
   }
 
   /**
-   * Called once, on the scheduler's thread, when the model has failed on every document of {@link
-   * #ENGINE_FAILURE_PASSES} passes in a row; the scheduler has stopped by then. The application
-   * should exit non-zero so that its supervisor restarts it.
+   * Called once, on the scheduler's thread, when the model no longer runs at all (a pass and then a
+   * probe document failed); the scheduler has stopped by then. The application should exit non-zero
+   * so that its supervisor restarts it.
    */
   public void onEngineFailure(Consumer<Throwable> handler) {
     this.onEngineFailure = handler;
@@ -238,34 +235,52 @@ public final class BatchScheduler implements AutoCloseable {
   }
 
   /**
-   * Runs one pass and hands every job its outcome. A failing pass is retried once; if it fails
-   * again, it is split in halves, recursively, until the documents that fail on their own are found:
-   * they fail, the others get their results. When every document of {@link
-   * #ENGINE_FAILURE_PASSES} passes in a row fails, the engine itself is broken (a bad model, out of
-   * memory): the scheduler stops and tells {@link #onEngineFailure}.
+   * Runs one pass and hands every job its outcome. A failed pass is retried once; if it fails
+   * again, it is split in halves, recursively, until the documents that fail on their own are found.
+   * When only some fail, they fail (the others got their results). When all of them fail, a probe
+   * document ([CLS] [SEP]) tells the two cases apart: if the model runs it, the documents are at
+   * fault and fail; if not, the model itself is broken (a bad model, out of memory), so the scheduler
+   * stops, its jobs stay in the stream tasks' stores, and {@link #onEngineFailure} is told.
    */
   private void run(List<QueuedJob> pass) {
     RuntimeException failure;
     try {
       attempt(pass);
-      consecutiveFailedPasses = 0;
       return;
     } catch (RuntimeException first) {
       LOG.warn("pass of {} documents failed ({}); retrying it once", pass.size(), first.toString());
       try {
         attempt(pass);
-        consecutiveFailedPasses = 0;
         return;
       } catch (RuntimeException second) {
         failure = second;
       }
     }
-    int failed = isolate(pass, failure);
-    LOG.error("pass of {} documents failed twice; {} of them fail on their own: {}", pass.size(), failed, failure.toString());
-    consecutiveFailedPasses = failed == pass.size() ? consecutiveFailedPasses + 1 : 0;
-    if (consecutiveFailedPasses >= ENGINE_FAILURE_PASSES) {
-      engineFailed(failure);
+    List<QueuedJob> failed = new ArrayList<>();
+    isolate(pass, failure, failed);
+    if (failed.size() == pass.size() && !modelRuns()) {
+      engineFailed(failure, failed);
+      return;
     }
+    for (QueuedJob queued : failed) {
+      InferenceJob job = queued.job();
+      LOG.error("document {} ({} tokens) fails inference on its own: {}", job.id(), job.tokens(), failure.toString());
+      deliver(job, null, failure, new PassSummary(instance + "/failed", 1, job.tokens(), 0, 0));
+    }
+  }
+
+  /** Whether the model runs at all: a two-token probe document, twice. */
+  private boolean modelRuns() {
+    int[] probe = {engine.config().clsTokenId(), engine.config().sepTokenId()};
+    for (int attempt = 1; attempt <= 2; attempt++) {
+      try {
+        runner.run(List.of(DocumentInput.ids("probe", probe)), packed -> {});
+        return true;
+      } catch (RuntimeException e) {
+        LOG.warn("probe document failed (attempt {}): {}", attempt, e.toString());
+      }
+    }
+    return false;
   }
 
   /** Runs the jobs as one pass and delivers their results; throws (delivering nothing) if the model fails. */
@@ -297,23 +312,19 @@ public final class BatchScheduler implements AutoCloseable {
     }
   }
 
-  /** Bisects a failed pass: halves that run deliver their results; single documents that fail, fail. The count failed. */
-  private int isolate(List<QueuedJob> jobs, RuntimeException failure) {
+  /** Bisects a failed pass: halves that run deliver their results; single documents that fail go to {@code failed}. */
+  private void isolate(List<QueuedJob> jobs, RuntimeException failure, List<QueuedJob> failed) {
     if (jobs.size() == 1) {
-      InferenceJob job = jobs.get(0).job();
-      LOG.error("document {} ({} tokens) fails inference on its own: {}", job.id(), job.tokens(), failure.toString());
-      deliver(job, null, failure, new PassSummary(instance + "/failed", 1, job.tokens(), 0, 0));
-      return 1;
+      failed.add(jobs.get(0));
+      return;
     }
-    int failed = 0;
     for (List<QueuedJob> half : List.of(jobs.subList(0, jobs.size() / 2), jobs.subList(jobs.size() / 2, jobs.size()))) {
       try {
         attempt(half);
       } catch (RuntimeException e) {
-        failed += isolate(half, e);
+        isolate(half, e, failed);
       }
     }
-    return failed;
   }
 
   private void deliver(InferenceJob job, EncodedDocument result, RuntimeException failure, PassSummary summary) {
@@ -324,11 +335,13 @@ public final class BatchScheduler implements AutoCloseable {
     }
   }
 
-  /** The engine fails on everything: stop, fail what is queued (not the documents' fault), and say so. */
-  private void engineFailed(RuntimeException failure) {
-    LOG.error("the model failed on every document of {} passes in a row; stopping the scheduler: {}",
-        ENGINE_FAILURE_PASSES, failure.toString(), failure);
-    stop(new SchedulerStoppedException("the model fails on every document: " + failure.getMessage(), failure));
+  /** The model does not run at all: stop, fail what is queued and running (not the documents' fault), and say so. */
+  private void engineFailed(RuntimeException failure, List<QueuedJob> running) {
+    LOG.error("the model fails even on a probe document; stopping the scheduler: {}", failure.toString(), failure);
+    SchedulerStoppedException stopped = new SchedulerStoppedException("the model does not run: " + failure.getMessage(), failure);
+    stop(stopped);
+    PassSummary none = new PassSummary(instance + "/stopped", 0, 0, 0, 0);
+    running.forEach(queued -> deliver(queued.job(), null, stopped, none));
     onEngineFailure.accept(failure);
   }
 

@@ -235,7 +235,26 @@ class BatchSchedulerTest {
   }
 
   @Test
-  void shouldStopAndSayWhenTheModelFailsOnEverything() throws Exception {
+  void shouldFailALonePoisonDocumentAndKeepRunningWhenTheModelStillRunsAProbe() throws Exception {
+    int poison = 4242;
+    try (BatchScheduler scheduler = new BatchScheduler(engine, SchedulerSettings.of(8192, Duration.ofMillis(50)),
+        PassObserver.NONE, false, failingOn(poison))) {
+      int[] ids = ids("Ein giftiges Dokument.");
+      ids[2] = poison;
+      CompletableFuture<JobOutcome> alone = new CompletableFuture<>();
+      scheduler.submit(new InferenceJob("poison", ids, InferenceJob.Priority.STREAM, this, alone::complete));
+
+      JobOutcome outcome = alone.get(30, TimeUnit.SECONDS);
+      assertThat(outcome.succeeded()).isFalse();
+      assertThat(outcome.failure()).isNotInstanceOf(SchedulerStoppedException.class).hasMessageContaining("injected failure");
+      assertThat(scheduler.running()).isTrue();
+      assertThat(job(scheduler, "Danach geht es weiter.", InferenceJob.Priority.STREAM, this).get(30, TimeUnit.SECONDS)
+          .succeeded()).isTrue();
+    }
+  }
+
+  @Test
+  void shouldStopAndSayWhenTheModelDoesNotRunAtAll() throws Exception {
     PassRunner broken = (documents, onPacked) -> {
       throw new IllegalStateException("injected: the model is broken");
     };
@@ -243,12 +262,12 @@ class BatchSchedulerTest {
     try (BatchScheduler scheduler = new BatchScheduler(engine, SchedulerSettings.of(8192, Duration.ofMillis(50)),
         PassObserver.NONE, false, broken)) {
       scheduler.onEngineFailure(reported::complete);
-      for (int i = 0; i < BatchScheduler.ENGINE_FAILURE_PASSES; i++) {
-        JobOutcome outcome = job(scheduler, "Satz " + i + ".", InferenceJob.Priority.STREAM, this).get(30, TimeUnit.SECONDS);
-        assertThat(outcome.succeeded()).isFalse();
-      }
+      JobOutcome outcome = job(scheduler, "Satz.", InferenceJob.Priority.STREAM, this).get(30, TimeUnit.SECONDS);
 
+      assertThat(outcome.failure()).as("not the document's fault: it stays in its store")
+          .isInstanceOf(SchedulerStoppedException.class);
       assertThat(reported.get(30, TimeUnit.SECONDS)).hasMessageContaining("the model is broken");
+      assertThat(scheduler.running()).isFalse();
       assertThatThrownBy(() -> job(scheduler, "Zu spät.", InferenceJob.Priority.STREAM, this))
           .isInstanceOf(SchedulerStoppedException.class);
     }

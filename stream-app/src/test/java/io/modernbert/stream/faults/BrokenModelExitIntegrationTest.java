@@ -1,0 +1,126 @@
+package io.modernbert.stream.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.modernbert.schemas.Document;
+import io.modernbert.schemas.Serdes;
+import io.modernbert.stream.BrokenModelMain;
+import io.modernbert.stream.StreamApp;
+import io.modernbert.stream.StreamFixtures;
+import io.modernbert.stream.broker.EmbeddedKafka;
+import io.modernbert.stream.config.AppConfig;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A model that does not run at all makes {@code modernbert-stream run} exit with code 70 and a line
+ * saying why, rather than loop or dead-letter good documents; the document it could not encode
+ * stays pending, and a healthy instance on the same state folder encodes it.
+ */
+class BrokenModelExitIntegrationTest {
+  private static final String NAME = "broken";
+
+  @TempDir Path work;
+
+  @Test
+  void shouldExitNonZeroAndLoseNothingWhenTheModelDoesNotRun() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"))) {
+      AppConfig config = AppConfig.defaults(kafka.bootstrapServers(), StreamFixtures.LANGID_MODEL)
+          .withApplicationId("e2e-" + NAME).withStateDir(work.resolve("state")).withEngine(StreamFixtures.engineOptions())
+          .withTopics(new AppConfig.TopicNames(NAME + "-documents", NAME + "-embeddings", NAME + "-labels", NAME + "-dead-letters"));
+      StreamApp.createTopics(config, 1);
+      Process broken = start(kafka.bootstrapServers());
+      send(kafka.bootstrapServers(), "stays-pending", "Ce document attend un modèle qui marche.");
+
+      assertThat(broken.waitFor(2, TimeUnit.MINUTES)).as("exited").isTrue();
+      assertThat(broken.exitValue()).isEqualTo(70);
+      assertThat(Files.readString(work.resolve("broken.log"))).contains("the model does not run");
+
+      try (StreamApp healthy = StreamApp.start(config, new SimpleMeterRegistry(), 1, Duration.ofMinutes(2))) {
+        assertThat(read(kafka.bootstrapServers(), NAME + "-embeddings", Duration.ofSeconds(60))).containsExactly("stays-pending");
+        assertThat(read(kafka.bootstrapServers(), NAME + "-dead-letters", Duration.ofSeconds(3))).isEmpty();
+      }
+    }
+  }
+
+  private Process start(String bootstrapServers) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process process = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+        BrokenModelMain.class.getName(), "--bootstrap-servers", bootstrapServers,
+        "--model", StreamFixtures.LANGID_MODEL.toString(), "--application-id", "e2e-" + NAME,
+        "--state-dir", work.resolve("state").toString(), "--documents-topic", NAME + "-documents",
+        "--embeddings-topic", NAME + "-embeddings", "--labels-topic", NAME + "-labels",
+        "--dead-letter-topic", NAME + "-dead-letters", "--no-warmup", "--threads", "2", "--http-port", "-1")
+        .redirectError(work.resolve("broken.log").toFile())
+        .start();
+    CountDownLatch running = new CountDownLatch(1);
+    Thread output = new Thread(() -> {
+      try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+          if (line.contains("RUNNING")) {
+            running.countDown();
+          }
+        }
+      } catch (java.io.IOException e) {
+        // the process ended
+      }
+    });
+    output.setDaemon(true);
+    output.start();
+    assertThat(running.await(2, TimeUnit.MINUTES)).as("the application started; see " + work.resolve("broken.log")).isTrue();
+    return process;
+  }
+
+  private static void send(String bootstrapServers, String id, String text) throws Exception {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+      producer.send(new ProducerRecord<>(NAME + "-documents", id,
+          Serdes.DOCUMENT.encode(Document.newBuilder().setId(id).setText(text).build()))).get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The keys on {@code topic}, read_committed, polling for {@code wait}. */
+  private static List<String> read(String bootstrapServers, String topic, Duration wait) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    List<String> keys = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(topic));
+      long deadline = System.nanoTime() + wait.toNanos();
+      while (System.nanoTime() < deadline && keys.isEmpty()) {
+        consumer.poll(Duration.ofMillis(200)).forEach(record -> keys.add(record.key()));
+      }
+      long quiet = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+      while (System.nanoTime() < quiet) {
+        consumer.poll(Duration.ofMillis(200)).forEach(record -> keys.add(record.key()));
+      }
+    }
+    return keys;
+  }
+}
