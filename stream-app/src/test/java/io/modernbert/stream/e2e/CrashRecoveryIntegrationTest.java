@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The application runs in its own JVM, with product defaults (warm-up, session timeout), and is
- * killed with SIGKILL 12 times while {@value #DOCUMENTS} documents arrive, each time with documents queued and running in
+ * killed with SIGKILL 12 times while 3,000 documents arrive, each time with documents queued and running in
  * its batch scheduler, and started again on the same state folder; RocksDB's write buffers are 64
  * KiB and transactions last 2 s, so writes of aborted transactions reach disk ({@link
  * SmallWriteBuffers}). read_committed
@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrashRecoveryIntegrationTest {
   private static final String NAME = "crash";
-  private static final int DOCUMENTS = 3000;
+  /** Documents per run; {@code -Dmodernbert.crash.documents=N} for a longer one. */
+  private static final int DOCUMENTS = Integer.getInteger("modernbert.crash.documents", 3000);
   /** Kills per run; {@code -Dmodernbert.crash.kills=N} for a longer loop. */
   private static final int KILLS = Integer.getInteger("modernbert.crash.kills", 12);
   /** Kill -9 to the first new output, with the default model and default settings. */
