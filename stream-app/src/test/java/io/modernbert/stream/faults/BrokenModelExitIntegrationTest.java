@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.modernbert.schemas.Document;
 import io.modernbert.schemas.Serdes;
 import io.modernbert.stream.BrokenModelMain;
+import io.modernbert.stream.ReadCommitted;
 import io.modernbert.stream.StreamApp;
 import io.modernbert.stream.StreamFixtures;
 import io.modernbert.stream.broker.EmbeddedKafka;
@@ -16,20 +17,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,25 +97,8 @@ class BrokenModelExitIntegrationTest {
     }
   }
 
-  /** The keys on {@code topic}, read_committed, polling for {@code wait}. */
+  /** The keys on {@code topic}, read_committed. */
   private static List<String> read(String bootstrapServers, String topic, Duration wait) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    List<String> keys = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(topic));
-      long deadline = System.nanoTime() + wait.toNanos();
-      while (System.nanoTime() < deadline && keys.isEmpty()) {
-        consumer.poll(Duration.ofMillis(200)).forEach(record -> keys.add(record.key()));
-      }
-      long quiet = System.nanoTime() + Duration.ofSeconds(1).toNanos();
-      while (System.nanoTime() < quiet) {
-        consumer.poll(Duration.ofMillis(200)).forEach(record -> keys.add(record.key()));
-      }
-    }
-    return keys;
+    return ReadCommitted.records(bootstrapServers, topic, 1, wait).stream().map(record -> record.key()).toList();
   }
 }

@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.modernbert.schemas.Document;
 import io.modernbert.schemas.Serdes;
+import io.modernbert.stream.ReadCommitted;
 import io.modernbert.stream.StreamApp;
 import io.modernbert.stream.StreamFixtures;
 import io.modernbert.stream.broker.EmbeddedKafka;
@@ -24,18 +25,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,7 +65,7 @@ class BrokerOutageIntegrationTest {
       String bootstrap = kafka.bootstrapServers();
       CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> produce(bootstrap));
       Map<String, Integer> outputs = new HashMap<>();
-      try (KafkaConsumer<String, byte[]> reader = reader(bootstrap)) {
+      try (KafkaConsumer<String, byte[]> reader = ReadCommitted.consumer(bootstrap, "embeddings")) {
         readUntil(reader, outputs, DOCUMENTS / 3, Duration.ofMinutes(2));
         kafka.close();
         long stoppedAt = System.nanoTime();
@@ -122,17 +119,6 @@ class BrokerOutageIntegrationTest {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  private static KafkaConsumer<String, byte[]> reader(String bootstrapServers) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-    consumer.subscribe(List.of("embeddings"));
-    return consumer;
   }
 
   private static void readUntil(KafkaConsumer<String, byte[]> reader, Map<String, Integer> outputs, int count, Duration timeout) {

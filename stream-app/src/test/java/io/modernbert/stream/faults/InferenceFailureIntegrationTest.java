@@ -8,30 +8,22 @@ import io.modernbert.schemas.DeadLetter;
 import io.modernbert.schemas.DeadLetterReason;
 import io.modernbert.schemas.Document;
 import io.modernbert.schemas.Serdes;
+import io.modernbert.stream.ReadCommitted;
 import io.modernbert.stream.StreamApp;
 import io.modernbert.stream.StreamFixtures;
 import io.modernbert.stream.broker.EmbeddedKafka;
 import io.modernbert.stream.config.AppConfig;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,7 +57,7 @@ class InferenceFailureIntegrationTest {
             return real.run(documents, onPacked);
           })) {
         List<String> sentences = StreamFixtures.sentences();
-        Properties props = new Properties();
+        java.util.Properties props = new java.util.Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
           for (int i = 0; i < DOCUMENTS; i++) {
@@ -94,47 +86,16 @@ class InferenceFailureIntegrationTest {
     }
   }
 
-  private static KafkaConsumer<String, byte[]> consumer(String bootstrapServers, String topic) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-    consumer.subscribe(List.of(topic));
-    return consumer;
-  }
-
-  /** Records per key on {@code topic} once at least {@code expected} keys are in, plus 2 s for late duplicates. */
+  /** Records per key on {@code topic}, once at least {@code expected} are in (late duplicates included). */
   private static Map<String, Integer> count(String bootstrapServers, String topic, int expected) {
     Map<String, Integer> counts = new HashMap<>();
-    try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrapServers, topic)) {
-      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-      while (counts.size() < expected && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(200)).forEach(record -> counts.merge(record.key(), 1, Integer::sum));
-      }
-      long quiet = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-      while (System.nanoTime() < quiet) {
-        consumer.poll(Duration.ofMillis(200)).forEach(record -> counts.merge(record.key(), 1, Integer::sum));
-      }
-    }
+    ReadCommitted.records(bootstrapServers, topic, expected, Duration.ofMinutes(2))
+        .forEach(record -> counts.merge(record.key(), 1, Integer::sum));
     return counts;
   }
 
   private static List<DeadLetter> deadLetters(String bootstrapServers) {
-    List<DeadLetter> letters = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrapServers, "documents-dead-letters")) {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (letters.isEmpty() && System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          letters.add(Serdes.DEAD_LETTER.decode(record.value()));
-        }
-      }
-      long quiet = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-      while (System.nanoTime() < quiet) {
-        consumer.poll(Duration.ofMillis(200)).forEach(record -> letters.add(Serdes.DEAD_LETTER.decode(record.value())));
-      }
-    }
-    return letters;
+    return ReadCommitted.records(bootstrapServers, "documents-dead-letters", 1, Duration.ofSeconds(30)).stream()
+        .map(record -> Serdes.DEAD_LETTER.decode(record.value())).toList();
   }
 }
