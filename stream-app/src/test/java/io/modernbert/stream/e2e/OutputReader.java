@@ -3,16 +3,12 @@ package io.modernbert.stream.e2e;
 import io.modernbert.schemas.Embedding;
 import io.modernbert.schemas.Labels;
 import io.modernbert.schemas.Serdes;
+import io.modernbert.stream.ReadCommitted;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads the output topics as a downstream consumer would, with {@code read_committed}: every
@@ -25,20 +21,8 @@ final class OutputReader implements AutoCloseable {
   final List<ConsumerRecord<String, Labels>> labelRecords = new ArrayList<>();
 
   OutputReader(String bootstrapServers, String embeddingsTopic, String labelsTopic) {
-    this.embeddings = consumer(bootstrapServers, embeddingsTopic);
-    this.labels = consumer(bootstrapServers, labelsTopic);
-  }
-
-  private static KafkaConsumer<String, byte[]> consumer(String bootstrapServers, String topic) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-    consumer.subscribe(List.of(topic));
-    return consumer;
+    this.embeddings = ReadCommitted.consumer(bootstrapServers, embeddingsTopic);
+    this.labels = ReadCommitted.consumer(bootstrapServers, labelsTopic);
   }
 
   /** Polls both topics until each has at least {@code count} records or {@code timeout} passes. */
