@@ -2,6 +2,7 @@ package io.modernbert.stream;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.modernbert.model.engine.InferenceEngine;
 import io.modernbert.stream.config.AppConfig;
 import io.modernbert.stream.config.StreamsProperties;
@@ -38,14 +39,17 @@ public final class StreamApp implements AutoCloseable {
   private final BatchScheduler scheduler;
   private final KafkaStreams streams;
   private final StreamMetrics metrics;
+  private final KafkaStreamsMetrics clientMetrics;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
   private final CompletableFuture<Throwable> engineFailure = new CompletableFuture<>();
 
-  private StreamApp(InferenceEngine engine, BatchScheduler scheduler, KafkaStreams streams, StreamMetrics metrics) {
+  private StreamApp(InferenceEngine engine, BatchScheduler scheduler, KafkaStreams streams, StreamMetrics metrics,
+      KafkaStreamsMetrics clientMetrics) {
     this.engine = engine;
     this.scheduler = scheduler;
     this.streams = streams;
     this.metrics = metrics;
+    this.clientMetrics = clientMetrics;
     scheduler.onEngineFailure(engineFailure::complete);
   }
 
@@ -95,13 +99,18 @@ public final class StreamApp implements AutoCloseable {
           running.countDown();
         }
       });
+      // Kafka's own client metrics (consumer lag, commit and poll rates) beside ours on /metrics:
+      // the dashboard and autoscalers read the input topic's lag from here.
+      KafkaStreamsMetrics clientMetrics = new KafkaStreamsMetrics(streams);
+      clientMetrics.bindTo(meters);
       streams.start();
       if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         streams.close(Duration.ofSeconds(10));
+        clientMetrics.close();
         throw new IllegalStateException("Kafka Streams did not reach RUNNING within " + timeout
             + " (is the broker at " + config.bootstrapServers() + " reachable?)");
       }
-      return new StreamApp(engine, scheduler, streams, metrics);
+      return new StreamApp(engine, scheduler, streams, metrics, clientMetrics);
     } catch (RuntimeException | InterruptedException e) {
       scheduler.close();
       engine.close();
@@ -175,6 +184,7 @@ public final class StreamApp implements AutoCloseable {
     if (closed.compareAndSet(false, true)) {
       boolean stopped = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
           .withTimeout(Duration.ofSeconds(30)));
+      clientMetrics.close();
       scheduler.close();
       if (stopped) {
         engine.close();
