@@ -183,6 +183,96 @@ public final class ModernBertTokenizer implements AutoCloseable {
     }
 
     /**
+     * Like {@link #encode(String)}, but an input over the limit keeps its <em>last</em>
+     * {@code maxTokens - 2} content tokens between [CLS] and [SEP] (text-embeddings-inference's
+     * {@code truncation_direction: "Left"}).
+     *
+     * @param text the text (not null)
+     * @return the encoding, {@code truncated = true} when tokens were dropped
+     */
+    public Encoding encodeKeepingEnd(String text) {
+        int[] full = fullIds(text);
+        if (full.length <= maxTokens) {
+            return new Encoding(full, false, full.length);
+        }
+        int[] ids = new int[maxTokens];
+        ids[0] = clsId;
+        System.arraycopy(full, full.length - 1 - (maxTokens - 2), ids, 1, maxTokens - 2);
+        ids[maxTokens - 1] = sepId;
+        return new Encoding(ids, true, full.length);
+    }
+
+    /**
+     * One token of an input as the tokenizer sees it: its id, its string in the vocabulary, whether
+     * it is a special token, and the characters of the input it covers ({@code start} inclusive,
+     * {@code stop} exclusive, in Unicode code points as Hugging Face's offsets; -1 for the special
+     * tokens the tokenizer adds, which cover none).
+     */
+    public record Token(int id, String text, boolean special, int start, int stop) {}
+
+    /**
+     * The tokens of {@code text}, [CLS] and [SEP] included, without the token limit (callers that
+     * show tokens want them all).
+     *
+     * @param text the text (not null)
+     * @return the tokens in order
+     */
+    public List<Token> tokens(String text) {
+        if (text == null) {
+            throw new IllegalArgumentException("text must not be null");
+        }
+        lock.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("Tokenizer is closed: " + tokenizerFile);
+            }
+            ai.djl.huggingface.tokenizers.Encoding encoding = tokenizer.encode(text, true, false);
+            long[] ids = encoding.getIds();
+            String[] strings = encoding.getTokens();
+            long[] special = encoding.getSpecialTokenMask();
+            ai.djl.huggingface.tokenizers.jni.CharSpan[] spans = encoding.getCharTokenSpans();
+            List<Token> tokens = new ArrayList<>(ids.length);
+            for (int i = 0; i < ids.length; i++) {
+                boolean isSpecial = special[i] != 0;
+                ai.djl.huggingface.tokenizers.jni.CharSpan span = i < spans.length ? spans[i] : null;
+                tokens.add(new Token(Math.toIntExact(ids[i]), strings[i], isSpecial,
+                        isSpecial || span == null ? -1 : span.getStart(), isSpecial || span == null ? -1 : span.getEnd()));
+            }
+            return List.copyOf(tokens);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * The text of {@code ids}, as Hugging Face's {@code tokenizer.decode(ids, skip_special_tokens)}.
+     *
+     * @param ids token ids, each in {@code [0, maxTokenId()]}
+     * @param skipSpecialTokens leave out [CLS], [SEP], [PAD] and the like
+     * @return the decoded text
+     * @throws IllegalArgumentException if an id is out of range
+     */
+    public String decode(int[] ids, boolean skipSpecialTokens) {
+        long[] longs = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            if (ids[i] < 0 || ids[i] > maxTokenId) {
+                throw new IllegalArgumentException("Token id " + ids[i] + " at position " + i
+                        + " is out of range [0, " + maxTokenId + "] of the tokenizer vocabulary");
+            }
+            longs[i] = ids[i];
+        }
+        lock.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("Tokenizer is closed: " + tokenizerFile);
+            }
+            return tokenizer.decode(longs, skipSpecialTokens);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
      * Accepts already tokenized ids (used as given: no [CLS]/[SEP] is added) and applies the same
      * limit as {@link #encode(String)}: more than {@code maxTokens} ids keep the first
      * {@code maxTokens - 1} followed by [SEP].

@@ -338,4 +338,47 @@ class ModernBertTokenizerTest {
         assertThat(out).hasSize(tensor.path("shape").get(0).intValue());
         return out;
     }
+
+    @org.junit.jupiter.api.Test
+    void encodeKeepingEndKeepsTheLastTokensBetweenClsAndSep() {
+        try (ModernBertTokenizer limited = ModernBertTokenizer.load(MODEL_DIR, 16)) {
+            String text = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen";
+            int[] full = unlimited.encode(text).ids();
+            Encoding end = limited.encodeKeepingEnd(text);
+            assertThat(end.truncated()).isTrue();
+            assertThat(end.originalLength()).isEqualTo(full.length);
+            assertThat(end.ids()).hasSize(16);
+            assertThat(end.ids()[0]).isEqualTo(CLS);
+            assertThat(end.ids()[15]).isEqualTo(SEP);
+            assertThat(java.util.Arrays.copyOfRange(end.ids(), 1, 15))
+                    .containsExactly(java.util.Arrays.copyOfRange(full, full.length - 15, full.length - 1));
+            assertThat(limited.encodeKeepingEnd("short")).isEqualTo(limited.encode("short"));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void tokensMatchTheGoldenIdsAndDecodeInvertsThem() {
+        int decoded = 0;
+        for (GoldenCase c : cases) {
+            if (c.text().length() > 5_000) {
+                continue;
+            }
+            List<ModernBertTokenizer.Token> tokens = unlimited.tokens(c.text());
+            assertThat(tokens.stream().mapToInt(ModernBertTokenizer.Token::id).toArray()).as(c.toString()).containsExactly(c.ids());
+            assertThat(tokens.get(0).special()).isTrue();
+            assertThat(tokens.get(tokens.size() - 1).special()).isTrue();
+            assertThat(tokens.get(0).start()).isEqualTo(-1);
+            // Byte-level BPE is lossless: the text's own tokens decode back to it, except where the
+            // text spells special tokens ([MASK] takes the space before it, as in Hugging Face).
+            int[] inner = java.util.Arrays.copyOfRange(c.ids(), 1, c.ids().length - 1);
+            if (inner.length > 0 && !c.text().matches("(?s).*(\\[[A-Z]+\\]|<[^>]+>).*")) {
+                assertThat(unlimited.decode(inner, false)).as(c.toString()).isEqualTo(c.text());
+                decoded++;
+            }
+        }
+        assertThat(decoded).isGreaterThan(10);
+        assertThat(unlimited.decode(new int[] {CLS, SEP}, false)).isEqualTo("[CLS][SEP]");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> unlimited.decode(new int[] {-1}, true))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("out of range");
+    }
 }
