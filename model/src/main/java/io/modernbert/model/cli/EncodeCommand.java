@@ -1,8 +1,10 @@
 package io.modernbert.model.cli;
 
+import io.modernbert.model.engine.DocumentInput;
 import io.modernbert.model.engine.EncodedDocument;
 import io.modernbert.model.engine.EngineOptions;
 import io.modernbert.model.engine.InferenceEngine;
+import io.modernbert.model.engine.Windows;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,11 +66,31 @@ final class EncodeCommand implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads (default: all cores).")
   private int threads;
 
+  @Option(names = "--long-documents", defaultValue = "truncate", description = {
+      "Documents over the token limit: truncate (keep the first tokens; default) or windows (read whole, in",
+      "overlapping windows; embedding and logits are the token-weighted means of the windows', \"windows\" says how many)."})
+  private String longDocuments;
+
+  @Option(names = "--window-overlap", defaultValue = "" + Windows.DEFAULT_OVERLAP,
+      description = "With --long-documents windows: content tokens consecutive windows share (default ${DEFAULT-VALUE}).")
+  private int windowOverlap;
+
   @Mixin private EngineFlags engineFlags;
+
+  private boolean windowed;
+
+  /** The engine's results for {@code documents}, truncated or in windows as asked. */
+  private List<EncodedDocument> encode(InferenceEngine engine, List<DocumentInput> documents) {
+    return windowed ? Windows.encode(engine, documents, windowOverlap) : engine.encode(documents, hiddenStates);
+  }
 
   @Override
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
+    windowed = Windows.LongDocuments.parse(longDocuments) == Windows.LongDocuments.WINDOWS;
+    if (windowed && hiddenStates) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--hidden-states cannot be combined with --long-documents windows");
+    }
     EngineOptions options =
         engineFlags.apply(EngineOptions.defaults()).withMaxTokens(maxTokens).withNormalize(normalize).withThreads(threads);
     try (InferenceEngine engine = InferenceEngine.load(model, options);
@@ -98,7 +121,7 @@ final class EncodeCommand implements Callable<Integer> {
       throws IOException {
     List<EncodedDocument> results;
     try {
-      results = engine.encode(chunk.stream().map(JsonlInput.Line::document).toList(), hiddenStates);
+      results = encode(engine, chunk.stream().map(JsonlInput.Line::document).toList());
     } catch (IllegalArgumentException e) {
       // A document the engine rejects: redo one by one, so that the lines before it are written
       // and the message names its line.
@@ -119,7 +142,7 @@ final class EncodeCommand implements Callable<Integer> {
     for (JsonlInput.Line line : chunk) {
       EncodedDocument result;
       try {
-        result = engine.encode(List.of(line.document()), hiddenStates).get(0);
+        result = encode(engine, List.of(line.document())).get(0);
       } catch (IllegalArgumentException e) {
         writer.flush();
         chunk.clear();

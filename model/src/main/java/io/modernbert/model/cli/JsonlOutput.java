@@ -31,6 +31,9 @@ final class JsonlOutput implements AutoCloseable {
     json.writeTree(id);
     json.writeNumberField("tokens", document.tokens());
     json.writeBooleanField("truncated", document.truncated());
+    if (document.windows() > 1) {
+      json.writeNumberField("windows", document.windows());
+    }
     json.writeFieldName("embedding");
     writeFloats(document.embedding());
     if (document.logits() != null) {

@@ -11,6 +11,8 @@ import java.util.List;
  * @param labels classifiers only (else empty): every label with its score, best first
  * @param logits classifiers only (else null)
  * @param lastHiddenState [tokens][hidden], only when asked for
+ * @param windows how many windows of at most the model's length the document was read in (1 unless
+ *     it was longer and read whole, see {@link Windows})
  */
 public record EncodedDocument(
     String id,
@@ -19,4 +21,12 @@ public record EncodedDocument(
     float[] embedding,
     List<LabelScore> labels,
     float[] logits,
-    float[][] lastHiddenState) {}
+    float[][] lastHiddenState,
+    int windows) {
+
+  /** A document read in one window. */
+  public EncodedDocument(String id, int tokens, boolean truncated, float[] embedding, List<LabelScore> labels,
+      float[] logits, float[][] lastHiddenState) {
+    this(id, tokens, truncated, embedding, labels, logits, lastHiddenState, 1);
+  }
+}
