@@ -75,7 +75,7 @@ public final class StreamApp implements AutoCloseable {
     InferenceEngine engine = InferenceEngine.load(config.modelDir(), config.engine().withWarmup(false));
     StreamMetrics metrics = new StreamMetrics(meters);
     BatchScheduler scheduler = new BatchScheduler(engine, config.scheduler(), metrics, config.engine().warmup(),
-        passRunner.apply((documents, onPacked) -> engine.encode(documents, false, onPacked)));
+        passRunner.apply((documents, hiddenStates, onPacked) -> engine.encode(documents, hiddenStates, onPacked)));
     Gauge.builder("modernbert.scheduler.queue.tokens", scheduler, BatchScheduler::queuedTokens)
         .description("Tokens waiting in the scheduler's queue").register(meters);
     try {

@@ -12,7 +12,7 @@ public final class BrokenModelMain {
 
   public static void main(String[] args) {
     StreamMain.Run run = new StreamMain.Run();
-    run.passRunner = real -> (documents, onPacked) -> {
+    run.passRunner = real -> (documents, hiddenStates, onPacked) -> {
       throw new IllegalStateException("injected: the model does not run");
     };
     System.exit(new CommandLine(run).execute(args));

@@ -7,68 +7,63 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.modernbert.model.engine.EncodedDocument;
 import io.modernbert.model.engine.InferenceEngine;
 import io.modernbert.model.engine.LabelScore;
-import io.modernbert.stream.scheduler.BatchScheduler;
-import io.modernbert.stream.scheduler.InferenceJob;
+import io.modernbert.model.tokenizer.Encoding;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.BiFunction;
+import java.util.Locale;
 
 /**
- * {@code POST /embed} and {@code POST /predict} in the request and response shapes of Hugging Face
- * text-embeddings-inference: {@code {"inputs": "text" | ["text", ...], "normalize": true}}. The
- * caller holds the request: inputs are tokenized (on a worker thread when long) and go straight to the
- * instance's {@link BatchScheduler} as interactive jobs (due at once, ahead of stream documents),
- * sharing its passes with the topology. 429 when the scheduler's queue is full, 504 after the
- * timeout.
+ * The inference routes of Hugging Face text-embeddings-inference, in its request and response
+ * shapes: {@code POST /embed}, {@code /embed_all} and {@code /predict} take {@code {"inputs": "text"
+ * | ["text", ...], "normalize": true, "truncate": false, "truncation_direction": "Right"}}. As there,
+ * an input over the model's token limit is refused (413) unless {@code truncate} is true; then it
+ * keeps its beginning ({@code Right}) or its end ({@code Left}). The inputs run on the instance's
+ * scheduler through {@link InferenceCalls}. {@code /info}, {@code /tokenize} and {@code /decode}
+ * are in {@link TokenizerRoutes}.
  */
 final class InferenceRoutes {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final BatchScheduler scheduler;
+  private final InferenceCalls calls;
   private final InferenceEngine engine;
   private final HttpLimits limits;
-  private final Duration timeout;
 
-  InferenceRoutes(BatchScheduler scheduler, HttpLimits limits, Duration timeout) {
-    this.scheduler = scheduler;
-    this.engine = scheduler.engine();
+  InferenceRoutes(InferenceCalls calls, HttpLimits limits) {
+    this.calls = calls;
+    this.engine = calls.engine();
     this.limits = limits;
-    this.timeout = timeout;
   }
 
-  /** Inputs of at most this many UTF-8 bytes in all are tokenized on the event loop. */
-  private static final int INLINE_TOKENIZE_BYTES = 16 * 1024;
-
-  /** Request inputs: the texts, their UTF-8 bytes in all, whether the caller sent a single string, and {@code normalize}. */
-  private record Inputs(List<String> texts, long bytes, boolean single, boolean normalize) {}
-
-  /** The scheduler refused a job: its queue is full. */
-  private static final class Overloaded extends RuntimeException {
-    Overloaded() {
-      super("the model's queue is full; retry later", null, false, false);
-    }
-  }
+  /** A request's inputs and options. */
+  record Inputs(List<String> texts, long bytes, boolean single, boolean normalize, boolean truncate, boolean keepEnd) {}
 
   void embed(RoutingContext ctx) {
     boolean alreadyNormalized = engine.pooling().normalize() || engine.options().normalize();
-    run(ctx, (inputs, results) -> {
+    run(ctx, false, (inputs, results) -> {
       ArrayNode out = JSON.createArrayNode();
       for (EncodedDocument result : results) {
-        float[] vector = result.embedding();
-        double norm = 0;
-        for (float v : vector) {
-          norm += (double) v * v;
-        }
-        double scale = inputs.normalize() && !alreadyNormalized ? 1 / Math.max(Math.sqrt(norm), 1e-12) : 1;
         ArrayNode values = out.addArray();
-        for (float v : vector) {
-          values.add((float) (v * scale));
+        for (float v : Vectors.scaled(result.embedding(), inputs.normalize() && !alreadyNormalized)) {
+          values.add(v);
+        }
+      }
+      return out;
+    });
+  }
+
+  /** Every token's last hidden state (after the final norm), per input: {@code [[[float; hidden]; tokens]; inputs]}. */
+  void embedAll(RoutingContext ctx) {
+    run(ctx, true, (inputs, results) -> {
+      ArrayNode out = JSON.createArrayNode();
+      for (EncodedDocument result : results) {
+        ArrayNode tokens = out.addArray();
+        for (float[] state : result.lastHiddenState()) {
+          ArrayNode values = tokens.addArray();
+          for (float v : state) {
+            values.add(v);
+          }
         }
       }
       return out;
@@ -81,7 +76,7 @@ final class InferenceRoutes {
           "the model is not a classifier (no labels to predict); use /embed, or serve a ModernBertForSequenceClassification model");
       return;
     }
-    run(ctx, (inputs, results) -> {
+    run(ctx, false, (inputs, results) -> {
       ArrayNode out = JSON.createArrayNode();
       for (EncodedDocument result : results) {
         ArrayNode scores = out.addArray();
@@ -93,7 +88,13 @@ final class InferenceRoutes {
     });
   }
 
-  private void run(RoutingContext ctx, BiFunction<Inputs, List<EncodedDocument>, JsonNode> render) {
+  /** Renders a request's results. */
+  @FunctionalInterface
+  private interface Render {
+    JsonNode apply(Inputs inputs, List<EncodedDocument> results);
+  }
+
+  private void run(RoutingContext ctx, boolean hiddenStates, Render render) {
     Inputs inputs;
     try {
       inputs = parse(ctx.body() == null ? null : ctx.body().asString());
@@ -101,67 +102,25 @@ final class InferenceRoutes {
       IngestionApi.error(ctx, e.status(), e.type(), e.getMessage());
       return;
     }
-    Object request = new Object(); // owner of this request's jobs, to cancel them together
-    submitted(ctx, inputs, request)
-        .thenCompose(waits -> CompletableFuture.allOf(waits.toArray(CompletableFuture<?>[]::new))
-            .thenApply(done -> waits.stream().map(CompletableFuture::join).toList()))
-        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete((results, failure) -> ctx.vertx().runOnContext(v -> {
-          if (failure == null) {
-            IngestionApi.json(ctx.response(), 200, render.apply(inputs, results));
-            return;
-          }
-          scheduler.cancel(request);
-          Throwable cause = failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
-          if (cause instanceof TimeoutException) {
-            IngestionApi.error(ctx, 504, "Timeout", "no result within " + timeout.toMillis() + " ms");
-          } else if (cause instanceof Overloaded) {
-            IngestionApi.error(ctx, 429, "Overloaded", cause.getMessage());
-          } else {
-            IngestionApi.error(ctx, 503, "Unavailable", "inference failed: " + cause.getMessage());
-          }
-        }));
+    calls.run(ctx, inputs.bytes(), () -> tokenize(inputs), hiddenStates, results -> render.apply(inputs, results),
+        IngestionApi::error);
   }
 
-  /**
-   * Tokenizes and queues the inputs: on the event loop when they are short (tens of microseconds, and
-   * no thread hop), on a worker thread when they are long enough to hold the event loop up.
-   */
-  private CompletableFuture<List<CompletableFuture<EncodedDocument>>> submitted(
-      RoutingContext ctx, Inputs inputs, Object request) {
-    if (inputs.bytes() <= INLINE_TOKENIZE_BYTES) {
-      try {
-        return CompletableFuture.completedFuture(submit(inputs, request));
-      } catch (RuntimeException e) {
-        return CompletableFuture.failedFuture(e);
-      }
-    }
-    return ctx.vertx().executeBlocking(() -> submit(inputs, request), false).toCompletionStage().toCompletableFuture();
-  }
-
-  /** Tokenizes and queues every input; one future each. */
-  private List<CompletableFuture<EncodedDocument>> submit(Inputs inputs, Object request) {
-    List<CompletableFuture<EncodedDocument>> waits = new ArrayList<>(inputs.texts().size());
+  private List<int[]> tokenize(Inputs inputs) {
+    List<int[]> ids = new ArrayList<>(inputs.texts().size());
     for (String text : inputs.texts()) {
-      CompletableFuture<EncodedDocument> result = new CompletableFuture<>();
-      int[] ids = engine.tokenizer().encode(text).ids();
-      InferenceJob job = new InferenceJob("http", ids, InferenceJob.Priority.INTERACTIVE, request, outcome -> {
-        if (outcome.succeeded()) {
-          result.complete(outcome.result());
-        } else {
-          result.completeExceptionally(outcome.failure());
-        }
-      });
-      if (!scheduler.offer(job)) {
-        scheduler.cancel(request);
-        throw new Overloaded();
+      Encoding encoding = inputs.keepEnd() ? engine.tokenizer().encodeKeepingEnd(text) : engine.tokenizer().encode(text);
+      if (encoding.truncated() && !inputs.truncate()) {
+        throw new HttpError(413, "Validation", "Input validation error: `inputs` must have less than "
+            + engine.tokenizer().maxTokens() + " tokens. Given: " + encoding.originalLength()
+            + " (send \"truncate\": true to keep the first tokens)");
       }
-      waits.add(result);
+      ids.add(encoding.ids());
     }
-    return waits;
+    return ids;
   }
 
-  private Inputs parse(String body) {
+  Inputs parse(String body) {
     JsonNode root;
     try {
       root = JSON.readTree(body == null ? "" : body);
@@ -172,6 +131,21 @@ final class InferenceRoutes {
       throw new HttpError(400, "Validation", "expected {\"inputs\": \"text\" or [\"text\", ...]}");
     }
     JsonNode given = root.get("inputs");
+    List<String> texts = texts(given, limits);
+    long bytes = 0;
+    for (String text : texts) {
+      bytes += text.getBytes(StandardCharsets.UTF_8).length;
+    }
+    String direction = root.path("truncation_direction").asText("Right").toLowerCase(Locale.ROOT);
+    if (!direction.equals("right") && !direction.equals("left")) {
+      throw new HttpError(400, "Validation", "\"truncation_direction\" must be \"Right\" or \"Left\"");
+    }
+    return new Inputs(texts, bytes, given.isTextual(), root.path("normalize").asBoolean(true),
+        root.path("truncate").asBoolean(false), direction.equals("left"));
+  }
+
+  /** The texts of {@code "inputs"}: a string or an array of strings, none empty, within the limits. */
+  static List<String> texts(JsonNode given, HttpLimits limits) {
     List<String> texts = new ArrayList<>();
     if (given.isTextual()) {
       texts.add(given.asText());
@@ -191,17 +165,14 @@ final class InferenceRoutes {
     if (texts.size() > limits.maxItems()) {
       throw new HttpError(413, "Validation", texts.size() + " inputs in one request; the limit is " + limits.maxItems());
     }
-    long bytes = 0;
     for (String text : texts) {
       if (text.isBlank()) {
         throw new HttpError(400, "Validation", "an input is empty");
       }
-      int length = text.getBytes(StandardCharsets.UTF_8).length;
-      if (length > limits.maxDocumentBytes()) {
+      if (text.getBytes(StandardCharsets.UTF_8).length > limits.maxDocumentBytes()) {
         throw new HttpError(413, "Validation", "an input is over " + limits.maxDocumentBytes() + " bytes");
       }
-      bytes += length;
     }
-    return new Inputs(texts, bytes, given.isTextual(), root.path("normalize").asBoolean(true));
+    return texts;
   }
 }

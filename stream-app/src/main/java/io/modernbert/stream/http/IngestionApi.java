@@ -40,6 +40,8 @@ public final class IngestionApi {
   private final PrometheusMeterRegistry meters;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final InferenceRoutes inference;
+  private final TokenizerRoutes tokenizer;
+  private final OpenAiEmbeddings openAi;
 
   /** Ingestion only: {@code /embed} and {@code /predict} answer 404. */
   public IngestionApi(DocumentPublisher publisher, HttpLimits limits, BooleanSupplier ready, PrometheusMeterRegistry meters) {
@@ -52,7 +54,12 @@ public final class IngestionApi {
    */
   public IngestionApi(DocumentPublisher publisher, BatchScheduler scheduler, Duration timeout, HttpLimits limits,
       BooleanSupplier ready, PrometheusMeterRegistry meters) {
-    this.inference = scheduler == null ? null : new InferenceRoutes(scheduler, limits, timeout);
+    InferenceCalls calls = scheduler == null ? null : new InferenceCalls(scheduler, timeout);
+    String modelName = scheduler == null ? null
+        : scheduler.engine().modelDir().toAbsolutePath().normalize().getFileName().toString();
+    this.inference = calls == null ? null : new InferenceRoutes(calls, limits);
+    this.tokenizer = calls == null ? null : new TokenizerRoutes(scheduler.engine(), limits, modelName);
+    this.openAi = calls == null ? null : new OpenAiEmbeddings(calls, limits, modelName);
     this.publisher = publisher;
     this.parser = new DocumentRequestParser(limits);
     this.limits = limits;
@@ -73,10 +80,16 @@ public final class IngestionApi {
     if (inference != null) {
       // The key is checked on a route of its own, before the body is read: a caller without one
       // cannot make us buffer 16 MiB (Vert.x runs body handlers before user handlers on one route).
-      router.route("/embed").handler(this::authorize).handler(this::admit);
-      router.route("/predict").handler(this::authorize).handler(this::admit);
+      for (String path : new String[] {"/embed", "/embed_all", "/predict", "/tokenize", "/decode", "/info"}) {
+        router.route(path).handler(this::authorize).handler(this::admit);
+      }
       router.post("/embed").handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes())).handler(inference::embed);
+      router.post("/embed_all").handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes())).handler(inference::embedAll);
       router.post("/predict").handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes())).handler(inference::predict);
+      router.post("/tokenize").handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes())).handler(tokenizer::tokenize);
+      router.post("/decode").handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes())).handler(tokenizer::decode);
+      router.get("/info").handler(tokenizer::info);
+      router.post("/v1/embeddings").handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes())).handler(openAi::embeddings);
     }
     router.errorHandler(404, ctx -> error(ctx, 404, "NotFound", "no route " + ctx.request().method() + " " + ctx.request().path()));
     router.errorHandler(405, ctx -> error(ctx, 405, "MethodNotAllowed", ctx.request().method() + " not allowed on " + ctx.request().path()));

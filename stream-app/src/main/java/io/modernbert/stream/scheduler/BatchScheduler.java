@@ -60,7 +60,7 @@ public final class BatchScheduler implements AutoCloseable {
    * stores overlap the warm-up, and queued documents go first.
    */
   public BatchScheduler(InferenceEngine engine, SchedulerSettings settings, PassObserver observer, boolean warmUpFirst) {
-    this(engine, settings, observer, warmUpFirst, (documents, onPacked) -> engine.encode(documents, false, onPacked));
+    this(engine, settings, observer, warmUpFirst, (documents, hiddenStates, onPacked) -> engine.encode(documents, hiddenStates, onPacked));
   }
 
   /** As above, with {@code runner} in place of the engine's own pass (tests inject failures). */
@@ -274,7 +274,7 @@ public final class BatchScheduler implements AutoCloseable {
     int[] probe = {engine.config().clsTokenId(), engine.config().sepTokenId()};
     for (int attempt = 1; attempt <= 2; attempt++) {
       try {
-        runner.run(List.of(DocumentInput.ids("probe", probe)), packed -> {});
+        runner.run(List.of(DocumentInput.ids("probe", probe)), false, packed -> {});
         return true;
       } catch (RuntimeException e) {
         LOG.warn("probe document failed (attempt {}): {}", attempt, e.toString());
@@ -289,14 +289,16 @@ public final class BatchScheduler implements AutoCloseable {
     long[] waits = new long[jobs.size()];
     long start = System.nanoTime();
     int tokens = 0;
+    boolean hiddenStates = false;
     for (int i = 0; i < jobs.size(); i++) {
       InferenceJob job = jobs.get(i).job();
+      hiddenStates |= job.hiddenStates();
       inputs.add(DocumentInput.ids(job.id(), job.tokenIds()));
       waits[i] = start - jobs.get(i).queuedAtNanos();
       tokens += job.tokens();
     }
     int[] slots = {0};
-    List<EncodedDocument> results = runner.run(inputs, packed -> {
+    List<EncodedDocument> results = runner.run(inputs, hiddenStates, packed -> {
       slots[0] += packed.shape().slots();
       observer.packed(packed);
     });

@@ -14,8 +14,16 @@ import java.util.function.Consumer;
  *     BatchScheduler#cancel} drops every queued job of an owner
  * @param sink receives the outcome exactly once, on the scheduler's thread: keep it short (hand
  *     the outcome to a queue or complete a future)
+ * @param hiddenStates the result must carry every token's last hidden state ({@code /embed_all})
  */
-public record InferenceJob(String id, int[] tokenIds, Priority priority, Object owner, Consumer<JobOutcome> sink) {
+public record InferenceJob(
+    String id, int[] tokenIds, Priority priority, Object owner, Consumer<JobOutcome> sink, boolean hiddenStates) {
+
+  /** A job whose result needs no hidden states. */
+  public InferenceJob(String id, int[] tokenIds, Priority priority, Object owner, Consumer<JobOutcome> sink) {
+    this(id, tokenIds, priority, owner, sink, false);
+  }
+
   /** How soon a job must run. */
   public enum Priority {
     /** A caller holds a request open: due as soon as it is queued. */

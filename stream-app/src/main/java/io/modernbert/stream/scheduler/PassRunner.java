@@ -9,8 +9,9 @@ import java.util.function.Consumer;
 /**
  * Runs the model on one scheduler pass: the engine's {@code encode} in production; tests wrap it to
  * inject failures. Results in input order; {@code onPacked} hears of every packed forward pass.
+ * {@code hiddenStates}: also return every token's last hidden state (some job of the pass asked).
  */
 @FunctionalInterface
 public interface PassRunner {
-  List<EncodedDocument> run(List<DocumentInput> documents, Consumer<PackedBatch> onPacked);
+  List<EncodedDocument> run(List<DocumentInput> documents, boolean hiddenStates, Consumer<PackedBatch> onPacked);
 }

@@ -50,11 +50,11 @@ class InferenceFailureIntegrationTest {
       AppConfig config = AppConfig.defaults(kafka.bootstrapServers(), StreamFixtures.LANGID_MODEL)
           .withApplicationId("poison").withEngine(StreamFixtures.engineOptions()).withStateDir(work.resolve("state"));
       try (StreamApp app = StreamApp.start(config, new SimpleMeterRegistry(), 2, Optional.empty(), Duration.ofMinutes(2),
-          real -> (documents, onPacked) -> {
+          real -> (documents, hiddenStates, onPacked) -> {
             if (documents.stream().anyMatch(d -> Arrays.equals(d.inputIds(), poison))) {
               throw new IllegalStateException("injected failure");
             }
-            return real.run(documents, onPacked);
+            return real.run(documents, hiddenStates, onPacked);
           })) {
         List<String> sentences = StreamFixtures.sentences();
         java.util.Properties props = new java.util.Properties();

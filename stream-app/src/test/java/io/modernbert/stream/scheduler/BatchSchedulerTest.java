@@ -188,13 +188,13 @@ class BatchSchedulerTest {
 
   /** The engine's own pass, failing whenever a document holds {@code poison} among its token ids. */
   private static PassRunner failingOn(int poison) {
-    return (documents, onPacked) -> {
+    return (documents, hiddenStates, onPacked) -> {
       for (DocumentInput document : documents) {
         if (java.util.Arrays.stream(document.inputIds()).anyMatch(id -> id == poison)) {
           throw new IllegalStateException("injected failure on document " + document.id());
         }
       }
-      return engine.encode(documents, false, onPacked);
+      return engine.encode(documents, hiddenStates, onPacked);
     };
   }
 
@@ -255,7 +255,7 @@ class BatchSchedulerTest {
 
   @Test
   void shouldStopAndSayWhenTheModelDoesNotRunAtAll() throws Exception {
-    PassRunner broken = (documents, onPacked) -> {
+    PassRunner broken = (documents, hiddenStates, onPacked) -> {
       throw new IllegalStateException("injected: the model is broken");
     };
     CompletableFuture<Throwable> reported = new CompletableFuture<>();

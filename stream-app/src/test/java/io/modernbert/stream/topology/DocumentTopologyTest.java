@@ -86,7 +86,7 @@ class DocumentTopologyTest {
   }
 
   private void startDriver(String guarantee, Duration maxWait) {
-    startDriver(guarantee, maxWait, (documents, onPacked) -> engine.encode(documents, false, onPacked));
+    startDriver(guarantee, maxWait, (documents, hiddenStates, onPacked) -> engine.encode(documents, hiddenStates, onPacked));
   }
 
   private void startDriver(String guarantee, Duration maxWait, PassRunner runner) {
@@ -180,13 +180,13 @@ class DocumentTopologyTest {
   void shouldDeadLetterADocumentThatFailsInferenceAndEmitTheRest() {
     // TopologyTestDriver commits dead letters of skipped records only at least once (see startDriver).
     int[] poison = engine.tokenizer().encode("Cette phrase fait échouer le modèle.").ids();
-    startDriver(StreamsConfig.AT_LEAST_ONCE, AppConfig.DEFAULT_MAX_WAIT, (documents, onPacked) -> {
+    startDriver(StreamsConfig.AT_LEAST_ONCE, AppConfig.DEFAULT_MAX_WAIT, (documents, hiddenStates, onPacked) -> {
       for (var document : documents) {
         if (java.util.Arrays.equals(document.inputIds(), poison)) {
           throw new IllegalStateException("injected failure");
         }
       }
-      return engine.encode(documents, false, onPacked);
+      return engine.encode(documents, hiddenStates, onPacked);
     });
     send("good-1", "The file could not be opened.");
     send("poison", "Cette phrase fait échouer le modèle.");
