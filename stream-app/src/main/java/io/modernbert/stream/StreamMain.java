@@ -4,7 +4,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.modernbert.model.cli.EngineFlags;
 import io.modernbert.model.engine.EngineOptions;
+import io.modernbert.model.engine.Windows;
 import io.modernbert.stream.config.AppConfig;
+import io.modernbert.stream.config.InputSpec;
 import io.modernbert.stream.http.HttpLimits;
 import io.modernbert.stream.http.HttpService;
 import io.modernbert.stream.scheduler.PassRunner;
@@ -77,6 +79,28 @@ public final class StreamMain {
     @Option(names = "--labels-topic", defaultValue = "labels") String labelsTopic;
     @Option(names = "--dead-letter-topic", defaultValue = "documents-dead-letters") String deadLetterTopic;
 
+    @Option(names = "--input-format", defaultValue = "document",
+        description = "Values of the documents topic: document (our Avro Document, default), json (text and id by JSON Pointer) or string (the value is the text, the key the id).")
+    String inputFormat;
+
+    @Option(names = "--text-field", defaultValue = "/text", description = "With --input-format json: JSON Pointer to the text (default ${DEFAULT-VALUE}).")
+    String textField;
+
+    @Option(names = "--id-field", description = "With --input-format json: JSON Pointer to the id (default: the record key is the id).")
+    String idField;
+
+    @Option(names = "--output-format", defaultValue = "avro",
+        description = "Values of the embeddings and labels topics: avro (single-object encoding, default) or json.")
+    String outputFormat;
+
+    @Option(names = "--long-documents", defaultValue = "truncate", description = {
+        "Documents over the model's token limit: truncate (keep the first tokens; default) or windows (read whole, in",
+        "overlapping windows; embedding and logits are the token-weighted means of the windows', and the outputs say how many)."})
+    String longDocuments;
+
+    @Option(names = "--window-overlap", defaultValue = "128", description = "With --long-documents windows: content tokens consecutive windows share (default ${DEFAULT-VALUE}).")
+    int windowOverlap;
+
     @Option(names = "--partitions", defaultValue = "1", description = "Partitions of topics this command creates when missing (default ${DEFAULT-VALUE}).")
     int partitions;
 
@@ -104,6 +128,15 @@ public final class StreamMain {
     /** Wraps the model's pass; the identity in production (tests inject a broken model here). */
     UnaryOperator<PassRunner> passRunner = UnaryOperator.identity();
 
+    private static InputSpec input(
+        InputSpec.Format format, String textField, String idField) {
+      return switch (format) {
+        case DOCUMENT -> InputSpec.document();
+        case STRING -> InputSpec.string();
+        case JSON -> InputSpec.json(textField, idField);
+      };
+    }
+
     @Override
     public Integer call() throws Exception {
       AppConfig defaults = AppConfig.defaults(bootstrapServers, model);
@@ -117,6 +150,9 @@ public final class StreamMain {
           .withProcessingGuarantee(processingGuarantee)
           .withStateDir(stateDir != null ? stateDir : defaults.stateDir())
           .withInstanceId(instanceId)
+          .withInput(input(InputSpec.Format.parse(inputFormat), textField, idField)
+              .withLongDocuments(Windows.LongDocuments.parse(longDocuments), windowOverlap))
+          .withOutputFormat(AppConfig.OutputFormat.parse(outputFormat))
           .withStreamsOverrides(streamsConfig);
       PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       CompletableFuture<Integer> exitCode = new CompletableFuture<>();

@@ -25,6 +25,8 @@ import org.apache.kafka.streams.StreamsConfig;
  *     restarted instance takes its partitions back at once instead of after the session timeout);
  *     null: derived from the host name and the state folder, see {@link #groupInstanceId()}
  * @param streamsOverrides any further Kafka Streams, consumer or producer settings, applied last
+ * @param input how the documents topic's records are read (format and fields)
+ * @param outputFormat how embeddings and labels are written
  */
 public record AppConfig(
     String bootstrapServers,
@@ -38,7 +40,26 @@ public record AppConfig(
     Path stateDir,
     int streamThreads,
     String instanceId,
-    java.util.Map<String, String> streamsOverrides) {
+    java.util.Map<String, String> streamsOverrides,
+    InputSpec input,
+    OutputFormat outputFormat) {
+
+  /** Value formats of the embeddings and labels topics (dead letters are always Avro). */
+  public enum OutputFormat {
+    /** Avro, single-object encoding (schema fingerprint, then the binary record). */
+    AVRO,
+    /** Plain JSON objects with the Avro schemas' field names. */
+    JSON;
+
+    /** {@code avro} or {@code json}, any case. */
+    public static OutputFormat parse(String name) {
+      try {
+        return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("output format must be avro or json, not '" + name + "'", e);
+      }
+    }
+  }
 
   public static final Duration DEFAULT_MAX_WAIT = Duration.ofMillis(50);
   public static final int DEFAULT_MAX_DOCUMENT_BYTES = 1 << 20;
@@ -63,7 +84,7 @@ public record AppConfig(
   public static AppConfig defaults(String bootstrapServers, Path modelDir) {
     return new AppConfig(bootstrapServers, "modernbert-stream", TopicNames.defaults(), modelDir,
         EngineOptions.defaults(), DEFAULT_MAX_WAIT, DEFAULT_MAX_DOCUMENT_BYTES, StreamsConfig.EXACTLY_ONCE_V2,
-        defaultStateDir(), 1, null, java.util.Map.of());
+        defaultStateDir(), 1, null, java.util.Map.of(), InputSpec.document(), OutputFormat.AVRO);
   }
 
   /**
@@ -75,43 +96,51 @@ public record AppConfig(
   }
 
   public AppConfig withApplicationId(String value) {
-    return new AppConfig(bootstrapServers, value, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides);
+    return new AppConfig(bootstrapServers, value, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides, input, outputFormat);
   }
 
   public AppConfig withTopics(TopicNames value) {
-    return new AppConfig(bootstrapServers, applicationId, value, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides);
+    return new AppConfig(bootstrapServers, applicationId, value, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides, input, outputFormat);
   }
 
   public AppConfig withEngine(EngineOptions value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, value, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides);
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, value, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides, input, outputFormat);
   }
 
   public AppConfig withMaxWait(Duration value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, value, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides);
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, value, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides, input, outputFormat);
   }
 
   public AppConfig withMaxDocumentBytes(int value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, value, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides);
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, value, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides, input, outputFormat);
   }
 
   public AppConfig withProcessingGuarantee(String value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, value, stateDir, streamThreads, instanceId, streamsOverrides);
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, value, stateDir, streamThreads, instanceId, streamsOverrides, input, outputFormat);
   }
 
   public AppConfig withStateDir(Path value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, value, streamThreads, instanceId, streamsOverrides);
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, value, streamThreads, instanceId, streamsOverrides, input, outputFormat);
   }
 
   public AppConfig withStreamThreads(int value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, value, instanceId, streamsOverrides);
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, value, instanceId, streamsOverrides, input, outputFormat);
   }
 
   public AppConfig withStreamsOverrides(java.util.Map<String, String> value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, value);
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, value, input, outputFormat);
+  }
+
+  public AppConfig withInput(InputSpec value) {
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides, value, outputFormat);
+  }
+
+  public AppConfig withOutputFormat(OutputFormat value) {
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides, input, value);
   }
 
   public AppConfig withInstanceId(String value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, value, streamsOverrides);
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, value, streamsOverrides, input, outputFormat);
   }
 
   /**

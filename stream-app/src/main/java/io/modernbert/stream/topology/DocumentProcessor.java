@@ -2,6 +2,7 @@ package io.modernbert.stream.topology;
 
 import io.modernbert.model.engine.EncodedDocument;
 import io.modernbert.model.engine.InferenceEngine;
+import io.modernbert.model.engine.Windows;
 import io.modernbert.model.tokenizer.Encoding;
 import io.modernbert.schemas.DeadLetter;
 import io.modernbert.schemas.DeadLetterReason;
@@ -84,12 +85,25 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
   @Override
   public void process(Record<String, Document> record) {
     Document document = record.value();
-    Encoding encoding = engine.tokenizer().encode(document.getText());
     long offset = context.recordMetadata().orElseThrow().offset();
+    // Formats without an id field (string, json without --id-field) leave it empty: the key is the id.
+    String id = document.getId().isEmpty() ? record.key() : document.getId();
+    if (id == null || id.isBlank()) {
+      missingId(record, offset);
+      return;
+    }
+    Encoding encoding = engine.tokenizer().encode(document.getText());
+    List<List<Integer>> windows = List.of();
+    if (encoding.truncated() && settings.windowed()) {
+      windows = Windows.split(engine, document.getText(), settings.windowOverlap()).stream()
+          .map(window -> toList(window.ids())).toList();
+    }
     PendingDocument pending = PendingDocument.newBuilder()
-        .setId(document.getId())
-        .setTokenIds(toList(encoding.ids()))
-        .setTruncated(encoding.truncated())
+        .setId(id)
+        .setKey(record.key())
+        .setTokenIds(windows.isEmpty() ? toList(encoding.ids()) : List.of())
+        .setWindows(windows)
+        .setTruncated(encoding.truncated() && windows.isEmpty())
         .setArrivedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
         .setSourceTimestamp(Instant.ofEpochMilli(record.timestamp()))
         .setAttributes(document.getAttributes())
@@ -101,14 +115,52 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
   }
 
   private void submit(String key, PendingDocument pending) {
-    int[] ids = pending.getTokenIds().stream().mapToInt(Integer::intValue).toArray();
-    InferenceJob job = new InferenceJob(pending.getId(), ids, InferenceJob.Priority.STREAM, this,
-        outcome -> finished.add(new Finished(key, pending, outcome)));
+    if (!pending.getWindows().isEmpty()) {
+      submitWindows(key, pending);
+      return;
+    }
+    submit(new InferenceJob(pending.getId(), toArray(pending.getTokenIds()), InferenceJob.Priority.STREAM, this,
+        outcome -> finished.add(new Finished(key, pending, outcome))));
+  }
+
+  /**
+   * A document read in windows: one job per window; when the last one is done, their combined
+   * result is finished as one (see {@link Windows#combine}). The first failure fails the document.
+   * Sinks run on the scheduler's one thread.
+   */
+  private void submitWindows(String key, PendingDocument pending) {
+    List<List<Integer>> windows = pending.getWindows();
+    EncodedDocument[] parts = new EncodedDocument[windows.size()];
+    int[] remaining = {windows.size()};
+    boolean[] failed = {false};
+    boolean normalized = engine.pooling().normalize() || engine.options().normalize();
+    for (int i = 0; i < windows.size(); i++) {
+      int window = i;
+      submit(new InferenceJob(pending.getId() + "#" + window, toArray(windows.get(window)), InferenceJob.Priority.STREAM, this,
+          outcome -> {
+            if (failed[0]) {
+              return;
+            }
+            if (!outcome.succeeded()) {
+              failed[0] = true;
+              finished.add(new Finished(key, pending, outcome));
+              return;
+            }
+            parts[window] = outcome.result();
+            if (--remaining[0] == 0) {
+              EncodedDocument combined = Windows.combine(pending.getId(), List.of(parts), engine.config(), normalized);
+              finished.add(new Finished(key, pending, new JobOutcome(outcome.job(), combined, null, outcome.pass())));
+            }
+          }));
+    }
+  }
+
+  private void submit(InferenceJob job) {
     try {
       scheduler.submit(job);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new StreamsException("interrupted while handing document " + pending.getId() + " to the scheduler", e);
+      throw new StreamsException("interrupted while handing document " + job.id() + " to the scheduler", e);
     }
   }
 
@@ -128,15 +180,34 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
       EncodedDocument result = outcome.result();
       long timestamp = source.getSourceTimestamp().toEpochMilli();
       var headers = OutputRecords.headers(settings.modelName(), outcome.pass());
-      context.forward(new Record<String, Object>(source.getId(),
+      String key = outputKey(source);
+      context.forward(new Record<String, Object>(key,
           OutputRecords.embedding(settings, engine, source, result, now), timestamp, headers), ProcessorSettings.EMBEDDINGS_SINK);
       if (engine.config().isClassifier()) {
-        context.forward(new Record<String, Object>(source.getId(),
+        context.forward(new Record<String, Object>(key,
             OutputRecords.labels(settings, engine, source, result, now), timestamp, headers), ProcessorSettings.LABELS_SINK);
       }
       store.delete(done.key());
       metrics.delivered(timestamp, now);
     }
+  }
+
+  /** A record whose format gives no id and that has no key either: a MISSING_ID dead letter. */
+  private void missingId(Record<String, Document> record, long offset) {
+    long now = context.currentSystemTimeMs();
+    DeadLetter letter = DeadLetter.newBuilder()
+        .setReason(DeadLetterReason.MISSING_ID)
+        .setDetail("the record has no key and its value no id field (name one, or key the records by id)")
+        .setSourceTopic(settings.sourceTopic())
+        .setSourcePartition(context.taskId().partition())
+        .setSourceOffset(offset)
+        .setSourceTimestamp(Instant.ofEpochMilli(record.timestamp()))
+        .setKey(null)
+        .setValue(ByteBuffer.wrap(record.value().getText().getBytes(StandardCharsets.UTF_8))) // the text, as read
+        .setApplication(settings.application())
+        .setFailedAt(Instant.ofEpochMilli(now))
+        .build();
+    context.forward(new Record<String, Object>(null, letter, record.timestamp()), ProcessorSettings.DEAD_LETTERS_SINK);
   }
 
   /** A document that fails inference on its own: a PROCESSING_FAILED dead letter, and the rest goes on. */
@@ -168,6 +239,15 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
   public void close() {
     scheduler.cancel(this);
     finished.clear();
+  }
+
+  /** Outputs keep the input record's key; records without one are keyed by their id. */
+  private static String outputKey(PendingDocument source) {
+    return source.getKey() != null ? source.getKey() : source.getId();
+  }
+
+  private static int[] toArray(List<Integer> ids) {
+    return ids.stream().mapToInt(Integer::intValue).toArray();
   }
 
   private static List<Integer> toList(int[] ids) {

@@ -9,8 +9,15 @@ import java.time.Duration;
  * @param forwardInterval how often (wall clock) a task forwards the results the scheduler finished
  * @param sourceTopic the input topic (on dead letters)
  * @param application the application id (on dead letters)
+ * @param windowOverlap with documents over the model's limit read whole: content tokens consecutive
+ *     windows share; negative: such documents are truncated
  */
-record ProcessorSettings(String modelName, Duration forwardInterval, String sourceTopic, String application) {
+record ProcessorSettings(String modelName, Duration forwardInterval, String sourceTopic, String application,
+    int windowOverlap) {
+  boolean windowed() {
+    return windowOverlap >= 0;
+  }
+
   static final String STORE = "pending-documents";
   static final String SOURCE = "documents-source";
   static final String PROCESSOR = "documents-processor";

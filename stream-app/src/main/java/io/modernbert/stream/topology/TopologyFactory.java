@@ -1,5 +1,6 @@
 package io.modernbert.stream.topology;
 
+import io.modernbert.model.engine.Windows;
 import io.modernbert.schemas.Serdes;
 import io.modernbert.stream.config.AppConfig;
 import io.modernbert.stream.scheduler.BatchScheduler;
@@ -26,7 +27,8 @@ public final class TopologyFactory {
   public static Topology build(AppConfig config, BatchScheduler scheduler, StreamMetrics metrics) {
     Topics topics = Topics.of(config);
     ProcessorSettings settings = new ProcessorSettings(config.modelName(), ProcessorSettings.DEFAULT_FORWARD_INTERVAL,
-        topics.documents().name(), config.applicationId());
+        topics.documents().name(), config.applicationId(),
+        config.input().longDocuments() == Windows.LongDocuments.WINDOWS ? config.input().windowOverlap() : -1);
     Topology topology = new Topology();
     topology.addSource(ProcessorSettings.SOURCE, topics.documents().keySerde().deserializer(),
         topics.documents().valueSerde().deserializer(), topics.documents().name());

@@ -1,0 +1,74 @@
+package io.modernbert.stream.config;
+
+import com.fasterxml.jackson.core.JsonPointer;
+import io.modernbert.model.engine.Windows;
+import java.util.Locale;
+
+/**
+ * How the records of the documents topic are read.
+ *
+ * @param format the value's format
+ * @param textPointer JSON Pointer to the text ({@link Format#JSON} only), e.g. {@code /body/text}
+ * @param idPointer JSON Pointer to the document id ({@link Format#JSON} only); null: the record key
+ *     is the id
+ * @param longDocuments documents over the model's limit: truncated, or read whole in windows
+ * @param windowOverlap content tokens consecutive windows share
+ */
+public record InputSpec(Format format, String textPointer, String idPointer, Windows.LongDocuments longDocuments,
+    int windowOverlap) {
+  /** Value formats of the documents topic. */
+  public enum Format {
+    /** Our Avro {@code Document} in single-object encoding (the default). */
+    DOCUMENT,
+    /** A JSON object; the text (and optionally the id) found by JSON Pointer. */
+    JSON,
+    /** The value is the text (UTF-8); the key is the id. */
+    STRING;
+
+    /** {@code document}, {@code json} or {@code string}, any case. */
+    public static Format parse(String name) {
+      try {
+        return valueOf(name.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("input format must be document, json or string, not '" + name + "'", e);
+      }
+    }
+  }
+
+  public InputSpec {
+    if (windowOverlap < 0) {
+      throw new IllegalArgumentException("the window overlap must be >= 0, not " + windowOverlap);
+    }
+    if (format == Format.JSON) {
+      compile(textPointer, "text field");
+      if (idPointer != null) {
+        compile(idPointer, "id field");
+      }
+    }
+  }
+
+  public static InputSpec document() {
+    return new InputSpec(Format.DOCUMENT, null, null, Windows.LongDocuments.TRUNCATE, Windows.DEFAULT_OVERLAP);
+  }
+
+  public static InputSpec string() {
+    return new InputSpec(Format.STRING, null, null, Windows.LongDocuments.TRUNCATE, Windows.DEFAULT_OVERLAP);
+  }
+
+  /** JSON values: the text at {@code textPointer}, the id at {@code idPointer} or (null) the record key. */
+  public static InputSpec json(String textPointer, String idPointer) {
+    return new InputSpec(Format.JSON, textPointer, idPointer, Windows.LongDocuments.TRUNCATE, Windows.DEFAULT_OVERLAP);
+  }
+
+  /** The same, with documents over the limit {@code mode}d ({@link Windows.LongDocuments#WINDOWS}: read whole). */
+  public InputSpec withLongDocuments(Windows.LongDocuments mode, int overlap) {
+    return new InputSpec(format, textPointer, idPointer, mode, overlap);
+  }
+
+  private static void compile(String pointer, String what) {
+    if (pointer == null || pointer.isEmpty() || !pointer.startsWith("/")) {
+      throw new IllegalArgumentException("the " + what + " must be a JSON Pointer such as /body/text, not '" + pointer + "'");
+    }
+    JsonPointer.compile(pointer);
+  }
+}
