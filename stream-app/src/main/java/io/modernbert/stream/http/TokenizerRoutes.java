@@ -39,12 +39,15 @@ final class TokenizerRoutes {
     ObjectNode info = JSON.createObjectNode();
     info.put("model_id", modelName);
     info.putNull("model_sha");
-    info.put("model_dtype", engine.options().precision().name().toLowerCase(Locale.ROOT));
+    info.put("model_dtype", switch (engine.options().precision()) { // text-embeddings-inference's names
+      case FP32 -> "float32";
+      case BF16 -> "bfloat16";
+    });
     ObjectNode type = info.putObject("model_type");
     if (engine.config().isClassifier()) {
       ObjectNode classifier = type.putObject("classifier");
-      Map<String, String> id2label = new TreeMap<>();
-      engine.config().id2label().forEach((id, label) -> id2label.put(Integer.toString(id), label));
+      Map<String, String> id2label = new java.util.LinkedHashMap<>(); // in id order
+      new TreeMap<>(engine.config().id2label()).forEach((id, label) -> id2label.put(Integer.toString(id), label));
       classifier.set("id2label", JSON.valueToTree(id2label));
       classifier.set("label2id", JSON.valueToTree(engine.config().id2label().entrySet().stream()
           .collect(Collectors.toMap(Map.Entry::getValue, Map.Entry::getKey, (a, b) -> a, TreeMap::new))));
