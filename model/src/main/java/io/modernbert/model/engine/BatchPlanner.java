@@ -16,6 +16,11 @@ import java.util.TreeMap;
  * to {@link #PREFERRED_MIN_ROW} slots are tried and kept if they fill better. A pass has at most as many rows as the token
  * budget allows; a partial pass of k rows is split into passes of 2^i rows (5 = 4 + 1), so no pass
  * ever computes an empty row.
+ *
+ * <p>Guarantees ({@code BatchPlannerPropertyTest}): every document lands in exactly one pass, whole,
+ * in one row; no pass exceeds the token budget or has an empty row; a pass's row length is at most
+ * the larger of twice its longest document and {@link #PREFERRED_MIN_ROW} (row lengths double, and
+ * the shortest that holds the longest document is tried first).
  */
 public final class BatchPlanner {
   /**
