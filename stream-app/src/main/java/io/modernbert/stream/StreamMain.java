@@ -80,18 +80,26 @@ public final class StreamMain {
     @Option(names = "--dead-letter-topic", defaultValue = "documents-dead-letters") String deadLetterTopic;
 
     @Option(names = "--input-format", defaultValue = "document",
-        description = "Values of the documents topic: document (our Avro Document, default), json (text and id by JSON Pointer) or string (the value is the text, the key the id).")
+        description = {"Values of the documents topic: document (our Avro Document, default), json (text and id by JSON Pointer),",
+            "string (the value is the text, the key the id), registry-avro or registry-json (Confluent wire format; --schema-registry-url)."})
     String inputFormat;
 
-    @Option(names = "--text-field", defaultValue = "/text", description = "With --input-format json: JSON Pointer to the text (default ${DEFAULT-VALUE}).")
+    @Option(names = "--text-field", defaultValue = "/text", description = "With json and registry formats: path to the text, as a JSON Pointer (default ${DEFAULT-VALUE}).")
     String textField;
 
-    @Option(names = "--id-field", description = "With --input-format json: JSON Pointer to the id (default: the record key is the id).")
+    @Option(names = "--id-field", description = "With json and registry formats: path to the id (default: the record key is the id).")
     String idField;
 
     @Option(names = "--output-format", defaultValue = "avro",
-        description = "Values of the embeddings and labels topics: avro (single-object encoding, default) or json.")
+        description = "Values of the embeddings and labels topics: avro (single-object encoding, default), json or registry-avro.")
     String outputFormat;
+
+    @Option(names = "--schema-registry-url", description = {"Schema Registry for the registry formats (Confluent REST API; Apicurio:",
+        "http://host:8080/apis/ccompat/v7)."})
+    String schemaRegistryUrl;
+
+    @Option(names = "--schema-registry-basic-auth", description = "user:password for the Schema Registry (default: none).")
+    String schemaRegistryBasicAuth;
 
     @Option(names = "--long-documents", defaultValue = "truncate", description = {
         "Documents over the model's token limit: truncate (keep the first tokens; default) or windows (read whole, in",
@@ -134,6 +142,7 @@ public final class StreamMain {
         case DOCUMENT -> InputSpec.document();
         case STRING -> InputSpec.string();
         case JSON -> InputSpec.json(textField, idField);
+        case REGISTRY_AVRO, REGISTRY_JSON -> InputSpec.registry(format, textField, idField);
       };
     }
 
@@ -153,6 +162,7 @@ public final class StreamMain {
           .withInput(input(InputSpec.Format.parse(inputFormat), textField, idField)
               .withLongDocuments(Windows.LongDocuments.parse(longDocuments), windowOverlap))
           .withOutputFormat(AppConfig.OutputFormat.parse(outputFormat))
+          .withSchemaRegistry(schemaRegistryUrl == null ? null : new AppConfig.SchemaRegistry(schemaRegistryUrl, schemaRegistryBasicAuth))
           .withStreamsOverrides(streamsConfig);
       PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       CompletableFuture<Integer> exitCode = new CompletableFuture<>();

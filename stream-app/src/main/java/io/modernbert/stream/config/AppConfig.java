@@ -27,6 +27,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param streamsOverrides any further Kafka Streams, consumer or producer settings, applied last
  * @param input how the documents topic's records are read (format and fields)
  * @param outputFormat how embeddings and labels are written
+ * @param schemaRegistry the Schema Registry of the registry formats; null when none is used
  */
 public record AppConfig(
     String bootstrapServers,
@@ -42,21 +43,33 @@ public record AppConfig(
     String instanceId,
     java.util.Map<String, String> streamsOverrides,
     InputSpec input,
-    OutputFormat outputFormat) {
+    OutputFormat outputFormat,
+    SchemaRegistry schemaRegistry) {
+
+  /** A Schema Registry (Confluent REST API): base URL, and {@code user:password} for basic auth or null. */
+  public record SchemaRegistry(String url, String basicAuth) {
+    public SchemaRegistry {
+      if (url == null || url.isBlank()) {
+        throw new IllegalArgumentException("the schema registry URL is empty");
+      }
+    }
+  }
 
   /** Value formats of the embeddings and labels topics (dead letters are always Avro). */
   public enum OutputFormat {
     /** Avro, single-object encoding (schema fingerprint, then the binary record). */
     AVRO,
     /** Plain JSON objects with the Avro schemas' field names. */
-    JSON;
+    JSON,
+    /** Avro in Confluent wire format, schemas registered under {@code <topic>-value}. */
+    REGISTRY_AVRO;
 
-    /** {@code avro} or {@code json}, any case. */
+    /** {@code avro}, {@code json} or {@code registry-avro}, any case. */
     public static OutputFormat parse(String name) {
       try {
-        return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
+        return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("output format must be avro or json, not '" + name + "'", e);
+        throw new IllegalArgumentException("output format must be avro, json or registry-avro, not '" + name + "'", e);
       }
     }
   }
@@ -84,7 +97,7 @@ public record AppConfig(
   public static AppConfig defaults(String bootstrapServers, Path modelDir) {
     return new AppConfig(bootstrapServers, "modernbert-stream", TopicNames.defaults(), modelDir,
         EngineOptions.defaults(), DEFAULT_MAX_WAIT, DEFAULT_MAX_DOCUMENT_BYTES, StreamsConfig.EXACTLY_ONCE_V2,
-        defaultStateDir(), 1, null, java.util.Map.of(), InputSpec.document(), OutputFormat.AVRO);
+        defaultStateDir(), 1, null, java.util.Map.of(), InputSpec.document(), OutputFormat.AVRO, null);
   }
 
   /**
@@ -96,51 +109,55 @@ public record AppConfig(
   }
 
   public AppConfig withApplicationId(String value) {
-    return new AppConfig(bootstrapServers, value, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides, input, outputFormat);
+    return new AppConfig(bootstrapServers, value, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides, input, outputFormat, schemaRegistry);
   }
 
   public AppConfig withTopics(TopicNames value) {
-    return new AppConfig(bootstrapServers, applicationId, value, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides, input, outputFormat);
+    return new AppConfig(bootstrapServers, applicationId, value, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides, input, outputFormat, schemaRegistry);
   }
 
   public AppConfig withEngine(EngineOptions value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, value, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides, input, outputFormat);
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, value, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides, input, outputFormat, schemaRegistry);
   }
 
   public AppConfig withMaxWait(Duration value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, value, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides, input, outputFormat);
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, value, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides, input, outputFormat, schemaRegistry);
   }
 
   public AppConfig withMaxDocumentBytes(int value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, value, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides, input, outputFormat);
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, value, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides, input, outputFormat, schemaRegistry);
   }
 
   public AppConfig withProcessingGuarantee(String value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, value, stateDir, streamThreads, instanceId, streamsOverrides, input, outputFormat);
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, value, stateDir, streamThreads, instanceId, streamsOverrides, input, outputFormat, schemaRegistry);
   }
 
   public AppConfig withStateDir(Path value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, value, streamThreads, instanceId, streamsOverrides, input, outputFormat);
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, value, streamThreads, instanceId, streamsOverrides, input, outputFormat, schemaRegistry);
   }
 
   public AppConfig withStreamThreads(int value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, value, instanceId, streamsOverrides, input, outputFormat);
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, value, instanceId, streamsOverrides, input, outputFormat, schemaRegistry);
   }
 
   public AppConfig withStreamsOverrides(java.util.Map<String, String> value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, value, input, outputFormat);
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, value, input, outputFormat, schemaRegistry);
   }
 
   public AppConfig withInput(InputSpec value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides, value, outputFormat);
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides, value, outputFormat, schemaRegistry);
   }
 
   public AppConfig withOutputFormat(OutputFormat value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides, input, value);
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides, input, value, schemaRegistry);
+  }
+
+  public AppConfig withSchemaRegistry(SchemaRegistry value) {
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides, input, outputFormat, value);
   }
 
   public AppConfig withInstanceId(String value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, value, streamsOverrides, input, outputFormat);
+    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, value, streamsOverrides, input, outputFormat, schemaRegistry);
   }
 
   /**

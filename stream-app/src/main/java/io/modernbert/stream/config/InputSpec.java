@@ -23,23 +23,34 @@ public record InputSpec(Format format, String textPointer, String idPointer, Win
     /** A JSON object; the text (and optionally the id) found by JSON Pointer. */
     JSON,
     /** The value is the text (UTF-8); the key is the id. */
-    STRING;
+    STRING,
+    /** Avro in Confluent wire format, the schema from the Schema Registry; text and id by field path. */
+    REGISTRY_AVRO,
+    /** JSON Schema in Confluent wire format; text and id by JSON Pointer. */
+    REGISTRY_JSON;
 
-    /** {@code document}, {@code json} or {@code string}, any case. */
+    /** {@code document}, {@code json}, {@code string}, {@code registry-avro} or {@code registry-json}, any case. */
     public static Format parse(String name) {
       try {
-        return valueOf(name.trim().toUpperCase(Locale.ROOT));
+        return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("input format must be document, json or string, not '" + name + "'", e);
+        throw new IllegalArgumentException(
+            "input format must be document, json, string, registry-avro or registry-json, not '" + name + "'", e);
       }
+    }
+
+    /** Whether values carry a Schema Registry schema id. */
+    public boolean usesRegistry() {
+      return this == REGISTRY_AVRO || this == REGISTRY_JSON;
     }
   }
 
   public InputSpec {
+    java.util.Objects.requireNonNull(format, "format");
     if (windowOverlap < 0) {
       throw new IllegalArgumentException("the window overlap must be >= 0, not " + windowOverlap);
     }
-    if (format == Format.JSON) {
+    if (format == Format.JSON || format.usesRegistry()) {
       compile(textPointer, "text field");
       if (idPointer != null) {
         compile(idPointer, "id field");
@@ -58,6 +69,14 @@ public record InputSpec(Format format, String textPointer, String idPointer, Win
   /** JSON values: the text at {@code textPointer}, the id at {@code idPointer} or (null) the record key. */
   public static InputSpec json(String textPointer, String idPointer) {
     return new InputSpec(Format.JSON, textPointer, idPointer, Windows.LongDocuments.TRUNCATE, Windows.DEFAULT_OVERLAP);
+  }
+
+  /** Schema Registry values ({@link Format#REGISTRY_AVRO} or {@link Format#REGISTRY_JSON}): text and id by path as for JSON. */
+  public static InputSpec registry(Format format, String textPath, String idPath) {
+    if (!format.usesRegistry()) {
+      throw new IllegalArgumentException(format + " is not a Schema Registry format");
+    }
+    return new InputSpec(format, textPath, idPath, Windows.LongDocuments.TRUNCATE, Windows.DEFAULT_OVERLAP);
   }
 
   /** The same, with documents over the limit {@code mode}d ({@link Windows.LongDocuments#WINDOWS}: read whole). */

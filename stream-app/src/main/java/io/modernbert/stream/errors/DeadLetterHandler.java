@@ -29,6 +29,8 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler 
   public static final String METER_REGISTRY_CONFIG = "modernbert.meter.registry";
 
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterHandler.class);
+  /** Pause before a stream thread fails over a registry outage. */
+  private static final long REGISTRY_RETRY_PAUSE_MS = 2_000;
 
   private String topic;
   private String application;
@@ -48,6 +50,18 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler 
 
   @Override
   public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+    if (exception instanceof io.modernbert.stream.formats.RegistryUnavailableException) {
+      // Not the record's fault: fail the stream thread (it is replaced, and reads the record again
+      // from the last commit) after a pause, so that an outage is not a busy loop.
+      LOG.warn("{}-{}@{} waits for the schema registry: {}", context.topic(), context.partition(), context.offset(),
+          exception.getMessage());
+      try {
+        Thread.sleep(REGISTRY_RETRY_PAUSE_MS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return Response.fail();
+    }
     DeadLetterReason reason =
         exception instanceof InvalidDocumentException invalid ? invalid.reason() : DeadLetterReason.UNDECODABLE;
     LOG.warn("dead letter {} for {}-{}@{}: {}", reason, context.topic(), context.partition(), context.offset(),

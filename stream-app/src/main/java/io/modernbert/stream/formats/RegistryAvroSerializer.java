@@ -1,0 +1,40 @@
+package io.modernbert.stream.formats;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * {@code --output-format registry-avro}: our output records in Confluent wire format, their schema
+ * registered under the topic's {@code <topic>-value} subject (TopicNameStrategy, what Confluent's
+ * serializers do by default) on first use, so any Schema Registry consumer reads them.
+ */
+public final class RegistryAvroSerializer<T extends SpecificRecord> implements Serializer<T> {
+  private final SchemaRegistryClient registry;
+
+  public RegistryAvroSerializer(SchemaRegistryClient registry) {
+    this.registry = registry;
+  }
+
+  @Override
+  public byte[] serialize(String topic, T record) {
+    if (record == null) {
+      return null;
+    }
+    int id = registry.register(topic + "-value", "AVRO", record.getSchema().toString());
+    try {
+      ByteArrayOutputStream payload = new ByteArrayOutputStream();
+      BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(payload, null);
+      new SpecificDatumWriter<T>(record.getSchema()).write(record, encoder);
+      encoder.flush();
+      return ConfluentWireFormat.header(id, payload.size()).put(payload.toByteArray()).array();
+    } catch (IOException e) {
+      throw new SerializationException("cannot write " + record.getSchema().getFullName() + " as Avro", e);
+    }
+  }
+}
