@@ -90,6 +90,9 @@ public final class StreamMain {
     @Option(names = "--id-field", description = "With json and registry formats: path to the id (default: the record key is the id).")
     String idField;
 
+    @Option(names = "--copy-headers", split = ",", description = "Input record headers copied to the outputs, comma-separated (default: none).")
+    java.util.List<String> copyHeaders = new java.util.ArrayList<>();
+
     @Option(names = "--output-format", defaultValue = "avro",
         description = "Values of the embeddings and labels topics: avro (single-object encoding, default), json or registry-avro.")
     String outputFormat;
@@ -160,7 +163,8 @@ public final class StreamMain {
           .withStateDir(stateDir != null ? stateDir : defaults.stateDir())
           .withInstanceId(instanceId)
           .withInput(input(InputSpec.Format.parse(inputFormat), textField, idField)
-              .withLongDocuments(Windows.LongDocuments.parse(longDocuments), windowOverlap))
+              .withLongDocuments(Windows.LongDocuments.parse(longDocuments), windowOverlap)
+              .withCopiedHeaders(copyHeaders))
           .withOutputFormat(AppConfig.OutputFormat.parse(outputFormat))
           .withSchemaRegistry(schemaRegistryUrl == null ? null : new AppConfig.SchemaRegistry(schemaRegistryUrl, schemaRegistryBasicAuth))
           .withStreamsOverrides(streamsConfig);

@@ -13,9 +13,10 @@ import java.util.Locale;
  *     is the id
  * @param longDocuments documents over the model's limit: truncated, or read whole in windows
  * @param windowOverlap content tokens consecutive windows share
+ * @param copiedHeaders names of input record headers copied to the outputs
  */
 public record InputSpec(Format format, String textPointer, String idPointer, Windows.LongDocuments longDocuments,
-    int windowOverlap) {
+    int windowOverlap, java.util.List<String> copiedHeaders) {
   /** Value formats of the documents topic. */
   public enum Format {
     /** Our Avro {@code Document} in single-object encoding (the default). */
@@ -47,6 +48,7 @@ public record InputSpec(Format format, String textPointer, String idPointer, Win
 
   public InputSpec {
     java.util.Objects.requireNonNull(format, "format");
+    copiedHeaders = java.util.List.copyOf(copiedHeaders);
     if (windowOverlap < 0) {
       throw new IllegalArgumentException("the window overlap must be >= 0, not " + windowOverlap);
     }
@@ -59,16 +61,16 @@ public record InputSpec(Format format, String textPointer, String idPointer, Win
   }
 
   public static InputSpec document() {
-    return new InputSpec(Format.DOCUMENT, null, null, Windows.LongDocuments.TRUNCATE, Windows.DEFAULT_OVERLAP);
+    return new InputSpec(Format.DOCUMENT, null, null, Windows.LongDocuments.TRUNCATE, Windows.DEFAULT_OVERLAP, java.util.List.of());
   }
 
   public static InputSpec string() {
-    return new InputSpec(Format.STRING, null, null, Windows.LongDocuments.TRUNCATE, Windows.DEFAULT_OVERLAP);
+    return new InputSpec(Format.STRING, null, null, Windows.LongDocuments.TRUNCATE, Windows.DEFAULT_OVERLAP, java.util.List.of());
   }
 
   /** JSON values: the text at {@code textPointer}, the id at {@code idPointer} or (null) the record key. */
   public static InputSpec json(String textPointer, String idPointer) {
-    return new InputSpec(Format.JSON, textPointer, idPointer, Windows.LongDocuments.TRUNCATE, Windows.DEFAULT_OVERLAP);
+    return new InputSpec(Format.JSON, textPointer, idPointer, Windows.LongDocuments.TRUNCATE, Windows.DEFAULT_OVERLAP, java.util.List.of());
   }
 
   /** Schema Registry values ({@link Format#REGISTRY_AVRO} or {@link Format#REGISTRY_JSON}): text and id by path as for JSON. */
@@ -76,12 +78,17 @@ public record InputSpec(Format format, String textPointer, String idPointer, Win
     if (!format.usesRegistry()) {
       throw new IllegalArgumentException(format + " is not a Schema Registry format");
     }
-    return new InputSpec(format, textPath, idPath, Windows.LongDocuments.TRUNCATE, Windows.DEFAULT_OVERLAP);
+    return new InputSpec(format, textPath, idPath, Windows.LongDocuments.TRUNCATE, Windows.DEFAULT_OVERLAP, java.util.List.of());
   }
 
   /** The same, with documents over the limit {@code mode}d ({@link Windows.LongDocuments#WINDOWS}: read whole). */
   public InputSpec withLongDocuments(Windows.LongDocuments mode, int overlap) {
-    return new InputSpec(format, textPointer, idPointer, mode, overlap);
+    return new InputSpec(format, textPointer, idPointer, mode, overlap, copiedHeaders);
+  }
+
+  /** The same, copying the input headers {@code names} to the outputs. */
+  public InputSpec withCopiedHeaders(java.util.List<String> names) {
+    return new InputSpec(format, textPointer, idPointer, longDocuments, windowOverlap, names);
   }
 
   private static void compile(String pointer, String what) {

@@ -107,6 +107,7 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
         .setArrivedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
         .setSourceTimestamp(Instant.ofEpochMilli(record.timestamp()))
         .setAttributes(document.getAttributes())
+        .setHeaders(copied(record.headers()))
         .setCreatedAt(document.getCreatedAt())
         .build();
     String key = String.format("%019d", offset); // one input partition per task: offsets are unique keys
@@ -180,6 +181,7 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
       EncodedDocument result = outcome.result();
       long timestamp = source.getSourceTimestamp().toEpochMilli();
       var headers = OutputRecords.headers(settings.modelName(), outcome.pass());
+      source.getHeaders().forEach((name, value) -> headers.add(name, bytes(value)));
       String key = outputKey(source);
       context.forward(new Record<String, Object>(key,
           OutputRecords.embedding(settings, engine, source, result, now), timestamp, headers), ProcessorSettings.EMBEDDINGS_SINK);
@@ -244,6 +246,24 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
   /** Outputs keep the input record's key; records without one are keyed by their id. */
   private static String outputKey(PendingDocument source) {
     return source.getKey() != null ? source.getKey() : source.getId();
+  }
+
+  /** The input headers the settings name (the last of each), to copy to the outputs. */
+  private java.util.Map<String, ByteBuffer> copied(org.apache.kafka.common.header.Headers headers) {
+    java.util.Map<String, ByteBuffer> copied = new java.util.HashMap<>();
+    for (String name : settings.copiedHeaders()) {
+      org.apache.kafka.common.header.Header header = headers.lastHeader(name);
+      if (header != null && header.value() != null) {
+        copied.put(name, ByteBuffer.wrap(header.value()));
+      }
+    }
+    return copied;
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    byte[] bytes = new byte[buffer.remaining()];
+    buffer.duplicate().get(bytes);
+    return bytes;
   }
 
   private static int[] toArray(List<Integer> ids) {

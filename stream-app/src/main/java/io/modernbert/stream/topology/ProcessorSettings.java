@@ -11,9 +11,10 @@ import java.time.Duration;
  * @param application the application id (on dead letters)
  * @param windowOverlap with documents over the model's limit read whole: content tokens consecutive
  *     windows share; negative: such documents are truncated
+ * @param copiedHeaders input headers copied to the outputs
  */
 record ProcessorSettings(String modelName, Duration forwardInterval, String sourceTopic, String application,
-    int windowOverlap) {
+    int windowOverlap, java.util.List<String> copiedHeaders) {
   boolean windowed() {
     return windowOverlap >= 0;
   }

@@ -28,7 +28,8 @@ public final class TopologyFactory {
     Topics topics = Topics.of(config);
     ProcessorSettings settings = new ProcessorSettings(config.modelName(), ProcessorSettings.DEFAULT_FORWARD_INTERVAL,
         topics.documents().name(), config.applicationId(),
-        config.input().longDocuments() == Windows.LongDocuments.WINDOWS ? config.input().windowOverlap() : -1);
+        config.input().longDocuments() == Windows.LongDocuments.WINDOWS ? config.input().windowOverlap() : -1,
+        config.input().copiedHeaders());
     Topology topology = new Topology();
     topology.addSource(ProcessorSettings.SOURCE, topics.documents().keySerde().deserializer(),
         topics.documents().valueSerde().deserializer(), topics.documents().name());

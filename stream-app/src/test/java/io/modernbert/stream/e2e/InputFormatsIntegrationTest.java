@@ -72,7 +72,7 @@ class InputFormatsIntegrationTest {
   private static void send(String topic, List<ProducerRecord<String, byte[]>> records) throws Exception {
     try (KafkaProducer<String, byte[]> producer = LoadGenerator.producer(kafka.bootstrapServers())) {
       for (ProducerRecord<String, byte[]> record : records) {
-        producer.send(new ProducerRecord<>(topic, record.key(), record.value())).get(60, TimeUnit.SECONDS);
+        producer.send(new ProducerRecord<>(topic, null, record.key(), record.value(), record.headers())).get(60, TimeUnit.SECONDS);
       }
     }
   }
@@ -179,11 +179,14 @@ class InputFormatsIntegrationTest {
 
   @Test
   void jsonOutputsCarryTheSameValuesAsAvro() throws Exception {
-    AppConfig config = config("jsonout", InputSpec.string()).withOutputFormat(AppConfig.OutputFormat.JSON);
+    AppConfig config = config("jsonout", InputSpec.string().withCopiedHeaders(List.of("trace-id")))
+        .withOutputFormat(AppConfig.OutputFormat.JSON);
     String text = StreamFixtures.sentences().get(100);
     EncodedDocument expected = engine.encode(List.of(DocumentInput.text("k", text)), false).get(0);
     try (StreamApp app = StreamApp.start(config, new SimpleMeterRegistry(), 1, Duration.ofMinutes(2))) {
-      send(config.topics().documents(), List.of(record("json-out-1", text)));
+      ProducerRecord<String, byte[]> input = record("json-out-1", text);
+      input.headers().add("trace-id", new byte[] {1, 2, 3}).add("tenant", "acme".getBytes(StandardCharsets.UTF_8));
+      send(config.topics().documents(), List.of(input));
       List<ConsumerRecord<String, byte[]>> embeddings =
           ReadCommitted.records(kafka.bootstrapServers(), config.topics().embeddings(), 1, Duration.ofMinutes(2));
       List<ConsumerRecord<String, byte[]>> labels =
@@ -191,6 +194,10 @@ class InputFormatsIntegrationTest {
       assertThat(embeddings).hasSize(1);
       var embedding = JSON.readTree(embeddings.get(0).value());
       assertThat(embeddings.get(0).key()).isEqualTo("json-out-1");
+      assertThat(embeddings.get(0).headers().lastHeader("trace-id").value()).containsExactly(1, 2, 3);
+      assertThat(embeddings.get(0).headers().lastHeader("tenant")).as("only the named headers are copied").isNull();
+      assertThat(labels.get(0).headers().lastHeader("trace-id").value()).containsExactly(1, 2, 3);
+      assertThat(embeddings.get(0).headers().lastHeader("modernbert.model")).isNotNull();
       assertThat(embedding.path("id").asText()).isEqualTo("json-out-1");
       assertThat(embedding.path("model").asText()).isEqualTo("langid-modernbert");
       assertThat(embedding.path("windows").asInt()).isEqualTo(1);
