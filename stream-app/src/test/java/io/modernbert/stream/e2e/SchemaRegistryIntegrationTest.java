@@ -184,6 +184,15 @@ class SchemaRegistryIntegrationTest {
           assertThat((double) vector.get(d)).isCloseTo(expected.get(i).embedding()[d], within(1e-5));
         }
       }
+      for (ConsumerRecord<String, byte[]> record : labels) {
+        Schema writer = new Schema.Parser().parse(consumerSide.schemaById(ByteBuffer.wrap(record.value(), 1, 4).getInt()).schema());
+        GenericRecord label = new GenericDatumReader<GenericRecord>(writer).read(null,
+            DecoderFactory.get().binaryDecoder(record.value(), 5, record.value().length - 5, null));
+        int index = keys.indexOf(record.key());
+        @SuppressWarnings("unchecked")
+        List<GenericRecord> scores = (List<GenericRecord>) label.get("labels");
+        assertThat(scores.get(0).get("label").toString()).isEqualTo(expected.get(index).labels().get(0).label());
+      }
       assertThat(DeadLetters.read(kafka.bootstrapServers(), config.topics().deadLetters(), 1, Duration.ofSeconds(30)))
           .extracting(letter -> letter.getReason().name()).containsExactly("UNDECODABLE");
       String subjects = HttpGet.body(registry.url() + "/subjects");
@@ -216,10 +225,15 @@ class SchemaRegistryIntegrationTest {
           ReadCommitted.records(kafka.bootstrapServers(), config.topics().embeddings(), texts.size(), Duration.ofMinutes(2));
       assertThat(embeddings).hasSize(texts.size());
       List<EncodedDocument> expected = expected(texts);
+      Map<String, String> topLabels = new HashMap<>();
+      ReadCommitted.records(kafka.bootstrapServers(), config.topics().labels(), texts.size(), Duration.ofSeconds(30))
+          .forEach(r -> topLabels.put(r.key(), Serdes.LABELS.decode(r.value()).getLabels().get(0).getLabel()));
+      assertThat(topLabels).hasSize(texts.size());
       List<String> keys = new ArrayList<>(texts.keySet());
       Map<String, Embedding> byKey = new HashMap<>();
       embeddings.forEach(r -> byKey.put(r.key(), Serdes.EMBEDDING.decode(r.value())));
       for (int i = 0; i < keys.size(); i++) {
+        assertThat(topLabels.get(keys.get(i))).isEqualTo(expected.get(i).labels().get(0).label());
         List<Float> vector = byKey.get(keys.get(i)).getVector();
         for (int d = 0; d < vector.size(); d++) {
           assertThat((double) vector.get(d)).isCloseTo(expected.get(i).embedding()[d], within(1e-5));
