@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Run in a child JVM by {@link NativeMemoryTest}: encodes a JSONL file several times with one engine
+ * Run in a child JVM by {@link NativeMemoryIntegrationTest}: encodes a JSONL file several times with one engine
  * and prints the process's resident memory after each pass as {@code RSS_KB <pass> <kB>}.
  */
 public final class NativeMemoryProbe {

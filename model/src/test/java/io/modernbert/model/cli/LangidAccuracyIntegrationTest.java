@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The default model through {@code modernbert encode} on its 6,000 held-out strings: at least 97.0%
  * accuracy (transformers' reference: 97.25%), with fp32 and with bf16 matmuls.
  */
-class LangidAccuracyTest {
+class LangidAccuracyIntegrationTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * memory by at most 5% after the first pass. Measured in a child JVM whose heap is fixed and
  * pre-touched, so that any growth is native (TensorFlow tensors, tokenizer), not heap expansion.
  */
-class NativeMemoryTest {
+class NativeMemoryIntegrationTest {
   @Test
   void shouldNotGrowResidentMemoryOnTheSecondPass() throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * The scheduler on the real default model. A gate in the pass observer holds the scheduler's thread
  * inside a pass, so that tests can fill the queue deterministically while the model "runs".
  */
-class BatchSchedulerTest {
+class BatchSchedulerIntegrationTest {
   private static InferenceEngine engine;
 
   @BeforeAll

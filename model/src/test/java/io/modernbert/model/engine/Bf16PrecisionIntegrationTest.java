@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** bf16 matmuls: the golden sequences' embeddings at cosine similarity 0.999 or more to fp32. */
-class Bf16PrecisionTest {
+class Bf16PrecisionIntegrationTest {
   private static InferenceEngine fp32;
   private static InferenceEngine bf16;
   /** BF16 as ModernBERT-base runs it by default: XLA fuses the element-wise ops (AUTO leaves the tiny model unfused). */

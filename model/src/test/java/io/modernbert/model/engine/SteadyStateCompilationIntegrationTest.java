@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * only uses those shapes and compiles nothing new. XLA ELEMENTWISE is forced (AUTO would leave the
  * tiny model uncompiled), as ModernBERT-base runs by default.
  */
-class SteadyStateCompilationTest {
+class SteadyStateCompilationIntegrationTest {
   @Test
   void shouldCompileEveryShapeAtWarmUpAndNothingAfter() {
     try (InferenceEngine engine = InferenceEngine.load(Fixtures.TINY_CLASSIFIER, Fixtures.testOptions().withWarmup(true).withXla(XlaMode.ELEMENTWISE))) {

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * within 1e-5, for random mixes of 1 to 200 documents whose lengths sit on and around the tiny
  * model's window edges (16, 32) and the row-length edges (128, 256, ...).
  */
-class PackedEquivalenceTest {
+class PackedEquivalenceIntegrationTest {
   private static final int[] EDGES = {1, 2, 3, 15, 16, 17, 31, 32, 33, 47, 48, 49, 63, 64, 65, 127, 128, 129,
       255, 256, 257, 511, 512, 513, 1023, 1024, 1025, 2047, 2048, 2049};
   private static final double TOLERANCE = 1e-5;
