@@ -44,13 +44,15 @@ class ComposeStackIntegrationTest {
   private static final Path COMPOSE_FILE = DeployFiles.path("deploy/compose/docker-compose.yml");
   private static final String IMAGE = "modernbert-stream:compose-test";
   private static final String PROJECT = "modernbert-it-" + ProcessHandle.current().pid();
-  private static final Map<String, String> KNOWN = Map.of(
-      "known-fr", "Impossible d'ouvrir le fichier de configuration.",
-      "known-de", "Die Konfigurationsdatei konnte nicht geöffnet werden.",
-      "known-ja", "設定ファイルを開けませんでした。",
-      "known-ru", "Не удалось открыть файл конфигурации.");
+  private static final Map<String, String> KNOWN =
+      Map.of(
+          "known-fr", "Impossible d'ouvrir le fichier de configuration.",
+          "known-de", "Die Konfigurationsdatei konnte nicht geöffnet werden.",
+          "known-ja", "設定ファイルを開けませんでした。",
+          "known-ru", "Не удалось открыть файл конфигурации.");
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final Map<String, String> ENVIRONMENT = new HashMap<>();
   private static int servicePort;
   private static int kafkaPort;
@@ -59,25 +61,50 @@ class ComposeStackIntegrationTest {
 
   @BeforeAll
   static void buildImageAndStartStack() throws Exception {
-    Commands.requireOrSkip("MODERNBERT_REQUIRE_DOCKER", "a Docker engine", Commands.available("docker", "info"));
-    Commands.requireOrSkip("MODERNBERT_REQUIRE_DOCKER", "docker-compose", Commands.available("docker-compose", "version"));
+    Commands.requireOrSkip(
+        "MODERNBERT_REQUIRE_DOCKER", "a Docker engine", Commands.available("docker", "info"));
+    Commands.requireOrSkip(
+        "MODERNBERT_REQUIRE_DOCKER",
+        "docker-compose",
+        Commands.available("docker-compose", "version"));
     Path context = DeployFiles.path("deploy/target/docker");
-    assertThat(context.resolve("lib")).as("`package` assembles the image's build context").isDirectory();
+    assertThat(context.resolve("lib"))
+        .as("`package` assembles the image's build context")
+        .isDirectory();
 
     long buildStart = System.nanoTime();
-    Commands.run(DeployFiles.repository(), Map.of("DOCKER_BUILDKIT", "0"), Duration.ofMinutes(10), List.of(
-        "docker", "build", "-q", "-t", IMAGE, "--build-arg", "BASE_IMAGE=" + setting("MODERNBERT_BASE_IMAGE", "eclipse-temurin:17-jre"),
-        context.toString()));
+    Commands.run(
+        DeployFiles.repository(),
+        Map.of("DOCKER_BUILDKIT", "0"),
+        Duration.ofMinutes(10),
+        List.of(
+            "docker",
+            "build",
+            "-q",
+            "-t",
+            IMAGE,
+            "--build-arg",
+            "BASE_IMAGE=" + setting("MODERNBERT_BASE_IMAGE", "eclipse-temurin:17-jre"),
+            context.toString()));
     double buildSeconds = (System.nanoTime() - buildStart) / 1e9;
-    long imageBytes = Long.parseLong(Commands.run(DeployFiles.repository(), Map.of(), Duration.ofMinutes(1),
-        List.of("docker", "image", "inspect", "-f", "{{.Size}}", IMAGE)).trim());
+    long imageBytes =
+        Long.parseLong(
+            Commands.run(
+                    DeployFiles.repository(),
+                    Map.of(),
+                    Duration.ofMinutes(1),
+                    List.of("docker", "image", "inspect", "-f", "{{.Size}}", IMAGE))
+                .trim());
 
     servicePort = freePort();
     kafkaPort = freePort();
     prometheusPort = freePort();
     ENVIRONMENT.put("MODERNBERT_IMAGE", IMAGE);
-    ENVIRONMENT.put("KAFKA_IMAGE", setting("MODERNBERT_KAFKA_IMAGE", "apache/kafka:" + System.getProperty("kafka.version")));
-    ENVIRONMENT.put("PROMETHEUS_IMAGE", setting("MODERNBERT_PROMETHEUS_IMAGE", "prom/prometheus:v3.5.0"));
+    ENVIRONMENT.put(
+        "KAFKA_IMAGE",
+        setting("MODERNBERT_KAFKA_IMAGE", "apache/kafka:" + System.getProperty("kafka.version")));
+    ENVIRONMENT.put(
+        "PROMETHEUS_IMAGE", setting("MODERNBERT_PROMETHEUS_IMAGE", "prom/prometheus:v3.5.0"));
     ENVIRONMENT.put("MODERNBERT_HOST_PORT", Integer.toString(servicePort));
     ENVIRONMENT.put("KAFKA_HOST_PORT", Integer.toString(kafkaPort));
     ENVIRONMENT.put("PROMETHEUS_HOST_PORT", Integer.toString(prometheusPort));
@@ -86,10 +113,16 @@ class ComposeStackIntegrationTest {
     long upStart = System.nanoTime();
     started = true;
     compose(Duration.ofMinutes(5), "up", "-d", "--no-build", "kafka", "modernbert", "prometheus");
-    awaitTrue(Duration.ofMinutes(4), "the service's /ready", () -> get("/ready").statusCode() == 200);
+    awaitTrue(
+        Duration.ofMinutes(4), "the service's /ready", () -> get("/ready").statusCode() == 200);
     double upToReady = (System.nanoTime() - upStart) / 1e9;
-    System.out.printf(Locale.ROOT, "COMPOSE image %s: %.0f MB, built in %.1f s; `up` to /ready 200: %.1f s%n",
-        IMAGE, imageBytes / 1e6, buildSeconds, upToReady);
+    System.out.printf(
+        Locale.ROOT,
+        "COMPOSE image %s: %.0f MB, built in %.1f s; `up` to /ready 200: %.1f s%n",
+        IMAGE,
+        imageBytes / 1e6,
+        buildSeconds,
+        upToReady);
   }
 
   @AfterAll
@@ -97,8 +130,22 @@ class ComposeStackIntegrationTest {
     if (!started) {
       return;
     }
-    Commands.Result logs = Commands.tryRun(DeployFiles.repository(), ENVIRONMENT, Duration.ofMinutes(1),
-        List.of("docker-compose", "-f", COMPOSE_FILE.toString(), "-p", PROJECT, "logs", "--no-color", "--tail", "40"), null);
+    Commands.Result logs =
+        Commands.tryRun(
+            DeployFiles.repository(),
+            ENVIRONMENT,
+            Duration.ofMinutes(1),
+            List.of(
+                "docker-compose",
+                "-f",
+                COMPOSE_FILE.toString(),
+                "-p",
+                PROJECT,
+                "logs",
+                "--no-color",
+                "--tail",
+                "40"),
+            null);
     System.out.println("compose logs (last lines of each service):\n" + logs.output());
     compose(Duration.ofMinutes(3), "down", "-v", "--remove-orphans");
   }
@@ -106,17 +153,24 @@ class ComposeStackIntegrationTest {
   @Test
   void documentsPostedOverHttpComeOutLabelledOnTheOutputTopic() throws Exception {
     StringBuilder body = new StringBuilder("[");
-    KNOWN.forEach((id, text) -> body.append(body.length() > 1 ? "," : "")
-        .append(DeployFiles.JSON.createObjectNode().put("id", id).put("text", text)));
+    KNOWN.forEach(
+        (id, text) ->
+            body.append(body.length() > 1 ? "," : "")
+                .append(DeployFiles.JSON.createObjectNode().put("id", id).put("text", text)));
     body.append(']');
-    HttpResponse<String> accepted = HTTP.send(HttpRequest.newBuilder(service("/v1/documents"))
-        .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> accepted =
+        HTTP.send(
+            HttpRequest.newBuilder(service("/v1/documents"))
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
 
     Map<String, String> topLabels = readLabels(KNOWN.size(), Duration.ofMinutes(2));
-    assertThat(topLabels).containsExactlyInAnyOrderEntriesOf(
-        Map.of("known-fr", "fr", "known-de", "de", "known-ja", "ja", "known-ru", "ru"));
+    assertThat(topLabels)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("known-fr", "fr", "known-de", "de", "known-ja", "ja", "known-ru", "ru"));
   }
 
   @Test
@@ -130,32 +184,49 @@ class ComposeStackIntegrationTest {
 
   @Test
   void prometheusScrapesTheServiceAndTheDashboardReadsOnlyExportedMetrics() throws Exception {
-    String query = URLEncoder.encode("count({__name__=~\"modernbert_.+\"})", StandardCharsets.UTF_8);
+    String query =
+        URLEncoder.encode("count({__name__=~\"modernbert_.+\"})", StandardCharsets.UTF_8);
     URI uri = URI.create("http://localhost:" + prometheusPort + "/api/v1/query?query=" + query);
     JsonNode[] answer = new JsonNode[1];
-    awaitTrue(Duration.ofMinutes(2), "modernbert series in Prometheus", () -> {
-      answer[0] = DeployFiles.JSON.readTree(HTTP.send(HttpRequest.newBuilder(uri).build(),
-          HttpResponse.BodyHandlers.ofString()).body());
-      return answer[0].at("/data/result").size() == 1;
-    });
+    awaitTrue(
+        Duration.ofMinutes(2),
+        "modernbert series in Prometheus",
+        () -> {
+          answer[0] =
+              DeployFiles.JSON.readTree(
+                  HTTP.send(
+                          HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
+                      .body());
+          return answer[0].at("/data/result").size() == 1;
+        });
     int series = answer[0].at("/data/result/0/value/1").asInt();
     System.out.println("COMPOSE Prometheus holds " + series + " modernbert series");
     assertThat(series).isGreaterThan(10);
 
     Set<String> exposed = DashboardQueries.exposed(get("/metrics").body());
-    Set<String> queried = DashboardQueries.metricNames(DeployFiles.json("deploy/compose/grafana/dashboards/modernbert.json"));
+    Set<String> queried =
+        DashboardQueries.metricNames(
+            DeployFiles.json("deploy/compose/grafana/dashboards/modernbert.json"));
     assertThat(queried).isNotEmpty();
-    assertThat(exposed).as("metrics the dashboard queries, on the live /metrics").containsAll(queried);
+    assertThat(exposed)
+        .as("metrics the dashboard queries, on the live /metrics")
+        .containsAll(queried);
   }
 
   private static Map<String, String> readLabels(int count, Duration timeout) {
-    Map<String, Object> config = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:" + kafkaPort,
-        ConsumerConfig.GROUP_ID_CONFIG, "compose-test-" + System.nanoTime(),
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    Map<String, Object> config =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            "localhost:" + kafkaPort,
+            ConsumerConfig.GROUP_ID_CONFIG,
+            "compose-test-" + System.nanoTime(),
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            "earliest",
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed");
     Map<String, String> top = new HashMap<>();
-    try (KafkaConsumer<String, Labels> consumer = new KafkaConsumer<>(config, new StringDeserializer(), Serdes.LABELS.deserializer())) {
+    try (KafkaConsumer<String, Labels> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), Serdes.LABELS.deserializer())) {
       consumer.subscribe(List.of("labels"));
       long deadline = System.nanoTime() + timeout.toNanos();
       while (top.size() < count && System.nanoTime() < deadline) {
@@ -173,7 +244,9 @@ class ComposeStackIntegrationTest {
   }
 
   private static void compose(Duration timeout, String... arguments) {
-    List<String> command = new java.util.ArrayList<>(List.of("docker-compose", "-f", COMPOSE_FILE.toString(), "-p", PROJECT));
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of("docker-compose", "-f", COMPOSE_FILE.toString(), "-p", PROJECT));
     command.addAll(List.of(arguments));
     Commands.run(DeployFiles.repository(), ENVIRONMENT, timeout, command);
   }
@@ -183,11 +256,13 @@ class ComposeStackIntegrationTest {
   }
 
   private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return HTTP.send(HttpRequest.newBuilder(service(path)).timeout(Duration.ofSeconds(10)).build(),
+    return HTTP.send(
+        HttpRequest.newBuilder(service(path)).timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
-  private static void awaitTrue(Duration timeout, String what, Callable<Boolean> condition) throws Exception {
+  private static void awaitTrue(Duration timeout, String what, Callable<Boolean> condition)
+      throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     Exception last = null;
     while (System.nanoTime() < deadline) {

@@ -30,7 +30,8 @@ final class DeployFiles {
   static JsonNode yaml(String relative) {
     List<JsonNode> documents = yamlDocuments(relative);
     if (documents.size() != 1) {
-      throw new IllegalStateException(relative + ": expected one YAML document, found " + documents.size());
+      throw new IllegalStateException(
+          relative + ": expected one YAML document, found " + documents.size());
     }
     return documents.get(0);
   }

@@ -31,7 +31,9 @@ import picocli.CommandLine;
  */
 class DeploymentSettingsTest {
   /** Read by the image's launcher, not options of {@code run}. */
-  private static final Set<String> LAUNCHER_VARIABLES = Set.of("MODERNBERT_JAVA_OPTS", "MODERNBERT_CONFIG");
+  private static final Set<String> LAUNCHER_VARIABLES =
+      Set.of("MODERNBERT_JAVA_OPTS", "MODERNBERT_CONFIG");
+
   private static final Pattern DOCKERFILE_ENV = Pattern.compile("\\b(MODERNBERT_[A-Z_]+)=(\\S+)");
 
   private static Vertx vertx;
@@ -46,7 +48,10 @@ class DeploymentSettingsTest {
     vertx.close().await();
   }
 
-  /** MODERNBERT_&lt;OPTION&gt; for every option of {@code modernbert-stream run}, as SettingsDefaults reads them. */
+  /**
+   * MODERNBERT_&lt;OPTION&gt; for every option of {@code modernbert-stream run}, as
+   * SettingsDefaults reads them.
+   */
   static Set<String> runOptionVariables() {
     CommandLine run = new CommandLine(StreamMain.class).getSubcommands().get("run");
     assertThat(run).as("the run subcommand").isNotNull();
@@ -58,21 +63,28 @@ class DeploymentSettingsTest {
   }
 
   static Map<String, String> composeServiceEnvironment() {
-    JsonNode environment = DeployFiles.yaml("deploy/compose/docker-compose.yml").at("/services/modernbert/environment");
+    JsonNode environment =
+        DeployFiles.yaml("deploy/compose/docker-compose.yml")
+            .at("/services/modernbert/environment");
     Map<String, String> variables = new HashMap<>();
-    environment.fields().forEachRemaining(field -> variables.put(field.getKey(), field.getValue().asText()));
+    environment
+        .fields()
+        .forEachRemaining(field -> variables.put(field.getKey(), field.getValue().asText()));
     return variables;
   }
 
   static Map<String, String> configMap() {
     Map<String, String> variables = new HashMap<>();
-    DeployFiles.kubernetes("configmap.yaml", "ConfigMap").path("data").fields()
+    DeployFiles.kubernetes("configmap.yaml", "ConfigMap")
+        .path("data")
+        .fields()
         .forEachRemaining(field -> variables.put(field.getKey(), field.getValue().asText()));
     return variables;
   }
 
   static JsonNode container() {
-    return DeployFiles.kubernetes("statefulset.yaml", "StatefulSet").at("/spec/template/spec/containers/0");
+    return DeployFiles.kubernetes("statefulset.yaml", "StatefulSet")
+        .at("/spec/template/spec/containers/0");
   }
 
   static Map<String, String> dockerfileEnvironment(String dockerfile) {
@@ -87,23 +99,29 @@ class DeploymentSettingsTest {
   @Test
   void everyModernbertVariableIsAnOptionOfRun() {
     Set<String> options = runOptionVariables();
-    assertThat(options).contains("MODERNBERT_BOOTSTRAP_SERVERS", "MODERNBERT_MODEL", "MODERNBERT_HTTP_PORT");
+    assertThat(options)
+        .contains("MODERNBERT_BOOTSTRAP_SERVERS", "MODERNBERT_MODEL", "MODERNBERT_HTTP_PORT");
     Map<String, Set<String>> used = new HashMap<>();
     used.put("compose", composeServiceEnvironment().keySet());
     used.put("ConfigMap", configMap().keySet());
     Set<String> statefulSetEnvironment = new TreeSet<>();
-    container().path("env").forEach(variable -> statefulSetEnvironment.add(variable.path("name").asText()));
+    container()
+        .path("env")
+        .forEach(variable -> statefulSetEnvironment.add(variable.path("name").asText()));
     used.put("StatefulSet", statefulSetEnvironment);
     used.put("Dockerfile", dockerfileEnvironment("deploy/docker/Dockerfile").keySet());
     used.put("Dockerfile.gpu", dockerfileEnvironment("deploy/docker/Dockerfile.gpu").keySet());
-    used.forEach((where, names) -> {
-      assertThat(names).as(where + " sets some MODERNBERT_ variables").isNotEmpty();
-      for (String name : names) {
-        if (name.startsWith("MODERNBERT_") && !LAUNCHER_VARIABLES.contains(name)) {
-          assertThat(options).as(where + ": " + name + " is not an option of `modernbert-stream run`").contains(name);
-        }
-      }
-    });
+    used.forEach(
+        (where, names) -> {
+          assertThat(names).as(where + " sets some MODERNBERT_ variables").isNotEmpty();
+          for (String name : names) {
+            if (name.startsWith("MODERNBERT_") && !LAUNCHER_VARIABLES.contains(name)) {
+              assertThat(options)
+                  .as(where + ": " + name + " is not an option of `modernbert-stream run`")
+                  .contains(name);
+            }
+          }
+        });
   }
 
   @Test
@@ -111,35 +129,60 @@ class DeploymentSettingsTest {
     String port = dockerfileEnvironment("deploy/docker/Dockerfile").get("MODERNBERT_HTTP_PORT");
     assertThat(port).isEqualTo("8080");
     assertThat(DeployFiles.text("deploy/docker/Dockerfile")).contains("EXPOSE " + port);
-    assertThat(dockerfileEnvironment("deploy/docker/Dockerfile.gpu")).containsEntry("MODERNBERT_HTTP_PORT", port);
+    assertThat(dockerfileEnvironment("deploy/docker/Dockerfile.gpu"))
+        .containsEntry("MODERNBERT_HTTP_PORT", port);
     // Compose: the variable, the published container port, Prometheus' target.
     assertThat(composeServiceEnvironment()).containsEntry("MODERNBERT_HTTP_PORT", port);
-    JsonNode ports = DeployFiles.yaml("deploy/compose/docker-compose.yml").at("/services/modernbert/ports");
+    JsonNode ports =
+        DeployFiles.yaml("deploy/compose/docker-compose.yml").at("/services/modernbert/ports");
     assertThat(ports).hasSize(1);
     assertThat(ports.get(0).asText()).startsWith("127.0.0.1:").endsWith(":" + port);
-    JsonNode target = DeployFiles.yaml("deploy/compose/prometheus.yml").at("/scrape_configs/0/static_configs/0/targets/0");
+    JsonNode target =
+        DeployFiles.yaml("deploy/compose/prometheus.yml")
+            .at("/scrape_configs/0/static_configs/0/targets/0");
     assertThat(target.asText()).isEqualTo("modernbert:" + port);
     // Kubernetes: the variable, the container port, the scrape annotation, the headless service.
     assertThat(configMap()).containsEntry("MODERNBERT_HTTP_PORT", port);
     assertThat(container().at("/ports/0/containerPort").asText()).isEqualTo(port);
     assertThat(container().at("/ports/0/name").asText()).isEqualTo("http");
     JsonNode statefulSet = DeployFiles.kubernetes("statefulset.yaml", "StatefulSet");
-    assertThat(statefulSet.at("/spec/template/metadata/annotations").path("prometheus.io/port").asText()).isEqualTo(port);
+    assertThat(
+            statefulSet
+                .at("/spec/template/metadata/annotations")
+                .path("prometheus.io/port")
+                .asText())
+        .isEqualTo(port);
     for (JsonNode service : DeployFiles.yamlDocuments("deploy/k8s/base/services.yaml")) {
-      assertThat(service.at("/spec/ports/0/targetPort").asText()).as(service.at("/metadata/name").asText()).isEqualTo("http");
+      assertThat(service.at("/spec/ports/0/targetPort").asText())
+          .as(service.at("/metadata/name").asText())
+          .isEqualTo("http");
     }
   }
 
   @Test
   void probeAndScrapePathsAreRoutesOfTheService() {
-    IngestionApi api = new IngestionApi(null, HttpLimits.defaults(), () -> true, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-    Set<String> routes = api.router(vertx).getRoutes().stream().map(Route::getPath).filter(Objects::nonNull)
-        .collect(Collectors.toSet());
+    IngestionApi api =
+        new IngestionApi(
+            null,
+            HttpLimits.defaults(),
+            () -> true,
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    Set<String> routes =
+        api.router(vertx).getRoutes().stream()
+            .map(Route::getPath)
+            .filter(Objects::nonNull)
+            .collect(Collectors.toSet());
     String readiness = container().at("/readinessProbe/httpGet/path").asText();
     String liveness = container().at("/livenessProbe/httpGet/path").asText();
-    String scrape = DeployFiles.yaml("deploy/compose/prometheus.yml").at("/scrape_configs/0/metrics_path").asText();
-    String annotation = DeployFiles.kubernetes("statefulset.yaml", "StatefulSet")
-        .at("/spec/template/metadata/annotations").path("prometheus.io/path").asText();
+    String scrape =
+        DeployFiles.yaml("deploy/compose/prometheus.yml")
+            .at("/scrape_configs/0/metrics_path")
+            .asText();
+    String annotation =
+        DeployFiles.kubernetes("statefulset.yaml", "StatefulSet")
+            .at("/spec/template/metadata/annotations")
+            .path("prometheus.io/path")
+            .asText();
     assertThat(readiness).isEqualTo("/ready");
     assertThat(liveness).isEqualTo("/health");
     assertThat(routes).contains(readiness, liveness, scrape, annotation);
@@ -150,28 +193,43 @@ class DeploymentSettingsTest {
     String stateDir = dockerfileEnvironment("deploy/docker/Dockerfile").get("MODERNBERT_STATE_DIR");
     JsonNode mounts = container().path("volumeMounts");
     Map<String, String> mountPaths = new HashMap<>();
-    mounts.forEach(mount -> mountPaths.put(mount.path("name").asText(), mount.path("mountPath").asText()));
+    mounts.forEach(
+        mount -> mountPaths.put(mount.path("name").asText(), mount.path("mountPath").asText()));
     assertThat(stateDir).startsWith(mountPaths.get("state") + "/");
     assertThat(configMap().get("MODERNBERT_MODEL")).startsWith(mountPaths.get("models") + "/");
-    assertThat(DeployFiles.text("deploy/docker/Dockerfile")).contains("VOLUME [\"" + mountPaths.get("state") + "\"]");
-    String composeVolume = DeployFiles.yaml("deploy/compose/docker-compose.yml").at("/services/modernbert/volumes/0").asText();
+    assertThat(DeployFiles.text("deploy/docker/Dockerfile"))
+        .contains("VOLUME [\"" + mountPaths.get("state") + "\"]");
+    String composeVolume =
+        DeployFiles.yaml("deploy/compose/docker-compose.yml")
+            .at("/services/modernbert/volumes/0")
+            .asText();
     assertThat(composeVolume).endsWith(":" + mountPaths.get("state"));
   }
 
   @Test
   void theAutoscalerWatchesTheServicesGroupAndTopic() {
-    JsonNode trigger = DeployFiles.kubernetes("scaledobject.yaml", "ScaledObject").at("/spec/triggers/0");
+    JsonNode trigger =
+        DeployFiles.kubernetes("scaledobject.yaml", "ScaledObject").at("/spec/triggers/0");
     assertThat(trigger.path("type").asText()).isEqualTo("kafka");
     JsonNode metadata = trigger.path("metadata");
     Map<String, String> settings = configMap();
-    assertThat(metadata.path("consumerGroup").asText()).isEqualTo(settings.get("MODERNBERT_APPLICATION_ID"));
-    assertThat(metadata.path("topic").asText()).isEqualTo(settings.get("MODERNBERT_DOCUMENTS_TOPIC"));
-    assertThat(metadata.path("bootstrapServers").asText()).isEqualTo(settings.get("MODERNBERT_BOOTSTRAP_SERVERS"));
-    assertThat(metadata.path("allowIdleConsumers").asText()).as("at most one replica per partition").isEqualTo("false");
-    JsonNode target = DeployFiles.kubernetes("scaledobject.yaml", "ScaledObject").at("/spec/scaleTargetRef");
+    assertThat(metadata.path("consumerGroup").asText())
+        .isEqualTo(settings.get("MODERNBERT_APPLICATION_ID"));
+    assertThat(metadata.path("topic").asText())
+        .isEqualTo(settings.get("MODERNBERT_DOCUMENTS_TOPIC"));
+    assertThat(metadata.path("bootstrapServers").asText())
+        .isEqualTo(settings.get("MODERNBERT_BOOTSTRAP_SERVERS"));
+    assertThat(metadata.path("allowIdleConsumers").asText())
+        .as("at most one replica per partition")
+        .isEqualTo("false");
+    JsonNode target =
+        DeployFiles.kubernetes("scaledobject.yaml", "ScaledObject").at("/spec/scaleTargetRef");
     assertThat(target.path("kind").asText()).isEqualTo("StatefulSet");
     assertThat(target.path("name").asText())
-        .isEqualTo(DeployFiles.kubernetes("statefulset.yaml", "StatefulSet").at("/metadata/name").asText());
+        .isEqualTo(
+            DeployFiles.kubernetes("statefulset.yaml", "StatefulSet")
+                .at("/metadata/name")
+                .asText());
   }
 
   @Test
@@ -190,15 +248,23 @@ class DeploymentSettingsTest {
   @Test
   void theDashboardIsValidJsonOnTheProvisionedDatasource() {
     JsonNode dashboard = DeployFiles.json("deploy/compose/grafana/dashboards/modernbert.json");
-    String datasource = DeployFiles.yaml("deploy/compose/grafana/provisioning/datasources/prometheus.yml")
-        .at("/datasources/0/uid").asText();
+    String datasource =
+        DeployFiles.yaml("deploy/compose/grafana/provisioning/datasources/prometheus.yml")
+            .at("/datasources/0/uid")
+            .asText();
     assertThat(dashboard.path("panels")).isNotEmpty();
     for (JsonNode panel : dashboard.path("panels")) {
-      assertThat(panel.at("/datasource/uid").asText()).as(panel.path("title").asText()).isEqualTo(datasource);
+      assertThat(panel.at("/datasource/uid").asText())
+          .as(panel.path("title").asText())
+          .isEqualTo(datasource);
       assertThat(panel.path("targets")).as(panel.path("title").asText()).isNotEmpty();
     }
-    assertThat(DashboardQueries.metricNames(dashboard)).contains(
-        "modernbert_tokens_total", "modernbert_end_to_end_latency_seconds", "modernbert_dead_letters_total",
-        "modernbert_pass_padding_ratio_sum", "kafka_consumer_fetch_manager_records_lag_max");
+    assertThat(DashboardQueries.metricNames(dashboard))
+        .contains(
+            "modernbert_tokens_total",
+            "modernbert_end_to_end_latency_seconds",
+            "modernbert_dead_letters_total",
+            "modernbert_pass_padding_ratio_sum",
+            "kafka_consumer_fetch_manager_records_lag_max");
   }
 }

@@ -15,10 +15,18 @@ final class Flops {
     double hidden = config.hiddenSize();
     double intermediate = config.intermediateSize();
     // Wqkv (h x 3h), Wo (h x h), Wi (h x 2i), mlp Wo (i x h)
-    double linearPerToken = 2 * (hidden * 3 * hidden + hidden * hidden + hidden * 2 * intermediate + intermediate * hidden);
+    double linearPerToken =
+        2
+            * (hidden * 3 * hidden
+                + hidden * hidden
+                + hidden * 2 * intermediate
+                + intermediate * hidden);
     double total = 0;
     for (LayerType type : config.layerTypes()) {
-      double keys = type == LayerType.FULL_ATTENTION ? (double) length * length : slidingPairs(length, config.localAttention() / 2);
+      double keys =
+          type == LayerType.FULL_ATTENTION
+              ? (double) length * length
+              : slidingPairs(length, config.localAttention() / 2);
       // scores (q.k) and context (p.v): 2 FLOP per pair per hidden element each
       total += length * linearPerToken + 4 * keys * hidden;
     }

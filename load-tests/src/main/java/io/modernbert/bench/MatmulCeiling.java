@@ -34,9 +34,13 @@ final class MatmulCeiling {
       @SuppressWarnings({"unchecked", "rawtypes"})
       Operand product = tf.withName("product").linalg.matMul((Operand) a, (Operand) b);
       // Reduce on the graph side so that fetching the result costs nothing.
-      tf.withName("sum").reduceSum(tf.dtypes.cast(product, TFloat32.class), tf.constant(new int[] {0, 1}));
-      ConfigProto config = ConfigProto.newBuilder()
-          .setIntraOpParallelismThreads(threads).setInterOpParallelismThreads(1).build();
+      tf.withName("sum")
+          .reduceSum(tf.dtypes.cast(product, TFloat32.class), tf.constant(new int[] {0, 1}));
+      ConfigProto config =
+          ConfigProto.newBuilder()
+              .setIntraOpParallelismThreads(threads)
+              .setInterOpParallelismThreads(1)
+              .build();
       try (Session session = new Session(graph, config);
           var left = org.tensorflow.Tensor.of(type, Shape.of(M, K));
           var right = org.tensorflow.Tensor.of(type, Shape.of(K, N))) {
@@ -54,7 +58,8 @@ final class MatmulCeiling {
     }
   }
 
-  private static Operand<? extends TNumber> input(Ops tf, String name, Class<? extends TNumber> type, long... shape) {
+  private static Operand<? extends TNumber> input(
+      Ops tf, String name, Class<? extends TNumber> type, long... shape) {
     return tf.withName(name).placeholder(type, Placeholder.shape(Shape.of(shape)));
   }
 }

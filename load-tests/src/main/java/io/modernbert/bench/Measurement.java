@@ -10,7 +10,13 @@ import java.util.Locale;
  * @param ceilingGflops the matmul ceiling of the precision this engine ran in
  */
 record Measurement(
-    String workload, String engine, int documents, long tokens, long slots, double seconds, double usefulFlops,
+    String workload,
+    String engine,
+    int documents,
+    long tokens,
+    long slots,
+    double seconds,
+    double usefulFlops,
     double ceilingGflops) {
 
   double tokensPerSecond() {
@@ -26,8 +32,17 @@ record Measurement(
   }
 
   String row() {
-    return String.format(Locale.ROOT, "| %-17s | %-22s | %5d | %9d | %8.1f | %9.1f | %6.1f%% | %7.1f | %5.1f%% |",
-        workload, engine, documents, tokens, seconds, tokensPerSecond(), paddingWastePercent(), gflops(),
+    return String.format(
+        Locale.ROOT,
+        "| %-17s | %-22s | %5d | %9d | %8.1f | %9.1f | %6.1f%% | %7.1f | %5.1f%% |",
+        workload,
+        engine,
+        documents,
+        tokens,
+        seconds,
+        tokensPerSecond(),
+        paddingWastePercent(),
+        gflops(),
         100 * gflops() / ceilingGflops);
   }
 

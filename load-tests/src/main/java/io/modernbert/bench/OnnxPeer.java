@@ -36,7 +36,8 @@ final class OnnxPeer implements AutoCloseable {
   /**
    * Copies {@code peerDir/mb-base.onnx} into {@code workDir} and writes its external weight file
    * there if missing (the layout says where each tensor lies; values are small and deterministic,
-   * since only shapes matter for speed), then opens a session with {@code threads} intra-op threads.
+   * since only shapes matter for speed), then opens a session with {@code threads} intra-op
+   * threads.
    */
   static OnnxPeer open(Path peerDir, Path workDir, int threads) throws IOException, OrtException {
     Files.createDirectories(workDir);
@@ -57,7 +58,8 @@ final class OnnxPeer implements AutoCloseable {
     Path data = workDir.resolve(layout.get("data_file").asText());
     long expectedSize = 0;
     for (JsonNode tensor : layout.get("tensors")) {
-      expectedSize = Math.max(expectedSize, tensor.get("offset").asLong() + tensor.get("length").asLong());
+      expectedSize =
+          Math.max(expectedSize, tensor.get("offset").asLong() + tensor.get("length").asLong());
     }
     if (Files.exists(data) && Files.size(data) == expectedSize) {
       return;
@@ -67,8 +69,12 @@ final class OnnxPeer implements AutoCloseable {
     for (int i = 0; i < (1 << 18); i++) {
       block.putFloat((float) (0.02 * Math.sin(i * 0.7368)));
     }
-    try (FileChannel out = FileChannel.open(data, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
+    try (FileChannel out =
+        FileChannel.open(
+            data,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
       for (JsonNode tensor : layout.get("tensors")) {
         long position = tensor.get("offset").asLong();
         long left = tensor.get("length").asLong();
@@ -100,7 +106,8 @@ final class OnnxPeer implements AutoCloseable {
     mask.flip();
     try (OnnxTensor idsTensor = OnnxTensor.createTensor(environment, ids, shape);
         OnnxTensor maskTensor = OnnxTensor.createTensor(environment, mask, shape);
-        OrtSession.Result result = session.run(Map.of("input_ids", idsTensor, "attention_mask", maskTensor))) {
+        OrtSession.Result result =
+            session.run(Map.of("input_ids", idsTensor, "attention_mask", maskTensor))) {
       if (result.size() == 0) {
         throw new IllegalStateException("ONNX Runtime returned no output");
       }
@@ -112,5 +119,4 @@ final class OnnxPeer implements AutoCloseable {
   public void close() throws OrtException {
     session.close();
   }
-
 }

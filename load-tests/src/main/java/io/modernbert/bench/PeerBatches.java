@@ -45,7 +45,9 @@ final class PeerBatches {
     int longest = 0;
     for (int[] document : documents) {
       int newLongest = Math.max(longest, document.length);
-      boolean full = current.size() == BATCH_DOCUMENTS || (long) newLongest * (current.size() + 1) > MAX_PADDED_SLOTS;
+      boolean full =
+          current.size() == BATCH_DOCUMENTS
+              || (long) newLongest * (current.size() + 1) > MAX_PADDED_SLOTS;
       if (full && !current.isEmpty()) {
         batches.add(current);
         current = new ArrayList<>();

@@ -52,7 +52,8 @@ public record Workload(String name, List<int[]> documents) {
     Random random = new Random(seed);
     List<int[]> documents = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      double length = Math.exp(Math.log(LOGNORMAL_MEDIAN) + LOGNORMAL_SIGMA * random.nextGaussian());
+      double length =
+          Math.exp(Math.log(LOGNORMAL_MEDIAN) + LOGNORMAL_SIGMA * random.nextGaussian());
       int clamped = (int) Math.max(MIN_LENGTH, Math.min(MAX_LENGTH, Math.round(length)));
       documents.add(document(random, clamped));
     }

@@ -10,9 +10,9 @@ import org.apache.kafka.common.header.Headers;
 
 /**
  * How full the service's model batches were, from the headers every output carries. Outputs of one
- * batch share {@code modernbert.batch.id}, so each batch is counted once however many of its outputs
- * are read. {@code modernbert.batch.slots} (token slots including padding) is optional: services that
- * do not send it report no padding share.
+ * batch share {@code modernbert.batch.id}, so each batch is counted once however many of its
+ * outputs are read. {@code modernbert.batch.slots} (token slots including padding) is optional:
+ * services that do not send it report no padding share.
  */
 final class BatchStats {
   static final String ID = "modernbert.batch.id";
@@ -47,8 +47,14 @@ final class BatchStats {
     try {
       String slots = text(headers, SLOTS);
       String millis = text(headers, INFERENCE_MS);
-      batches.put(id, new Batch(id, Integer.parseInt(documents), Long.parseLong(tokens),
-          slots == null ? -1 : Long.parseLong(slots), millis == null ? -1 : Double.parseDouble(millis)));
+      batches.put(
+          id,
+          new Batch(
+              id,
+              Integer.parseInt(documents),
+              Long.parseLong(tokens),
+              slots == null ? -1 : Long.parseLong(slots),
+              millis == null ? -1 : Double.parseDouble(millis)));
     } catch (NumberFormatException e) {
       withoutHeaders++; // a header that is not a decimal number is as good as none
     }
@@ -77,6 +83,8 @@ final class BatchStats {
 
   private static String text(Headers headers, String key) {
     Header header = headers.lastHeader(key);
-    return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8).trim();
+    return header == null || header.value() == null
+        ? null
+        : new String(header.value(), StandardCharsets.UTF_8).trim();
   }
 }

@@ -10,9 +10,9 @@ import java.util.Locale;
 import java.util.function.Function;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
-import org.knowm.xchart.ChartEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.ChartEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -29,8 +29,11 @@ final class Charts {
 
   /** Counts per 1-second bucket as steps: bucket s is drawn from s to s + 1, the last one too. */
   static XYChart throughput(long[] perSecond, String what) {
-    XYChart chart = xy(Character.toUpperCase(what.charAt(0)) + what.substring(1) + " per second", "seconds from start",
-        what + "/s");
+    XYChart chart =
+        xy(
+            Character.toUpperCase(what.charAt(0)) + what.substring(1) + " per second",
+            "seconds from start",
+            what + "/s");
     long[] counts = perSecond.length == 0 ? new long[] {0} : perSecond;
     double[] x = new double[counts.length + 1];
     double[] y = new double[counts.length + 1];
@@ -38,18 +41,23 @@ final class Charts {
       x[s] = s;
       y[s] = counts[Math.min(s, counts.length - 1)];
     }
-    chart.addSeries(what + "/s", x, y).setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step).setMarker(SeriesMarkers.NONE);
+    chart
+        .addSeries(what + "/s", x, y)
+        .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Step)
+        .setMarker(SeriesMarkers.NONE);
     return chart;
   }
 
   static XYChart lag(List<LagSampler.Sample> samples) {
-    XYChart chart = xy("Consumer lag of the service on the input topic", "seconds from start", "records");
+    XYChart chart =
+        xy("Consumer lag of the service on the input topic", "seconds from start", "records");
     List<Double> x = new ArrayList<>();
     List<Long> y = new ArrayList<>();
-    samples.forEach(s -> {
-      x.add(s.second());
-      y.add(s.lag());
-    });
+    samples.forEach(
+        s -> {
+          x.add(s.second());
+          y.add(s.lag());
+        });
     chart.addSeries("lag", x.isEmpty() ? List.of(0.0) : x, y.isEmpty() ? List.of(0L) : y);
     return chart;
   }
@@ -68,34 +76,59 @@ final class Charts {
       x.add(point[0] < 100 ? Math.min(right, 100 / (100 - point[0])) : right);
       y.add(point[1]);
     }
-    chart.getStyler().setXAxisLogarithmic(true).setXAxisLogarithmicDecadeOnly(true)
-        .setXAxisMin(1.0).setXAxisMax(Math.pow(10, Math.ceil(Math.log10(right))));
+    chart
+        .getStyler()
+        .setXAxisLogarithmic(true)
+        .setXAxisLogarithmicDecadeOnly(true)
+        .setXAxisMin(1.0)
+        .setXAxisMax(Math.pow(10, Math.ceil(Math.log10(right))));
     chart.getStyler().setXAxisTickLabelsFormattingFunction(Charts::percentileLabel);
-    chart.addSeries("latency", x.isEmpty() ? List.of(1.0) : x, y.isEmpty() ? List.of(0.0) : y).setMarker(SeriesMarkers.NONE);
+    chart
+        .addSeries("latency", x.isEmpty() ? List.of(1.0) : x, y.isEmpty() ? List.of(0.0) : y)
+        .setMarker(SeriesMarkers.NONE);
     return chart;
   }
 
-  /** Points (percentile 0..100, milliseconds) of the histogram, 5 ticks per half distance to 100%. */
+  /**
+   * Points (percentile 0..100, milliseconds) of the histogram, 5 ticks per half distance to 100%.
+   */
   static List<double[]> percentileCurve(Histogram histogram) {
     List<double[]> points = new ArrayList<>();
     if (histogram.getTotalCount() == 0) {
       return points;
     }
     for (HistogramIterationValue value : histogram.percentiles(5)) {
-      points.add(new double[] {value.getPercentileLevelIteratedTo(), value.getValueIteratedTo() / 1_000.0});
+      points.add(
+          new double[] {
+            value.getPercentileLevelIteratedTo(), value.getValueIteratedTo() / 1_000.0
+          });
     }
     return points;
   }
 
   private static String percentileLabel(double x) {
     double percentile = 100 - 100 / x;
-    return percentile < 0.0001 ? "0%" : String.format(Locale.ROOT, "%s%%", new java.math.BigDecimal(percentile)
-        .round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString());
+    return percentile < 0.0001
+        ? "0%"
+        : String.format(
+            Locale.ROOT,
+            "%s%%",
+            new java.math.BigDecimal(percentile)
+                .round(new java.math.MathContext(6))
+                .stripTrailingZeros()
+                .toPlainString());
   }
 
-  static CategoryChart histogram(String title, String xTitle, List<Double> values, Function<Double, String> label) {
-    CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title)
-        .xAxisTitle(xTitle).yAxisTitle("batches").build();
+  static CategoryChart histogram(
+      String title, String xTitle, List<Double> values, Function<Double, String> label) {
+    CategoryChart chart =
+        new CategoryChartBuilder()
+            .width(WIDTH)
+            .height(HEIGHT)
+            .title(title)
+            .xAxisTitle(xTitle)
+            .yAxisTitle("batches")
+            .build();
     style(chart.getStyler());
     chart.getStyler().setOverlapped(true).setXAxisLabelRotation(45);
     double max = values.stream().mapToDouble(Double::doubleValue).max().orElse(1);
@@ -132,7 +165,14 @@ final class Charts {
   }
 
   private static XYChart xy(String title, String xTitle, String yTitle) {
-    XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+    XYChart chart =
+        new XYChartBuilder()
+            .width(WIDTH)
+            .height(HEIGHT)
+            .title(title)
+            .xAxisTitle(xTitle)
+            .yAxisTitle(yTitle)
+            .build();
     style(chart.getStyler());
     chart.getStyler().setMarkerSize(3);
     chart.getStyler().setYAxisMin(0.0); // counts and latencies read against zero

@@ -6,9 +6,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Per-document accounting of a Kafka run, indexed by the document's number in its id: when it was
- * sent (or meant to be), whether the broker refused it, and how many embeddings and labels came back.
- * The sender thread and the producer's callback thread write sends, the output consumer writes
- * receipts; all fields are atomic so the progress line can read them at any time.
+ * sent (or meant to be), whether the broker refused it, and how many embeddings and labels came
+ * back. The sender thread and the producer's callback thread write sends, the output consumer
+ * writes receipts; all fields are atomic so the progress line can read them at any time.
  */
 final class DeliveryBook {
   private static final long NOT_SENT = Long.MIN_VALUE;

@@ -20,7 +20,8 @@ import java.util.function.ToIntFunction;
  * replayed against the same topics any number of times.
  */
 final class DocumentSource {
-  // The distribution of io.modernbert.bench.Workload.lognormal (its constants are package-private there).
+  // The distribution of io.modernbert.bench.Workload.lognormal (its constants are package-private
+  // there).
   static final double LOGNORMAL_MEDIAN = 150;
   static final double LOGNORMAL_SIGMA = 0.9;
   static final int MIN_TOKENS = 8;
@@ -28,12 +29,15 @@ final class DocumentSource {
 
   private DocumentSource() {}
 
-  /** Token lengths, [CLS] and [SEP] included: median 150, log-space sigma 0.9, clamped to [8, 8192]. */
+  /**
+   * Token lengths, [CLS] and [SEP] included: median 150, log-space sigma 0.9, clamped to [8, 8192].
+   */
   static int[] lognormalLengths(int count, long seed) {
     Random random = new Random(seed);
     int[] lengths = new int[count];
     for (int i = 0; i < count; i++) {
-      double length = Math.exp(Math.log(LOGNORMAL_MEDIAN) + LOGNORMAL_SIGMA * random.nextGaussian());
+      double length =
+          Math.exp(Math.log(LOGNORMAL_MEDIAN) + LOGNORMAL_SIGMA * random.nextGaussian());
       lengths[i] = (int) Math.max(MIN_TOKENS, Math.min(MAX_TOKENS, Math.round(length)));
     }
     return lengths;
@@ -64,10 +68,11 @@ final class DocumentSource {
   }
 
   /**
-   * The texts of a JSONL file of {@code {"id", "text"}} objects, in file order, repeated from the top
-   * when {@code count} is larger than the file; {@code count <= 0} takes every line once.
+   * The texts of a JSONL file of {@code {"id", "text"}} objects, in file order, repeated from the
+   * top when {@code count} is larger than the file; {@code count <= 0} takes every line once.
    */
-  static List<LoadDocument> jsonl(Path file, ToIntFunction<String> tokens, RunIds ids, int count) throws IOException {
+  static List<LoadDocument> jsonl(Path file, ToIntFunction<String> tokens, RunIds ids, int count)
+      throws IOException {
     List<String> texts = readTexts(file);
     if (texts.isEmpty()) {
       throw new IllegalArgumentException(file + " has no documents");
@@ -95,10 +100,12 @@ final class DocumentSource {
         try {
           text = json.readTree(line).path("text");
         } catch (JsonProcessingException e) {
-          throw new IllegalArgumentException(file + " line " + number + ": not JSON (" + e.getOriginalMessage() + ")", e);
+          throw new IllegalArgumentException(
+              file + " line " + number + ": not JSON (" + e.getOriginalMessage() + ")", e);
         }
         if (!text.isTextual() || text.asText().isEmpty()) {
-          throw new IllegalArgumentException(file + " line " + number + ": expected {\"id\": ..., \"text\": \"...\"}");
+          throw new IllegalArgumentException(
+              file + " line " + number + ": expected {\"id\": ..., \"text\": \"...\"}");
         }
         texts.add(text.asText());
       }

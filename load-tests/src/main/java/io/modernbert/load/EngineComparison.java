@@ -19,7 +19,11 @@ final class EngineComparison {
   private EngineComparison() {}
 
   /** Documents per second of the bare engine on {@code documents}. */
-  static double documentsPerSecond(Path model, EngineOptions options, List<LoadDocument> documents, int batchSize,
+  static double documentsPerSecond(
+      Path model,
+      EngineOptions options,
+      List<LoadDocument> documents,
+      int batchSize,
       PrintWriter err) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be at least 1");
@@ -27,13 +31,18 @@ final class EngineComparison {
     List<List<DocumentInput>> lists = new ArrayList<>();
     for (int from = 0; from < documents.size(); from += batchSize) {
       List<DocumentInput> list = new ArrayList<>();
-      for (LoadDocument document : documents.subList(from, Math.min(documents.size(), from + batchSize))) {
+      for (LoadDocument document :
+          documents.subList(from, Math.min(documents.size(), from + batchSize))) {
         list.add(DocumentInput.text(document.id(), document.text()));
       }
       lists.add(list);
     }
-    err.printf(Locale.ROOT, "load: engine comparison: loading %s (%d threads, %s)%n", model,
-        options.threads(), options.precision());
+    err.printf(
+        Locale.ROOT,
+        "load: engine comparison: loading %s (%d threads, %s)%n",
+        model,
+        options.threads(),
+        options.precision());
     try (InferenceEngine engine = InferenceEngine.load(model, options)) {
       long start = System.nanoTime();
       int encoded = 0;

@@ -34,15 +34,26 @@ final class HtmlPage {
     }
     page.append("</table>\n<h2>Charts</h2>\n");
     for (String chart : charts) {
-      page.append("<img src=\"").append(escape(chart)).append("\" alt=\"").append(escape(chart)).append("\">\n");
+      page.append("<img src=\"")
+          .append(escape(chart))
+          .append("\" alt=\"")
+          .append(escape(chart))
+          .append("\">\n");
     }
-    page.append("<p>All raw numbers: <a href=\"").append(ReportWriter.SUMMARY).append("\">")
-        .append(ReportWriter.SUMMARY).append("</a>.</p>\n</body></html>\n");
+    page.append("<p>All raw numbers: <a href=\"")
+        .append(ReportWriter.SUMMARY)
+        .append("\">")
+        .append(ReportWriter.SUMMARY)
+        .append("</a>.</p>\n</body></html>\n");
     return page.toString();
   }
 
   private static void row(StringBuilder page, String name, String value) {
-    page.append("<tr><th>").append(escape(name)).append("</th><td>").append(escape(value)).append("</td></tr>\n");
+    page.append("<tr><th>")
+        .append(escape(name))
+        .append("</th><td>")
+        .append(escape(value))
+        .append("</td></tr>\n");
   }
 
   static String escape(String text) {

@@ -26,13 +26,13 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Drives {@code POST /embed} with one document per request. Closed loop: {@code concurrency}
  * clients, each sending its next request as soon as the previous one answered, latency from request
- * to response. At a rate: requests start on the open-loop {@link Timeline}, at most
- * {@code concurrency} in flight, latency from the intended start (waiting for a free slot counts).
- * An answer other than 200 with a JSON array of vectors is an error, counted by status.
+ * to response. At a rate: requests start on the open-loop {@link Timeline}, at most {@code
+ * concurrency} in flight, latency from the intended start (waiting for a free slot counts). An
+ * answer other than 200 with a JSON array of vectors is an error, counted by status.
  *
  * <p>The client is Vert.x's (Netty, one event loop, HTTP/1.1 keep-alive, one connection per
- * client): on a 2-core machine shared with the service, a thread per client costs the service
- * a good part of a core.
+ * client): on a 2-core machine shared with the service, a thread per client costs the service a
+ * good part of a core.
  */
 final class HttpDriver {
   private final URI embed;
@@ -68,8 +68,10 @@ final class HttpDriver {
       bodies.add(Buffer.buffer(json.writeValueAsBytes(Map.of("inputs", document.text()))));
     }
     Vertx vertx = Vertx.vertx();
-    HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
-        new PoolOptions().setHttp1MaxSize(concurrency).setEventLoopSize(1));
+    HttpClientAgent client =
+        vertx.createHttpClient(
+            new HttpClientOptions().setKeepAlive(true),
+            new PoolOptions().setHttp1MaxSize(concurrency).setEventLoopSize(1));
     try {
       if (timeline.isBurst()) {
         closedLoop(client, bodies, stats);
@@ -84,25 +86,40 @@ final class HttpDriver {
 
   private Future<Void> send(HttpClientAgent client, Buffer body, long start, LatencyStats stats) {
     sent.incrementAndGet();
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(embed.toString())
-        .putHeader("content-type", "application/json").setIdleTimeout(timeout.toMillis());
-    return client.request(options)
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.POST)
+            .setAbsoluteURI(embed.toString())
+            .putHeader("content-type", "application/json")
+            .setIdleTimeout(timeout.toMillis());
+    return client
+        .request(options)
         .compose(request -> request.send(body))
-        .compose(response -> response.body().map(answer -> {
-          if (response.statusCode() == 200 && answer.length() > 1 && answer.getByte(0) == '[' && answer.getByte(1) == '[') {
-            stats.record(start, System.nanoTime());
-          } else {
-            error(Integer.toString(response.statusCode()));
-          }
-          return (Void) null;
-        }))
-        .recover(failure -> {
-          error(standardName(failure));
-          return Future.succeededFuture();
-        });
+        .compose(
+            response ->
+                response
+                    .body()
+                    .map(
+                        answer -> {
+                          if (response.statusCode() == 200
+                              && answer.length() > 1
+                              && answer.getByte(0) == '['
+                              && answer.getByte(1) == '[') {
+                            stats.record(start, System.nanoTime());
+                          } else {
+                            error(Integer.toString(response.statusCode()));
+                          }
+                          return (Void) null;
+                        }))
+        .recover(
+            failure -> {
+              error(standardName(failure));
+              return Future.succeededFuture();
+            });
   }
 
-  private void closedLoop(HttpClientAgent client, List<Buffer> bodies, LatencyStats stats) throws InterruptedException {
+  private void closedLoop(HttpClientAgent client, List<Buffer> bodies, LatencyStats stats)
+      throws InterruptedException {
     AtomicInteger next = new AtomicInteger();
     CountDownLatch done = new CountDownLatch(concurrency);
     for (int c = 0; c < concurrency; c++) {
@@ -112,7 +129,11 @@ final class HttpDriver {
   }
 
   /** One client's loop: the next request starts when the previous one answered. */
-  private void sendNext(HttpClientAgent client, List<Buffer> bodies, AtomicInteger next, LatencyStats stats,
+  private void sendNext(
+      HttpClientAgent client,
+      List<Buffer> bodies,
+      AtomicInteger next,
+      LatencyStats stats,
       CountDownLatch done) {
     int i = next.getAndIncrement();
     if (i >= bodies.size()) {
@@ -121,10 +142,12 @@ final class HttpDriver {
     }
     long start = System.nanoTime();
     stats.started(start);
-    send(client, bodies.get(i), start, stats).onComplete(result -> sendNext(client, bodies, next, stats, done));
+    send(client, bodies.get(i), start, stats)
+        .onComplete(result -> sendNext(client, bodies, next, stats, done));
   }
 
-  private void openLoop(HttpClientAgent client, List<Buffer> bodies, Timeline timeline, LatencyStats stats)
+  private void openLoop(
+      HttpClientAgent client, List<Buffer> bodies, Timeline timeline, LatencyStats stats)
       throws InterruptedException {
     Semaphore inFlight = new Semaphore(concurrency);
     long start = System.nanoTime();
@@ -137,7 +160,10 @@ final class HttpDriver {
     inFlight.acquire(concurrency); // every answer is in
   }
 
-  /** The JDK class a failure is an instance of (Netty's AnnotatedConnectException is a ConnectException). */
+  /**
+   * The JDK class a failure is an instance of (Netty's AnnotatedConnectException is a
+   * ConnectException).
+   */
   private static String standardName(Throwable failure) {
     for (Class<?> type = failure.getClass(); type != null; type = type.getSuperclass()) {
       if (type.getName().startsWith("java.")) {

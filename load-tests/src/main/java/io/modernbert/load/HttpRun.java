@@ -10,25 +10,44 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
- * One run in HTTP mode: {@code POST /embed} per document. When the broker is known too
- * ({@code --bootstrap-servers}), the service's lag on its input topic is sampled alongside: HTTP
- * requests and Kafka documents share the model, so a backlog on the topic explains slow answers.
+ * One run in HTTP mode: {@code POST /embed} per document. When the broker is known too ({@code
+ * --bootstrap-servers}), the service's lag on its input topic is sampled alongside: HTTP requests
+ * and Kafka documents share the model, so a backlog on the topic explains slow answers.
  */
 final class HttpRun {
   private HttpRun() {}
 
-  static LoadResult run(URI base, int concurrency, Duration requestTimeout, KafkaRun.Target lagTarget,
-      List<LoadDocument> documents, Timeline timeline, Map<String, Object> settings, PrintWriter err) throws Exception {
+  static LoadResult run(
+      URI base,
+      int concurrency,
+      Duration requestTimeout,
+      KafkaRun.Target lagTarget,
+      List<LoadDocument> documents,
+      Timeline timeline,
+      Map<String, Object> settings,
+      PrintWriter err)
+      throws Exception {
     HttpDriver driver = new HttpDriver(base, concurrency, requestTimeout);
-    Admin admin = lagTarget == null ? null : Admin.create(adminConfig(lagTarget.bootstrapServers()));
+    Admin admin =
+        lagTarget == null ? null : Admin.create(adminConfig(lagTarget.bootstrapServers()));
     try {
       RunClock clock = RunClock.start();
       LatencyStats stats = new LatencyStats(clock.originNanos());
-      LagSampler lag = admin == null ? null : new LagSampler(admin, lagTarget.documentsTopic(),
-          TopicSetup.describe(admin, lagTarget.documentsTopic()).map(d -> d.partitions().size()).orElse(0),
-          lagTarget.applicationId(), clock.originNanos(), err);
-      try (ProgressLine progress = new ProgressLine(err, documents.size(), driver::sent, stats,
-          lag == null ? null : lag::latest)) {
+      LagSampler lag =
+          admin == null
+              ? null
+              : new LagSampler(
+                  admin,
+                  lagTarget.documentsTopic(),
+                  TopicSetup.describe(admin, lagTarget.documentsTopic())
+                      .map(d -> d.partitions().size())
+                      .orElse(0),
+                  lagTarget.applicationId(),
+                  clock.originNanos(),
+                  err);
+      try (ProgressLine progress =
+          new ProgressLine(
+              err, documents.size(), driver::sent, stats, lag == null ? null : lag::latest)) {
         if (lag != null) {
           lag.start();
         }
@@ -39,11 +58,31 @@ final class HttpRun {
           lag.stop();
         }
       }
-      LoadResult.Counts counts = new LoadResult.Counts(documents.size(),
-          documents.stream().mapToLong(LoadDocument::tokens).sum(), driver.sent(), 0, stats.count(), 0, 0, 0, 0, 0, 0, 0,
-          driver.errors());
-      return new LoadResult(settings, "http", counts, stats.elapsedSeconds(), stats.snapshot(),
-          stats.completions().counts(), lag == null ? List.of() : lag.samples(), List.of(), null);
+      LoadResult.Counts counts =
+          new LoadResult.Counts(
+              documents.size(),
+              documents.stream().mapToLong(LoadDocument::tokens).sum(),
+              driver.sent(),
+              0,
+              stats.count(),
+              0,
+              0,
+              0,
+              0,
+              0,
+              0,
+              0,
+              driver.errors());
+      return new LoadResult(
+          settings,
+          "http",
+          counts,
+          stats.elapsedSeconds(),
+          stats.snapshot(),
+          stats.completions().counts(),
+          lag == null ? List.of() : lag.samples(),
+          List.of(),
+          null);
     } finally {
       if (admin != null) {
         admin.close(Duration.ofSeconds(5));

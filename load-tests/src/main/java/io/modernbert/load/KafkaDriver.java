@@ -44,7 +44,8 @@ final class KafkaDriver implements AutoCloseable {
 
   /** The single-object encoded value of a document, as the service expects it. */
   static byte[] value(LoadDocument document) {
-    return Serdes.DOCUMENT.encode(Document.newBuilder().setId(document.id()).setText(document.text()).build());
+    return Serdes.DOCUMENT.encode(
+        Document.newBuilder().setId(document.id()).setText(document.text()).build());
   }
 
   /**
@@ -57,12 +58,14 @@ final class KafkaDriver implements AutoCloseable {
       long due = timeline.await(start, i);
       int index = i;
       book.sent(index, due);
-      producer.send(new ProducerRecord<>(topic, null, clock.wallMillis(due), keys[i], values[i]), (metadata, error) -> {
-        if (error != null) {
-          book.failed(index);
-          firstError.compareAndSet(null, error);
-        }
-      });
+      producer.send(
+          new ProducerRecord<>(topic, null, clock.wallMillis(due), keys[i], values[i]),
+          (metadata, error) -> {
+            if (error != null) {
+              book.failed(index);
+              firstError.compareAndSet(null, error);
+            }
+          });
     }
     producer.flush();
   }

@@ -15,17 +15,30 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  */
 final class KafkaRun {
   /** Where the service is and which topics and group it uses. */
-  record Target(String bootstrapServers, String documentsTopic, String embeddingsTopic, String labelsTopic,
-      String applicationId, Integer partitions) {}
+  record Target(
+      String bootstrapServers,
+      String documentsTopic,
+      String embeddingsTopic,
+      String labelsTopic,
+      String applicationId,
+      Integer partitions) {}
 
-  // After the last expected output, keep reading briefly so that a duplicate written right behind it
+  // After the last expected output, keep reading briefly so that a duplicate written right behind
+  // it
   // (a retried batch) is counted rather than missed by a run that stops on the first complete view.
   private static final long GRACE_MILLIS = 2_000;
 
   private KafkaRun() {}
 
-  static LoadResult run(Target target, RunIds ids, List<LoadDocument> documents, Timeline timeline,
-      Duration timeout, Map<String, Object> settings, PrintWriter err) throws Exception {
+  static LoadResult run(
+      Target target,
+      RunIds ids,
+      List<LoadDocument> documents,
+      Timeline timeline,
+      Duration timeout,
+      Map<String, Object> settings,
+      PrintWriter err)
+      throws Exception {
     Properties adminConfig = new Properties();
     adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, target.bootstrapServers());
     adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "modernbert-load-admin");
@@ -35,47 +48,67 @@ final class KafkaRun {
       try {
         partitions = TopicSetup.ensure(admin, target.documentsTopic(), target.partitions(), err);
       } catch (TimeoutException e) {
-        throw new IllegalStateException("no answer from the brokers at " + target.bootstrapServers() + " within 30 s", e);
+        throw new IllegalStateException(
+            "no answer from the brokers at " + target.bootstrapServers() + " within 30 s", e);
       }
       settings.put("inputPartitions", partitions);
-      try (OutputTracker tracker = new OutputTracker(target.bootstrapServers(), target.embeddingsTopic(),
-               target.labelsTopic(), ids);
-           KafkaDriver driver = new KafkaDriver(target.bootstrapServers(), target.documentsTopic(), documents)) {
-        RunClock clock = RunClock.start(); // after the slow setup: second 0 of every series is the first send
+      try (OutputTracker tracker =
+              new OutputTracker(
+                  target.bootstrapServers(), target.embeddingsTopic(), target.labelsTopic(), ids);
+          KafkaDriver driver =
+              new KafkaDriver(target.bootstrapServers(), target.documentsTopic(), documents)) {
+        RunClock clock =
+            RunClock.start(); // after the slow setup: second 0 of every series is the first send
         DeliveryBook book = new DeliveryBook(documents.size(), clock.originNanos());
         BatchStats batches = new BatchStats();
         tracker.start(book, batches);
-        try (LagSampler lag = new LagSampler(admin, target.documentsTopic(), partitions, target.applicationId(),
-                 clock.originNanos(), err);
-             ProgressLine progress = new ProgressLine(err, documents.size(), book::sent, book.latency(), lag::latest)) {
+        try (LagSampler lag =
+                new LagSampler(
+                    admin,
+                    target.documentsTopic(),
+                    partitions,
+                    target.applicationId(),
+                    clock.originNanos(),
+                    err);
+            ProgressLine progress =
+                new ProgressLine(err, documents.size(), book::sent, book.latency(), lag::latest)) {
           lag.start();
           progress.start();
           driver.send(timeline, book, clock);
           if (driver.firstError() != null) {
-            err.println("load: " + book.failures() + " sends failed, the first with: " + driver.firstError());
+            err.println(
+                "load: "
+                    + book.failures()
+                    + " sends failed, the first with: "
+                    + driver.firstError());
           }
-          err.printf("load: all %d documents sent; waiting up to %s for their outputs%n", book.sent(),
-              DurationConverter.format(timeout));
+          err.printf(
+              "load: all %d documents sent; waiting up to %s for their outputs%n",
+              book.sent(), DurationConverter.format(timeout));
           boolean complete = awaitOutputs(book, tracker, timeout);
           if (!complete) {
-            err.printf("load: timed out after %s with %d documents missing%n", DurationConverter.format(timeout),
-                book.missing());
+            err.printf(
+                "load: timed out after %s with %d documents missing%n",
+                DurationConverter.format(timeout), book.missing());
           }
           lag.stop(); // before reading the series
           return result(settings, documents, book, batches, tracker, lag.samples());
         }
       }
     } finally {
-      admin.close(Duration.ofSeconds(5)); // not the default wait without end when the brokers are gone
+      admin.close(
+          Duration.ofSeconds(5)); // not the default wait without end when the brokers are gone
     }
   }
 
-  private static boolean awaitOutputs(DeliveryBook book, OutputTracker tracker, Duration timeout) throws Exception {
+  private static boolean awaitOutputs(DeliveryBook book, OutputTracker tracker, Duration timeout)
+      throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     // Labels come in the same transaction as embeddings; wait for them only from a classifier.
     while (!book.complete(tracker.readsLabels() && book.labelled() > 0)) {
       if (tracker.failure() != null) {
-        throw new IllegalStateException("reading the outputs failed: " + tracker.failure(), tracker.failure());
+        throw new IllegalStateException(
+            "reading the outputs failed: " + tracker.failure(), tracker.failure());
       }
       if (System.nanoTime() > deadline) {
         return false;
@@ -86,17 +119,41 @@ final class KafkaRun {
     return true;
   }
 
-  private static LoadResult result(Map<String, Object> settings, List<LoadDocument> documents, DeliveryBook book,
-      BatchStats batches, OutputTracker tracker, List<LagSampler.Sample> lag) {
+  private static LoadResult result(
+      Map<String, Object> settings,
+      List<LoadDocument> documents,
+      DeliveryBook book,
+      BatchStats batches,
+      OutputTracker tracker,
+      List<LagSampler.Sample> lag) {
     if (batches.outputsWithoutHeaders() > 0) {
       settings.put("outputsWithoutBatchHeaders", batches.outputsWithoutHeaders());
     }
     LatencyStats latency = book.latency();
-    LoadResult.Counts counts = new LoadResult.Counts(documents.size(),
-        documents.stream().mapToLong(LoadDocument::tokens).sum(), book.sent(), book.failures(), book.received(),
-        book.labelled(), book.duplicateEmbeddings(), book.duplicateLabels(), book.missing(),
-        book.labelled() > 0 ? book.missingLabels() : 0, book.foreignOutputs(), tracker.invalidOutputs(), Map.of());
-    return new LoadResult(settings, "kafka", counts, latency.elapsedSeconds(), latency.snapshot(),
-        latency.completions().counts(), lag, batches.batches(), null);
+    LoadResult.Counts counts =
+        new LoadResult.Counts(
+            documents.size(),
+            documents.stream().mapToLong(LoadDocument::tokens).sum(),
+            book.sent(),
+            book.failures(),
+            book.received(),
+            book.labelled(),
+            book.duplicateEmbeddings(),
+            book.duplicateLabels(),
+            book.missing(),
+            book.labelled() > 0 ? book.missingLabels() : 0,
+            book.foreignOutputs(),
+            tracker.invalidOutputs(),
+            Map.of());
+    return new LoadResult(
+        settings,
+        "kafka",
+        counts,
+        latency.elapsedSeconds(),
+        latency.snapshot(),
+        latency.completions().counts(),
+        lag,
+        batches.batches(),
+        null);
   }
 }

@@ -16,9 +16,10 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * The service's consumer lag on the input topic, once a second: the topic's end offsets minus the
- * offsets its consumer group (the Kafka Streams application id) has committed. A partition the group
- * never committed counts from its earliest offset. Under exactly-once the service commits every
- * 100 ms, so the lag is that of work not yet committed, which is the backlog users wait behind.
+ * offsets its consumer group (the Kafka Streams application id) has committed. A partition the
+ * group never committed counts from its earliest offset. Under exactly-once the service commits
+ * every 100 ms, so the lag is that of work not yet committed, which is the backlog users wait
+ * behind.
  */
 final class LagSampler implements AutoCloseable {
   /** Lag at {@code second} seconds from the start of the run. */
@@ -33,14 +34,22 @@ final class LagSampler implements AutoCloseable {
   private final PrintWriter err;
   private final List<Sample> samples = new ArrayList<>();
   private final AtomicLong latest = new AtomicLong(-1);
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread thread = new Thread(r, "load-lag-sampler");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread thread = new Thread(r, "load-lag-sampler");
+            thread.setDaemon(true);
+            return thread;
+          });
   private boolean warned;
 
-  LagSampler(Admin admin, String topic, int partitionCount, String group, long originNanos, PrintWriter err) {
+  LagSampler(
+      Admin admin,
+      String topic,
+      int partitionCount,
+      String group,
+      long originNanos,
+      PrintWriter err) {
     this.admin = admin;
     this.partitions = new ArrayList<>();
     for (int p = 0; p < partitionCount; p++) {
@@ -89,10 +98,16 @@ final class LagSampler implements AutoCloseable {
       earliestSpec.put(partition, OffsetSpec.earliest());
     }
     var ends = admin.listOffsets(latestSpec).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-        .partitionsToOffsetAndMetadata().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        admin
+            .listConsumerGroupOffsets(group)
+            .partitionsToOffsetAndMetadata()
+            .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     boolean allCommitted = partitions.stream().allMatch(p -> committed.get(p) != null);
-    var starts = allCommitted ? null : admin.listOffsets(earliestSpec).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    var starts =
+        allCommitted
+            ? null
+            : admin.listOffsets(earliestSpec).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     long lag = 0;
     for (TopicPartition partition : partitions) {
       OffsetAndMetadata offset = committed.get(partition);

@@ -25,84 +25,177 @@ import picocli.CommandLine.Spec;
  * {@code modernbert load}: drives a running service from outside and measures it as its users meet
  * it, through Kafka (produce documents, read the outputs) or HTTP ({@code POST /embed}). Prints a
  * summary to stdout and writes a report folder; with {@code --engine-compare} it then runs the same
- * documents through the engine in-process and prints the share of the engine's speed the service keeps.
+ * documents through the engine in-process and prints the share of the engine's speed the service
+ * keeps.
  */
 @Command(
     name = "load",
     mixinStandardHelpOptions = true,
-    description = "Load a running modernbert-stream service end to end (Kafka or HTTP) and report throughput,"
-        + " latency percentiles, lag, batch fill, duplicates and missing outputs.",
-    footer = {"", "Exit code: 0 when every document came back exactly once (HTTP: every answer was 200),"
-        + " 1 otherwise or on failure, 2 for bad options."})
+    description =
+        "Load a running modernbert-stream service end to end (Kafka or HTTP) and report throughput,"
+            + " latency percentiles, lag, batch fill, duplicates and missing outputs.",
+    footer = {
+      "",
+      "Exit code: 0 when every document came back exactly once (HTTP: every answer was 200),"
+          + " 1 otherwise or on failure, 2 for bad options."
+    })
 public final class LoadCommand implements Callable<Integer> {
-  enum Mode { burst, rate }
+  enum Mode {
+    burst,
+    rate
+  }
 
   @Spec private CommandSpec spec;
 
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Kafka mode: the service's brokers. With --http-url, only used to sample the lag.")
+  @Option(
+      names = "--bootstrap-servers",
+      paramLabel = "HOST:PORT",
+      description =
+          "Kafka mode: the service's brokers. With --http-url, only used to sample the lag.")
   private String bootstrapServers;
 
-  @Option(names = "--http-url", paramLabel = "URL", description = "HTTP mode: the service's HTTP base URL, e.g. http://127.0.0.1:8080.")
+  @Option(
+      names = "--http-url",
+      paramLabel = "URL",
+      description = "HTTP mode: the service's HTTP base URL, e.g. http://127.0.0.1:8080.")
   private URI httpUrl;
 
-  @Option(names = "--documents-topic", paramLabel = "TOPIC", defaultValue = "documents", description = "Input topic (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--documents-topic",
+      paramLabel = "TOPIC",
+      defaultValue = "documents",
+      description = "Input topic (default ${DEFAULT-VALUE}).")
   private String documentsTopic;
 
-  @Option(names = "--embeddings-topic", paramLabel = "TOPIC", defaultValue = "embeddings", description = "Embeddings topic (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--embeddings-topic",
+      paramLabel = "TOPIC",
+      defaultValue = "embeddings",
+      description = "Embeddings topic (default ${DEFAULT-VALUE}).")
   private String embeddingsTopic;
 
-  @Option(names = "--labels-topic", paramLabel = "TOPIC", defaultValue = "labels", description = "Labels topic, read when it exists (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--labels-topic",
+      paramLabel = "TOPIC",
+      defaultValue = "labels",
+      description = "Labels topic, read when it exists (default ${DEFAULT-VALUE}).")
   private String labelsTopic;
 
-  @Option(names = "--application-id", paramLabel = "ID", defaultValue = "modernbert-stream", description = "The service's Kafka Streams application id, whose committed offsets give the lag (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--application-id",
+      paramLabel = "ID",
+      defaultValue = "modernbert-stream",
+      description =
+          "The service's Kafka Streams application id, whose committed offsets give the lag (default ${DEFAULT-VALUE}).")
   private String applicationId;
 
-  @Option(names = "--partitions", paramLabel = "N", description = "Create the input topic with N partitions if it does not exist (default: the broker's default); warn if it has another count.")
+  @Option(
+      names = "--partitions",
+      paramLabel = "N",
+      description =
+          "Create the input topic with N partitions if it does not exist (default: the broker's default); warn if it has another count.")
   private Integer partitions;
 
-  @Option(names = "--mode", paramLabel = "burst|rate", defaultValue = "burst", description = "burst: send everything at once (HTTP: closed loop); rate: open loop at --rate (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--mode",
+      paramLabel = "burst|rate",
+      defaultValue = "burst",
+      description =
+          "burst: send everything at once (HTTP: closed loop); rate: open loop at --rate (default ${DEFAULT-VALUE}).")
   private Mode mode;
 
-  @Option(names = "--rate", paramLabel = "R", description = "Documents (requests) per second in --mode rate.")
+  @Option(
+      names = "--rate",
+      paramLabel = "R",
+      description = "Documents (requests) per second in --mode rate.")
   private Double rate;
 
-  @Option(names = "--duration", paramLabel = "TIME", defaultValue = "60s", converter = DurationConverter.class, description = "Length of a --mode rate run when --documents is not given (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--duration",
+      paramLabel = "TIME",
+      defaultValue = "60s",
+      converter = DurationConverter.class,
+      description =
+          "Length of a --mode rate run when --documents is not given (default ${DEFAULT-VALUE}).")
   private Duration duration;
 
-  @Option(names = {"--documents", "--requests"}, paramLabel = "N", description = "Documents (HTTP: requests) to send (default 1000, or rate x duration).")
+  @Option(
+      names = {"--documents", "--requests"},
+      paramLabel = "N",
+      description = "Documents (HTTP: requests) to send (default 1000, or rate x duration).")
   private Integer documents;
 
-  @Option(names = "--concurrency", paramLabel = "C", defaultValue = "8", description = "HTTP: clients sending back to back, or most requests in flight at a rate (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--concurrency",
+      paramLabel = "C",
+      defaultValue = "8",
+      description =
+          "HTTP: clients sending back to back, or most requests in flight at a rate (default ${DEFAULT-VALUE}).")
   private int concurrency;
 
-  @Option(names = "--input", paramLabel = "FILE.jsonl", description = "Texts from {\"id\",\"text\"} lines (ids replaced by this run's), repeated if --documents is larger.")
+  @Option(
+      names = "--input",
+      paramLabel = "FILE.jsonl",
+      description =
+          "Texts from {\"id\",\"text\"} lines (ids replaced by this run's), repeated if --documents is larger.")
   private Path input;
 
-  @Option(names = "--sentences", description = "One short real sentence per document instead of lognormal lengths (for /embed).")
+  @Option(
+      names = "--sentences",
+      description =
+          "One short real sentence per document instead of lognormal lengths (for /embed).")
   private boolean sentences;
 
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Seed of the generated documents (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      defaultValue = "42",
+      description = "Seed of the generated documents (default ${DEFAULT-VALUE}).")
   private long seed;
 
-  @Option(names = "--model", paramLabel = "DIR", description = "Model folder for the tokenizer and --engine-compare (default models/langid-modernbert).")
+  @Option(
+      names = "--model",
+      paramLabel = "DIR",
+      description =
+          "Model folder for the tokenizer and --engine-compare (default models/langid-modernbert).")
   private Path model;
 
-  @Option(names = "--engine-compare", description = "After the run, encode the same documents in-process and print ENGINE and RATIO e2e/engine"
-      + " (meaningful for burst runs: at a rate, end-to-end throughput is the rate offered).")
+  @Option(
+      names = "--engine-compare",
+      description =
+          "After the run, encode the same documents in-process and print ENGINE and RATIO e2e/engine"
+              + " (meaningful for burst runs: at a rate, end-to-end throughput is the rate offered).")
   private boolean engineCompare;
 
-  @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "Engine threads for --engine-compare (default 0: all cores).")
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      defaultValue = "0",
+      description = "Engine threads for --engine-compare (default 0: all cores).")
   private int threads;
 
-  @Option(names = "--engine-batch", paramLabel = "N", defaultValue = "256", description = "Documents per engine call in --engine-compare (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--engine-batch",
+      paramLabel = "N",
+      defaultValue = "256",
+      description = "Documents per engine call in --engine-compare (default ${DEFAULT-VALUE}).")
   private int engineBatch;
 
   @Mixin private EngineFlags engineFlags;
 
-  @Option(names = "--timeout", paramLabel = "TIME", defaultValue = "10m", converter = DurationConverter.class, description = "How long to wait for all outputs after the last send; HTTP: per request (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--timeout",
+      paramLabel = "TIME",
+      defaultValue = "10m",
+      converter = DurationConverter.class,
+      description =
+          "How long to wait for all outputs after the last send; HTTP: per request (default ${DEFAULT-VALUE}).")
   private Duration timeout;
 
-  @Option(names = "--report", paramLabel = "DIR", description = "Report folder (default load-tests/target/load-report-<timestamp>).")
+  @Option(
+      names = "--report",
+      paramLabel = "DIR",
+      description = "Report folder (default load-tests/target/load-report-<timestamp>).")
   private Path report;
 
   @Override
@@ -112,36 +205,62 @@ public final class LoadCommand implements Callable<Integer> {
     validate();
     Path home = Path.of(System.getProperty("modernbert.home", ".")).toAbsolutePath().normalize();
     Path modelDir = model != null ? model : home.resolve("models/langid-modernbert");
-    Path reportDir = report != null ? report : home.resolve("load-tests/target/load-report-"
-        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
+    Path reportDir =
+        report != null
+            ? report
+            : home.resolve(
+                "load-tests/target/load-report-"
+                    + LocalDateTime.now()
+                        .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
     RunIds ids = RunIds.fresh();
     Timeline timeline = mode == Mode.rate ? new Timeline(rate) : Timeline.burst();
-    int count = documents != null ? documents : mode == Mode.rate ? (int) Math.ceil(rate * duration.toMillis() / 1000.0) : 1000;
+    int count =
+        documents != null
+            ? documents
+            : mode == Mode.rate ? (int) Math.ceil(rate * duration.toMillis() / 1000.0) : 1000;
 
     List<LoadDocument> docs = makeDocuments(modelDir, ids, count);
     Map<String, Object> settings = settings(ids, docs, modelDir);
-    err.printf(Locale.ROOT, "load: run %s: %d documents, %d tokens, to %s%n", ids.runId(), docs.size(),
-        docs.stream().mapToLong(LoadDocument::tokens).sum(), httpUrl != null ? httpUrl : bootstrapServers);
+    err.printf(
+        Locale.ROOT,
+        "load: run %s: %d documents, %d tokens, to %s%n",
+        ids.runId(),
+        docs.size(),
+        docs.stream().mapToLong(LoadDocument::tokens).sum(),
+        httpUrl != null ? httpUrl : bootstrapServers);
 
-    KafkaRun.Target target = bootstrapServers == null ? null : new KafkaRun.Target(bootstrapServers, documentsTopic,
-        embeddingsTopic, labelsTopic, applicationId, partitions);
-    LoadResult result = httpUrl != null
-        ? HttpRun.run(httpUrl, concurrency, timeout, target, docs, timeline, settings, err)
-        : KafkaRun.run(target, ids, docs, timeline, timeout, settings, err);
+    KafkaRun.Target target =
+        bootstrapServers == null
+            ? null
+            : new KafkaRun.Target(
+                bootstrapServers,
+                documentsTopic,
+                embeddingsTopic,
+                labelsTopic,
+                applicationId,
+                partitions);
+    LoadResult result =
+        httpUrl != null
+            ? HttpRun.run(httpUrl, concurrency, timeout, target, docs, timeline, settings, err)
+            : KafkaRun.run(target, ids, docs, timeline, timeout, settings, err);
     if (engineCompare) {
       EngineOptions options = engineFlags.apply(EngineOptions.defaults().withThreads(threads));
-      result = result.withEngine(EngineComparison.documentsPerSecond(modelDir, options, docs, engineBatch, err));
+      result =
+          result.withEngine(
+              EngineComparison.documentsPerSecond(modelDir, options, docs, engineBatch, err));
     }
     List<String> charts = ReportWriter.write(result, reportDir);
     result.summaryLines().forEach(out::println);
-    out.println("REPORT " + reportDir.resolve(ReportWriter.INDEX) + " (" + charts.size() + " charts)");
+    out.println(
+        "REPORT " + reportDir.resolve(ReportWriter.INDEX) + " (" + charts.size() + " charts)");
     out.flush();
     return clean(result) ? 0 : 1;
   }
 
   private void validate() {
     if (bootstrapServers == null && httpUrl == null) {
-      throw new ParameterException(spec.commandLine(), "give --bootstrap-servers (Kafka mode) or --http-url (HTTP mode)");
+      throw new ParameterException(
+          spec.commandLine(), "give --bootstrap-servers (Kafka mode) or --http-url (HTTP mode)");
     }
     if (mode == Mode.rate && (rate == null || !(rate > 0))) {
       throw new ParameterException(spec.commandLine(), "--mode rate needs --rate R with R > 0");
@@ -149,21 +268,32 @@ public final class LoadCommand implements Callable<Integer> {
     if (mode == Mode.burst && rate != null) {
       throw new ParameterException(spec.commandLine(), "--rate needs --mode rate");
     }
-    if (documents != null && documents < 1 || concurrency < 1 || engineBatch < 1 || timeout.isNegative() || timeout.isZero()) {
-      throw new ParameterException(spec.commandLine(), "--documents, --concurrency, --engine-batch and --timeout must be positive");
+    if (documents != null && documents < 1
+        || concurrency < 1
+        || engineBatch < 1
+        || timeout.isNegative()
+        || timeout.isZero()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--documents, --concurrency, --engine-batch and --timeout must be positive");
     }
     if (input != null && sentences) {
-      throw new ParameterException(spec.commandLine(), "--input and --sentences exclude each other");
+      throw new ParameterException(
+          spec.commandLine(), "--input and --sentences exclude each other");
     }
   }
 
   private List<LoadDocument> makeDocuments(Path modelDir, RunIds ids, int count) throws Exception {
-    try (ModernBertTokenizer tokenizer = ModernBertTokenizer.load(modelDir, DocumentSource.MAX_TOKENS)) {
+    try (ModernBertTokenizer tokenizer =
+        ModernBertTokenizer.load(modelDir, DocumentSource.MAX_TOKENS)) {
       SentenceCorpus corpus = SentenceCorpus.shipped(tokenizer);
       if (input != null) {
-        return DocumentSource.jsonl(input, corpus::tokens, ids, documents != null || mode == Mode.rate ? count : 0);
+        return DocumentSource.jsonl(
+            input, corpus::tokens, ids, documents != null || mode == Mode.rate ? count : 0);
       }
-      return sentences ? DocumentSource.sentences(corpus, ids, count, seed) : DocumentSource.generated(corpus, ids, count, seed);
+      return sentences
+          ? DocumentSource.sentences(corpus, ids, count, seed)
+          : DocumentSource.generated(corpus, ids, count, seed);
     }
   }
 
@@ -172,10 +302,16 @@ public final class LoadCommand implements Callable<Integer> {
     settings.put("runId", ids.runId());
     settings.put("startedAt", java.time.Instant.now().toString());
     settings.put("target", httpUrl != null ? httpUrl.toString() : bootstrapServers);
-    settings.put("mode", mode == Mode.rate ? "rate " + rate + "/s" : httpUrl != null ? "closed loop" : "burst");
+    settings.put(
+        "mode",
+        mode == Mode.rate ? "rate " + rate + "/s" : httpUrl != null ? "closed loop" : "burst");
     settings.put("documents", docs.size());
     settings.put("tokens", docs.stream().mapToLong(LoadDocument::tokens).sum());
-    settings.put("source", input != null ? input.toString() : sentences ? "sentences" : "lognormal (median 150, sigma 0.9, 8..8192)");
+    settings.put(
+        "source",
+        input != null
+            ? input.toString()
+            : sentences ? "sentences" : "lognormal (median 150, sigma 0.9, 8..8192)");
     settings.put("seed", seed);
     if (httpUrl != null) {
       settings.put("concurrency", concurrency);
@@ -187,8 +323,15 @@ public final class LoadCommand implements Callable<Integer> {
     settings.put("model", modelDir.toString());
     if (engineCompare) {
       EngineOptions options = engineFlags.apply(EngineOptions.defaults().withThreads(threads));
-      settings.put("engine", String.format(Locale.ROOT, "%s, xla %s, threads %d, %d documents per call",
-          options.precision(), options.xla(), threads, engineBatch));
+      settings.put(
+          "engine",
+          String.format(
+              Locale.ROOT,
+              "%s, xla %s, threads %d, %d documents per call",
+              options.precision(),
+              options.xla(),
+              threads,
+              engineBatch));
     }
     return settings;
   }
@@ -196,7 +339,10 @@ public final class LoadCommand implements Callable<Integer> {
   /** Every document came back exactly once, or every request was answered well. */
   private static boolean clean(LoadResult result) {
     LoadResult.Counts c = result.counts();
-    return c.sendErrors() == 0 && c.missing() == 0 && c.duplicates() == 0 && c.httpErrorCount() == 0
+    return c.sendErrors() == 0
+        && c.missing() == 0
+        && c.duplicates() == 0
+        && c.httpErrorCount() == 0
         && c.received() == c.sent();
   }
 }

@@ -14,8 +14,8 @@ import org.HdrHistogram.Histogram;
  * @param elapsedSeconds first send to last output (Kafka) or last response (HTTP)
  * @param latency latencies in microseconds
  * @param outputsPerSecond first outputs (or good responses) per 1-second bucket from the start
- * @param engineDocumentsPerSecond the bare engine on the same documents, or null without
- *     {@code --engine-compare}
+ * @param engineDocumentsPerSecond the bare engine on the same documents, or null without {@code
+ *     --engine-compare}
  */
 record LoadResult(
     Map<String, Object> settings,
@@ -32,8 +32,19 @@ record LoadResult(
    * What was sent and what came back. In HTTP mode, received counts good answers, the other Kafka
    * fields are 0 and {@code httpErrors} has the failures by status.
    */
-  record Counts(long documents, long tokens, long sent, long sendErrors, long received, long labels,
-      int duplicates, int duplicateLabels, int missing, int missingLabels, long foreign, long invalid,
+  record Counts(
+      long documents,
+      long tokens,
+      long sent,
+      long sendErrors,
+      long received,
+      long labels,
+      int duplicates,
+      int duplicateLabels,
+      int missing,
+      int missingLabels,
+      long foreign,
+      long invalid,
       Map<String, Long> httpErrors) {
     long httpErrorCount() {
       return httpErrors.values().stream().mapToLong(Long::longValue).sum();
@@ -41,7 +52,16 @@ record LoadResult(
   }
 
   LoadResult withEngine(Double documentsPerSecond) {
-    return new LoadResult(settings, mode, counts, elapsedSeconds, latency, outputsPerSecond, lag, batches, documentsPerSecond);
+    return new LoadResult(
+        settings,
+        mode,
+        counts,
+        elapsedSeconds,
+        latency,
+        outputsPerSecond,
+        lag,
+        batches,
+        documentsPerSecond);
   }
 
   boolean isKafka() {
@@ -55,7 +75,8 @@ record LoadResult(
 
   /** End to end over engine, or null without an engine measurement. */
   Double ratio() {
-    return engineDocumentsPerSecond == null || engineDocumentsPerSecond <= 0 ? null
+    return engineDocumentsPerSecond == null || engineDocumentsPerSecond <= 0
+        ? null
         : documentsPerSecond() / engineDocumentsPerSecond;
   }
 
@@ -72,26 +93,48 @@ record LoadResult(
     List<String> lines = new ArrayList<>();
     Counts c = counts;
     if (isKafka()) {
-      lines.add(format("DOCUMENTS sent %d, send errors %d, embeddings %d, labels %d, tokens sent %d",
-          c.sent(), c.sendErrors(), c.received(), c.labels(), c.tokens())
-          + (c.invalid() > 0 ? format(", outputs that did not decode %d", c.invalid()) : ""));
+      lines.add(
+          format(
+                  "DOCUMENTS sent %d, send errors %d, embeddings %d, labels %d, tokens sent %d",
+                  c.sent(), c.sendErrors(), c.received(), c.labels(), c.tokens())
+              + (c.invalid() > 0 ? format(", outputs that did not decode %d", c.invalid()) : ""));
     } else {
-      lines.add(format("REQUESTS sent %d, ok %d, errors %d%s, tokens sent %d", c.sent(), c.received(),
-          c.httpErrorCount(), c.httpErrors().isEmpty() ? "" : " " + c.httpErrors(), c.tokens()));
+      lines.add(
+          format(
+              "REQUESTS sent %d, ok %d, errors %d%s, tokens sent %d",
+              c.sent(),
+              c.received(),
+              c.httpErrorCount(),
+              c.httpErrors().isEmpty() ? "" : " " + c.httpErrors(),
+              c.tokens()));
     }
-    lines.add(format("THROUGHPUT %.2f docs/s (%d documents in %.2f s, first send to last %s)",
-        documentsPerSecond(), c.received(), elapsedSeconds, isKafka() ? "output" : "response"));
-    lines.add(format("LATENCY p50 %.1f p90 %.1f p99 %.1f max %.1f ms",
-        percentileMs(50), percentileMs(90), percentileMs(99), maxMs()));
+    lines.add(
+        format(
+            "THROUGHPUT %.2f docs/s (%d documents in %.2f s, first send to last %s)",
+            documentsPerSecond(), c.received(), elapsedSeconds, isKafka() ? "output" : "response"));
+    lines.add(
+        format(
+            "LATENCY p50 %.1f p90 %.1f p99 %.1f max %.1f ms",
+            percentileMs(50), percentileMs(90), percentileMs(99), maxMs()));
     if (isKafka()) {
-      lines.add(format("DUPLICATES %d", c.duplicates()) + (c.duplicateLabels() > 0 ? format(" (labels %d)", c.duplicateLabels()) : ""));
-      lines.add(format("MISSING %d", c.missing()) + (c.labels() > 0 && c.missingLabels() > 0 ? format(" (labels %d)", c.missingLabels()) : ""));
+      lines.add(
+          format("DUPLICATES %d", c.duplicates())
+              + (c.duplicateLabels() > 0 ? format(" (labels %d)", c.duplicateLabels()) : ""));
+      lines.add(
+          format("MISSING %d", c.missing())
+              + (c.labels() > 0 && c.missingLabels() > 0
+                  ? format(" (labels %d)", c.missingLabels())
+                  : ""));
       if (!batches.isEmpty()) {
-        lines.add(format("BATCHES %d, mean %.1f documents and %.0f tokens per batch, padding %s",
-            batches.size(), batches.stream().mapToInt(BatchStats.Batch::documents).average().orElse(0),
-            batches.stream().mapToLong(BatchStats.Batch::tokens).average().orElse(0),
-            Double.isNaN(BatchStats.paddingShare(batches)) ? "n/a (no slots header)"
-                : format("%.1f%%", 100 * BatchStats.paddingShare(batches))));
+        lines.add(
+            format(
+                "BATCHES %d, mean %.1f documents and %.0f tokens per batch, padding %s",
+                batches.size(),
+                batches.stream().mapToInt(BatchStats.Batch::documents).average().orElse(0),
+                batches.stream().mapToLong(BatchStats.Batch::tokens).average().orElse(0),
+                Double.isNaN(BatchStats.paddingShare(batches))
+                    ? "n/a (no slots header)"
+                    : format("%.1f%%", 100 * BatchStats.paddingShare(batches))));
       }
     }
     if (engineDocumentsPerSecond != null) {

@@ -20,8 +20,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * Reads the service's outputs as a user would: a read_committed consumer (the service writes in
  * transactions) assigned every partition of the embeddings and labels topics, with no group, so it
  * commits nothing and disturbs nothing. It is positioned at the end before the first send, so only
- * this run's outputs count; each is matched to its document by key and booked in {@link DeliveryBook},
- * and the headers of embeddings feed {@link BatchStats}.
+ * this run's outputs count; each is matched to its document by key and booked in {@link
+ * DeliveryBook}, and the headers of embeddings feed {@link BatchStats}.
  */
 final class OutputTracker implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
@@ -35,7 +35,9 @@ final class OutputTracker implements AutoCloseable {
   private volatile boolean running = true;
   private volatile Exception failure;
 
-  /** Assigns the output partitions and fixes their end offsets; reading starts with {@link #start}. */
+  /**
+   * Assigns the output partitions and fixes their end offsets; reading starts with {@link #start}.
+   */
   OutputTracker(String bootstrapServers, String embeddingsTopic, String labelsTopic, RunIds ids) {
     Properties config = new Properties();
     config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -44,15 +46,21 @@ final class OutputTracker implements AutoCloseable {
     config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, "modernbert-load-outputs");
     config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    config.put(
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     this.consumer = new KafkaConsumer<>(config);
     this.embeddingsTopic = embeddingsTopic;
     this.ids = ids;
     try {
       List<TopicPartition> assigned = new ArrayList<>(partitions(embeddingsTopic));
       if (assigned.isEmpty()) {
-        throw new IllegalStateException("topic " + embeddingsTopic + " does not exist: is the service running"
-            + " against " + bootstrapServers + "?");
+        throw new IllegalStateException(
+            "topic "
+                + embeddingsTopic
+                + " does not exist: is the service running"
+                + " against "
+                + bootstrapServers
+                + "?");
       }
       List<TopicPartition> labels = partitions(labelsTopic);
       this.readsLabels = !labels.isEmpty();
@@ -72,7 +80,10 @@ final class OutputTracker implements AutoCloseable {
     return readsLabels;
   }
 
-  /** Starts reading on a thread of its own, booking outputs in {@code book} and batches in {@code batches}. */
+  /**
+   * Starts reading on a thread of its own, booking outputs in {@code book} and batches in {@code
+   * batches}.
+   */
   void start(DeliveryBook book, BatchStats batches) {
     this.book = book;
     this.batches = batches;
@@ -150,5 +161,4 @@ final class OutputTracker implements AutoCloseable {
     }
     consumer.close();
   }
-
 }

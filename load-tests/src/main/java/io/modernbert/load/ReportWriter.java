@@ -28,7 +28,8 @@ final class ReportWriter {
 
   /** Writes the report and returns the chart files written, in page order. */
   static List<String> write(LoadResult result, Path dir) throws IOException {
-    System.setProperty("java.awt.headless", "true"); // charts are drawn off screen, also with a display
+    System.setProperty(
+        "java.awt.headless", "true"); // charts are drawn off screen, also with a display
     Files.createDirectories(dir);
     Map<String, Chart<?, ?>> charts = charts(result);
     List<String> files = new ArrayList<>();
@@ -44,25 +45,43 @@ final class ReportWriter {
 
   private static Map<String, Chart<?, ?>> charts(LoadResult result) {
     Map<String, Chart<?, ?>> charts = new LinkedHashMap<>();
-    charts.put("throughput.png", Charts.throughput(result.outputsPerSecond(), result.isKafka() ? "outputs" : "responses"));
+    charts.put(
+        "throughput.png",
+        Charts.throughput(result.outputsPerSecond(), result.isKafka() ? "outputs" : "responses"));
     charts.put("latency.png", Charts.latency(result.latency()));
     if (!result.lag().isEmpty()) {
       charts.put("lag.png", Charts.lag(result.lag()));
     }
     if (!result.batches().isEmpty()) {
       List<Double> tokens = result.batches().stream().map(b -> (double) b.tokens()).toList();
-      charts.put("batch-tokens.png", Charts.histogram("Tokens per model batch", "tokens", tokens,
-          v -> String.format(Locale.ROOT, "%.0f", v)));
-      List<Double> padding = result.batches().stream().filter(b -> b.slots() > 0).map(b -> 100 * b.paddingShare()).toList();
+      charts.put(
+          "batch-tokens.png",
+          Charts.histogram(
+              "Tokens per model batch",
+              "tokens",
+              tokens,
+              v -> String.format(Locale.ROOT, "%.0f", v)));
+      List<Double> padding =
+          result.batches().stream()
+              .filter(b -> b.slots() > 0)
+              .map(b -> 100 * b.paddingShare())
+              .toList();
       if (!padding.isEmpty()) {
-        charts.put("padding.png", Charts.histogram("Padding share per model batch (1 - tokens/slots)", "padding %",
-            padding, v -> String.format(Locale.ROOT, "%.0f", v)));
+        charts.put(
+            "padding.png",
+            Charts.histogram(
+                "Padding share per model batch (1 - tokens/slots)",
+                "padding %",
+                padding,
+                v -> String.format(Locale.ROOT, "%.0f", v)));
       }
     }
     return charts;
   }
 
-  /** The JSON document: settings, counts, percentiles, the whole curve, the series and the batches. */
+  /**
+   * The JSON document: settings, counts, percentiles, the whole curve, the series and the batches.
+   */
   static ObjectNode summary(LoadResult result, ObjectMapper json) {
     ObjectNode root = json.createObjectNode();
     root.put("mode", result.mode());
@@ -73,7 +92,8 @@ final class ReportWriter {
     throughput.put("elapsedSeconds", result.elapsedSeconds());
     ObjectNode latency = root.putObject("latencyMs");
     latency.put("count", result.latency().getTotalCount());
-    latency.put("mean", result.latency().getTotalCount() == 0 ? 0 : result.latency().getMean() / 1_000.0);
+    latency.put(
+        "mean", result.latency().getTotalCount() == 0 ? 0 : result.latency().getMean() / 1_000.0);
     latency.put("p50", result.percentileMs(50));
     latency.put("p90", result.percentileMs(90));
     latency.put("p99", result.percentileMs(99));
@@ -83,7 +103,8 @@ final class ReportWriter {
     for (double[] point : Charts.percentileCurve(result.latency())) {
       curve.addObject().put("percentile", point[0]).put("ms", point[1]);
     }
-    ArrayNode perSecond = root.putArray(result.isKafka() ? "outputsPerSecond" : "responsesPerSecond");
+    ArrayNode perSecond =
+        root.putArray(result.isKafka() ? "outputsPerSecond" : "responsesPerSecond");
     for (long count : result.outputsPerSecond()) {
       perSecond.add(count);
     }
@@ -97,8 +118,13 @@ final class ReportWriter {
       batches.put("paddingShare", padding);
     }
     ArrayNode list = batches.putArray("list");
-    for (BatchStats.Batch batch : result.batches()) { // absent headers as null, not as the -1 kept in memory
-      ObjectNode node = list.addObject().put("id", batch.id()).put("documents", batch.documents()).put("tokens", batch.tokens());
+    for (BatchStats.Batch batch :
+        result.batches()) { // absent headers as null, not as the -1 kept in memory
+      ObjectNode node =
+          list.addObject()
+              .put("id", batch.id())
+              .put("documents", batch.documents())
+              .put("tokens", batch.tokens());
       if (batch.slots() > 0) {
         node.put("slots", batch.slots()).put("paddingShare", batch.paddingShare());
       } else {

@@ -27,7 +27,10 @@ final class RunIds {
     this.prefix = "load-" + runId + "-";
   }
 
-  /** A fresh run id: UTC time to the second plus 4 random base-36 characters (two runs in one second differ). */
+  /**
+   * A fresh run id: UTC time to the second plus 4 random base-36 characters (two runs in one second
+   * differ).
+   */
   static RunIds fresh() {
     SecureRandom random = new SecureRandom();
     StringBuilder suffix = new StringBuilder();
@@ -47,7 +50,10 @@ final class RunIds {
 
   /** The index of one of this run's ids, or -1 for any other key (including null). */
   int index(String id) {
-    if (id == null || !id.startsWith(prefix) || id.length() == prefix.length() || id.length() > prefix.length() + 9) {
+    if (id == null
+        || !id.startsWith(prefix)
+        || id.length() == prefix.length()
+        || id.length() > prefix.length() + 9) {
       return -1;
     }
     int value = 0;

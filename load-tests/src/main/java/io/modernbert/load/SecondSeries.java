@@ -2,7 +2,9 @@ package io.modernbert.load;
 
 import java.util.Arrays;
 
-/** Events counted in 1-second buckets from the start of the run: outputs or responses per second. */
+/**
+ * Events counted in 1-second buckets from the start of the run: outputs or responses per second.
+ */
 final class SecondSeries {
   private final long originNanos;
   private long[] counts = new long[64];
@@ -12,7 +14,9 @@ final class SecondSeries {
     this.originNanos = originNanos;
   }
 
-  /** Counts one event at {@code nanos} (System.nanoTime); events before the origin land in second 0. */
+  /**
+   * Counts one event at {@code nanos} (System.nanoTime); events before the origin land in second 0.
+   */
   synchronized void add(long nanos) {
     int second = (int) Math.max(0, (nanos - originNanos) / 1_000_000_000L);
     if (second >= counts.length) {
@@ -27,7 +31,10 @@ final class SecondSeries {
     return Arrays.copyOf(counts, length);
   }
 
-  /** Events in the window of {@code seconds} whole seconds that ends with the second before {@code nanos}. */
+  /**
+   * Events in the window of {@code seconds} whole seconds that ends with the second before {@code
+   * nanos}.
+   */
   synchronized long recent(long nanos, int seconds) {
     int end = (int) Math.min(length, Math.max(0, (nanos - originNanos) / 1_000_000_000L));
     long sum = 0;

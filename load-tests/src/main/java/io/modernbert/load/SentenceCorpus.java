@@ -15,12 +15,14 @@ import java.util.Random;
 
 /**
  * Real sentences in 24 languages (user-interface strings from the language-identification test set,
- * shipped as {@code sentences.txt}) and the means to join them into a text of an exact token length.
+ * shipped as {@code sentences.txt}) and the means to join them into a text of an exact token
+ * length.
  *
  * <p>Joining is cheap because the tokenizer's pre-tokenizer splits before a space: the tokens of
- * {@code "A B"} are those of {@code "A"} followed by those of {@code " B"}. Each sentence is therefore
- * tokenized once (with and without its leading space), counts are added up, the last sentence is cut to
- * the tokens that remain, and the finished text is measured once with the real tokenizer.
+ * {@code "A B"} are those of {@code "A"} followed by those of {@code " B"}. Each sentence is
+ * therefore tokenized once (with and without its leading space), counts are added up, the last
+ * sentence is cut to the tokens that remain, and the finished text is measured once with the real
+ * tokenizer.
  */
 final class SentenceCorpus {
   static final String RESOURCE = "sentences.txt";
@@ -41,7 +43,8 @@ final class SentenceCorpus {
   static SentenceCorpus shipped(ModernBertTokenizer tokenizer) {
     try (InputStream in = SentenceCorpus.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
-        throw new IllegalStateException("resource " + RESOURCE + " is missing from the load-tests jar");
+        throw new IllegalStateException(
+            "resource " + RESOURCE + " is missing from the load-tests jar");
       }
       List<String> lines = new ArrayList<>();
       BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
@@ -108,7 +111,10 @@ final class SentenceCorpus {
     }
   }
 
-  /** The longest prefix of {@code piece} with at most {@code budget} tokens that does not end in a space. */
+  /**
+   * The longest prefix of {@code piece} with at most {@code budget} tokens that does not end in a
+   * space.
+   */
   private String longestPrefix(String piece, int budget) {
     int lo = 0; // a prefix of lo code points fits
     int hi = piece.codePointCount(0, piece.length()); // callers pass pieces that do not fit whole

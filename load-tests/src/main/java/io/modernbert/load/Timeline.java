@@ -5,8 +5,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * When each document is due. In burst mode nothing waits and a document's latency counts from its
  * actual send. At a rate, document {@code i} is due at {@code start + i / rate} whatever happened
- * before (open loop), and its latency counts from that intended time: a sender or service that falls
- * behind shows as latency instead of silently sending later (coordinated omission).
+ * before (open loop), and its latency counts from that intended time: a sender or service that
+ * falls behind shows as latency instead of silently sending later (coordinated omission).
  */
 record Timeline(double ratePerSecond) {
   Timeline {

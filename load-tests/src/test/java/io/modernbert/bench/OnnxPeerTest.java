@@ -16,7 +16,10 @@ class OnnxPeerTest {
   void shouldRunAPaddedBatchOfTheExportedModel() throws Exception {
     Path peer = Path.of("../../shared/peers/onnx");
     try (OnnxPeer onnx = OnnxPeer.open(peer, work, 2)) {
-      List<int[]> batch = List.of(Workload.fixed(40, 1, 1).documents().get(0), Workload.fixed(64, 1, 2).documents().get(0));
+      List<int[]> batch =
+          List.of(
+              Workload.fixed(40, 1, 1).documents().get(0),
+              Workload.fixed(64, 1, 2).documents().get(0));
 
       long slots = onnx.run(batch);
 

@@ -13,10 +13,16 @@ class PeerBatchesTest {
     List<List<int[]>> batches = PeerBatches.arrival(load.documents());
 
     assertThat(batches).allSatisfy(batch -> assertThat(batch).hasSizeLessThanOrEqualTo(32));
-    assertThat(batches.stream().flatMap(List::stream).toList()).containsExactlyElementsOf(load.documents());
-    assertThat(batches).allSatisfy(batch -> assertThat(
-        (long) batch.size() * batch.stream().mapToInt(d -> d.length).max().orElseThrow())
-        .isLessThanOrEqualTo(Math.max(PeerBatches.MAX_PADDED_SLOTS, batch.get(0).length)));
+    assertThat(batches.stream().flatMap(List::stream).toList())
+        .containsExactlyElementsOf(load.documents());
+    assertThat(batches)
+        .allSatisfy(
+            batch ->
+                assertThat(
+                        (long) batch.size()
+                            * batch.stream().mapToInt(d -> d.length).max().orElseThrow())
+                    .isLessThanOrEqualTo(
+                        Math.max(PeerBatches.MAX_PADDED_SLOTS, batch.get(0).length)));
   }
 
   @Test

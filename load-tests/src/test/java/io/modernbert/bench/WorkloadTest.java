@@ -15,7 +15,13 @@ class WorkloadTest {
     assertThat(lengths[0]).isGreaterThanOrEqualTo(8);
     assertThat(lengths[lengths.length - 1]).isLessThanOrEqualTo(8192);
     assertThat(lengths[lengths.length / 2]).isBetween(140, 160);
-    double logSpread = Arrays.stream(lengths).mapToDouble(Math::log).map(x -> x - Math.log(150)).map(x -> x * x).average().orElseThrow();
+    double logSpread =
+        Arrays.stream(lengths)
+            .mapToDouble(Math::log)
+            .map(x -> x - Math.log(150))
+            .map(x -> x * x)
+            .average()
+            .orElseThrow();
     assertThat(Math.sqrt(logSpread)).isBetween(0.85, 0.95);
   }
 
@@ -28,7 +34,8 @@ class WorkloadTest {
     for (int i = 0; i < 400; i++) {
       assertThat(first.documents().get(i)).containsExactly(second.documents().get(i));
       assertThat(first.documents().get(i)[0]).isEqualTo(Workload.CLS);
-      assertThat(first.documents().get(i)[first.documents().get(i).length - 1]).isEqualTo(Workload.SEP);
+      assertThat(first.documents().get(i)[first.documents().get(i).length - 1])
+          .isEqualTo(Workload.SEP);
     }
   }
 
@@ -44,7 +51,9 @@ class WorkloadTest {
 
   @Test
   void shouldRejectUnknownWorkloads() {
-    assertThatThrownBy(() -> Workload.parse("uniform", 400, 1)).hasMessageContaining("unknown workload 'uniform'");
-    assertThatThrownBy(() -> Workload.parse("fixed:9000", 400, 1)).hasMessageContaining("fixed length");
+    assertThatThrownBy(() -> Workload.parse("uniform", 400, 1))
+        .hasMessageContaining("unknown workload 'uniform'");
+    assertThatThrownBy(() -> Workload.parse("fixed:9000", 400, 1))
+        .hasMessageContaining("fixed length");
   }
 }

@@ -35,7 +35,9 @@ class BatchStatsTest {
     assertThat(batches.get(0).tokens()).isEqualTo(600);
     assertThat(batches.get(0).inferenceMs()).isEqualTo(42.0);
     assertThat(batches.get(0).paddingShare()).isCloseTo(1 - 600.0 / 1024, within(1e-12));
-    assertThat(BatchStats.paddingShare(batches)).as("1 - 700/1152").isCloseTo(1 - 700.0 / 1152, within(1e-12));
+    assertThat(BatchStats.paddingShare(batches))
+        .as("1 - 700/1152")
+        .isCloseTo(1 - 700.0 / 1152, within(1e-12));
   }
 
   @Test
@@ -43,10 +45,13 @@ class BatchStatsTest {
     BatchStats stats = new BatchStats();
     stats.record(headers("a", 2, 300, null));
 
-    assertThat(stats.batches()).singleElement().satisfies(b -> {
-      assertThat(b.slots()).isEqualTo(-1);
-      assertThat(b.paddingShare()).isNaN();
-    });
+    assertThat(stats.batches())
+        .singleElement()
+        .satisfies(
+            b -> {
+              assertThat(b.slots()).isEqualTo(-1);
+              assertThat(b.paddingShare()).isNaN();
+            });
     assertThat(BatchStats.paddingShare(stats.batches())).isNaN();
   }
 

@@ -22,7 +22,9 @@ class DeliveryBookTest {
     assertThat(book.latency().count()).isEqualTo(2);
     assertThat(book.latency().snapshot().getMaxValue() / 1000.0).isCloseTo(250, within(1.0));
     assertThat(book.latency().snapshot().getMinValue() / 1000.0).isCloseTo(50, within(0.1));
-    assertThat(book.latency().elapsedSeconds()).as("first send to last first output").isCloseTo(0.25, within(1e-9));
+    assertThat(book.latency().elapsedSeconds())
+        .as("first send to last first output")
+        .isCloseTo(0.25, within(1e-9));
   }
 
   @Test

@@ -41,14 +41,19 @@ class DocumentSourceTest {
   void shouldGenerateTextsOfTheRequestedTokenLengths() {
     int count = 150;
     int[] requested = DocumentSource.lognormalLengths(count, 7);
-    List<LoadDocument> documents = DocumentSource.generated(SentenceCorpus.shipped(tokenizer), new RunIds("t1"), count, 7);
+    List<LoadDocument> documents =
+        DocumentSource.generated(SentenceCorpus.shipped(tokenizer), new RunIds("t1"), count, 7);
 
     assertThat(documents).hasSize(count);
     int exact = 0;
     for (int i = 0; i < count; i++) {
       int measured = measure(documents.get(i).text());
-      assertThat(documents.get(i).tokens()).as("document %d reports its own length", i).isEqualTo(measured);
-      assertThat(measured).as("document %d: requested %d", i, requested[i]).isBetween(requested[i] - 1, requested[i]);
+      assertThat(documents.get(i).tokens())
+          .as("document %d reports its own length", i)
+          .isEqualTo(measured);
+      assertThat(measured)
+          .as("document %d: requested %d", i, requested[i])
+          .isBetween(requested[i] - 1, requested[i]);
       exact += measured == requested[i] ? 1 : 0;
     }
     assertThat(exact).as("documents of exactly the requested length").isEqualTo(count);
@@ -61,8 +66,13 @@ class DocumentSourceTest {
 
     assertThat(measure(text)).isBetween(3999, 4000);
     // Latin, Cyrillic, Greek, Hebrew, CJK and Hangul all occur in a text this long.
-    assertThat(text).containsPattern("\\p{IsLatin}").containsPattern("\\p{IsCyrillic}").containsPattern("\\p{IsGreek}")
-        .containsPattern("\\p{IsHebrew}").containsPattern("\\p{IsHan}").containsPattern("\\p{IsHangul}");
+    assertThat(text)
+        .containsPattern("\\p{IsLatin}")
+        .containsPattern("\\p{IsCyrillic}")
+        .containsPattern("\\p{IsGreek}")
+        .containsPattern("\\p{IsHebrew}")
+        .containsPattern("\\p{IsHan}")
+        .containsPattern("\\p{IsHangul}");
   }
 
   @Test
@@ -73,15 +83,23 @@ class DocumentSourceTest {
     assertThat(sorted[0]).isGreaterThanOrEqualTo(8);
     assertThat(sorted[sorted.length - 1]).isLessThanOrEqualTo(8192);
     assertThat(sorted[sorted.length / 2]).isBetween(145, 155);
-    double sigma = Math.sqrt(Arrays.stream(lengths).mapToDouble(l -> Math.log(l) - Math.log(150)).map(x -> x * x).average().orElseThrow());
+    double sigma =
+        Math.sqrt(
+            Arrays.stream(lengths)
+                .mapToDouble(l -> Math.log(l) - Math.log(150))
+                .map(x -> x * x)
+                .average()
+                .orElseThrow());
     assertThat(sigma).isBetween(0.87, 0.93);
-    assertThat(DocumentSource.lognormalLengths(100, 42)).containsExactly(Arrays.copyOf(lengths, 100));
+    assertThat(DocumentSource.lognormalLengths(100, 42))
+        .containsExactly(Arrays.copyOf(lengths, 100));
   }
 
   @Test
   void shouldGiveEveryDocumentAUniqueIdOfItsRun() {
     RunIds ids = RunIds.fresh();
-    List<LoadDocument> documents = DocumentSource.sentences(SentenceCorpus.shipped(tokenizer), ids, 500, 1);
+    List<LoadDocument> documents =
+        DocumentSource.sentences(SentenceCorpus.shipped(tokenizer), ids, 500, 1);
 
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < documents.size(); i++) {
@@ -95,7 +113,8 @@ class DocumentSourceTest {
   @Test
   void shouldSendOneShippedSentencePerDocumentWithSentences() throws IOException {
     Set<String> shipped = new HashSet<>(shippedLines());
-    List<LoadDocument> documents = DocumentSource.sentences(SentenceCorpus.shipped(tokenizer), new RunIds("t2"), 200, 5);
+    List<LoadDocument> documents =
+        DocumentSource.sentences(SentenceCorpus.shipped(tokenizer), new RunIds("t2"), 200, 5);
 
     assertThat(shipped).hasSizeGreaterThanOrEqualTo(400);
     for (LoadDocument document : documents) {
@@ -108,17 +127,27 @@ class DocumentSourceTest {
   @Test
   void shouldReadJsonlTextsReplaceTheirIdsAndRepeatTheFile(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("in.jsonl");
-    Files.writeString(file, "{\"id\":\"a\",\"text\":\"Hello world.\"}\n\n{\"id\":\"b\",\"text\":\"Bonjour le monde.\"}\n");
+    Files.writeString(
+        file,
+        "{\"id\":\"a\",\"text\":\"Hello world.\"}\n\n{\"id\":\"b\",\"text\":\"Bonjour le monde.\"}\n");
     RunIds ids = new RunIds("t3");
 
     List<LoadDocument> once = DocumentSource.jsonl(file, DocumentSourceTest::measure, ids, 0);
     List<LoadDocument> repeated = DocumentSource.jsonl(file, DocumentSourceTest::measure, ids, 5);
 
-    assertThat(once).extracting(LoadDocument::text).containsExactly("Hello world.", "Bonjour le monde.");
+    assertThat(once)
+        .extracting(LoadDocument::text)
+        .containsExactly("Hello world.", "Bonjour le monde.");
     assertThat(once).extracting(LoadDocument::id).containsExactly("load-t3-0", "load-t3-1");
     assertThat(once.get(0).tokens()).isEqualTo(measure("Hello world."));
-    assertThat(repeated).extracting(LoadDocument::text)
-        .containsExactly("Hello world.", "Bonjour le monde.", "Hello world.", "Bonjour le monde.", "Hello world.");
+    assertThat(repeated)
+        .extracting(LoadDocument::text)
+        .containsExactly(
+            "Hello world.",
+            "Bonjour le monde.",
+            "Hello world.",
+            "Bonjour le monde.",
+            "Hello world.");
     assertThat(repeated).extracting(LoadDocument::id).doesNotHaveDuplicates();
   }
 
@@ -127,13 +156,17 @@ class DocumentSourceTest {
     Path file = dir.resolve("bad.jsonl");
     Files.writeString(file, "{\"id\":\"a\",\"text\":\"ok\"}\n{\"id\":\"b\"}\n");
 
-    assertThatThrownBy(() -> DocumentSource.jsonl(file, DocumentSourceTest::measure, new RunIds("t4"), 0))
+    assertThatThrownBy(
+            () -> DocumentSource.jsonl(file, DocumentSourceTest::measure, new RunIds("t4"), 0))
         .hasMessageContaining("line 2");
   }
 
   private static List<String> shippedLines() throws IOException {
     try (InputStream in = SentenceCorpus.class.getResourceAsStream(SentenceCorpus.RESOURCE)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+          .lines()
+          .filter(l -> !l.isBlank())
+          .toList();
     }
   }
 }

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Against a small in-JVM HTTP server that answers like /embed: 200 [[...]], or 503 for texts saying "fail". */
+/**
+ * Against a small in-JVM HTTP server that answers like /embed: 200 [[...]], or 503 for texts saying
+ * "fail".
+ */
 class HttpDriverTest {
   private HttpServer server;
   private final ConcurrentLinkedQueue<String> inputs = new ConcurrentLinkedQueue<>();
@@ -30,23 +33,27 @@ class HttpDriverTest {
   void startServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.setExecutor(Executors.newFixedThreadPool(8));
-    server.createContext("/embed", exchange -> {
-      maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-      try {
-        Thread.sleep(20); // a model pass
-        String text = new ObjectMapper().readTree(exchange.getRequestBody()).path("inputs").asText();
-        inputs.add(text);
-        boolean fail = text.contains("fail");
-        byte[] body = (fail ? "{\"error\":\"busy\"}" : "[[0.1,0.2]]").getBytes(StandardCharsets.UTF_8);
-        exchange.sendResponseHeaders(fail ? 503 : 200, body.length);
-        exchange.getResponseBody().write(body);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } finally {
-        inFlight.decrementAndGet();
-        exchange.close();
-      }
-    });
+    server.createContext(
+        "/embed",
+        exchange -> {
+          maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+          try {
+            Thread.sleep(20); // a model pass
+            String text =
+                new ObjectMapper().readTree(exchange.getRequestBody()).path("inputs").asText();
+            inputs.add(text);
+            boolean fail = text.contains("fail");
+            byte[] body =
+                (fail ? "{\"error\":\"busy\"}" : "[[0.1,0.2]]").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(fail ? 503 : 200, body.length);
+            exchange.getResponseBody().write(body);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } finally {
+            inFlight.decrementAndGet();
+            exchange.close();
+          }
+        });
     server.start();
   }
 
@@ -91,7 +98,9 @@ class HttpDriverTest {
     driver.run(documents(20, 0), new Timeline(100), stats);
 
     double seconds = (System.nanoTime() - start) / 1e9;
-    assertThat(seconds).as("19 intervals of 10 ms, then the last answer").isGreaterThanOrEqualTo(0.19);
+    assertThat(seconds)
+        .as("19 intervals of 10 ms, then the last answer")
+        .isGreaterThanOrEqualTo(0.19);
     assertThat(stats.count()).isEqualTo(20);
     assertThat(driver.errors()).isEmpty();
     assertThat(stats.elapsedSeconds()).isBetween(0.19 + 0.02, seconds);

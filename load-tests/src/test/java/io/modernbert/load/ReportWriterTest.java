@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ReportWriterTest {
-  /** 400 documents back in 8 s (50/s), latencies 1..400 ms, 1 duplicate, 2 missing, engine 100/s. */
+  /**
+   * 400 documents back in 8 s (50/s), latencies 1..400 ms, 1 duplicate, 2 missing, engine 100/s.
+   */
   private static LoadResult kafkaResult() {
     Histogram latency = new Histogram(3);
     for (int ms = 1; ms <= 400; ms++) {
@@ -26,13 +28,29 @@ class ReportWriterTest {
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("runId", "test");
     settings.put("target", "127.0.0.1:19092");
-    LoadResult.Counts counts = new LoadResult.Counts(402, 90_000, 402, 0, 400, 400, 1, 0, 2, 0, 3, 0, Map.of());
-    List<LagSampler.Sample> lag = List.of(new LagSampler.Sample(0.1, 0), new LagSampler.Sample(1.1, 350),
-        new LagSampler.Sample(2.1, 120), new LagSampler.Sample(3.1, 0));
-    List<BatchStats.Batch> batches = List.of(new BatchStats.Batch("a", 10, 3000, 4096, 120),
-        new BatchStats.Batch("b", 30, 7000, 8192, 300), new BatchStats.Batch("c", 2, 500, -1, 20));
-    return new LoadResult(settings, "kafka", counts, 8.0, latency, new long[] {0, 60, 80, 70, 50, 50, 40, 50},
-        lag, batches, 100.0);
+    LoadResult.Counts counts =
+        new LoadResult.Counts(402, 90_000, 402, 0, 400, 400, 1, 0, 2, 0, 3, 0, Map.of());
+    List<LagSampler.Sample> lag =
+        List.of(
+            new LagSampler.Sample(0.1, 0),
+            new LagSampler.Sample(1.1, 350),
+            new LagSampler.Sample(2.1, 120),
+            new LagSampler.Sample(3.1, 0));
+    List<BatchStats.Batch> batches =
+        List.of(
+            new BatchStats.Batch("a", 10, 3000, 4096, 120),
+            new BatchStats.Batch("b", 30, 7000, 8192, 300),
+            new BatchStats.Batch("c", 2, 500, -1, 20));
+    return new LoadResult(
+        settings,
+        "kafka",
+        counts,
+        8.0,
+        latency,
+        new long[] {0, 60, 80, 70, 50, 50, 40, 50},
+        lag,
+        batches,
+        100.0);
   }
 
   @Test
@@ -45,7 +63,8 @@ class ReportWriterTest {
     assertThat(summary.path("counts").path("received").asLong()).isEqualTo(400);
     assertThat(summary.path("counts").path("duplicates").asInt()).isEqualTo(1);
     assertThat(summary.path("counts").path("missing").asInt()).isEqualTo(2);
-    assertThat(summary.path("throughput").path("documentsPerSecond").asDouble()).isCloseTo(50.0, within(1e-9));
+    assertThat(summary.path("throughput").path("documentsPerSecond").asDouble())
+        .isCloseTo(50.0, within(1e-9));
     assertThat(summary.path("latencyMs").path("count").asLong()).isEqualTo(400);
     assertThat(summary.path("latencyMs").path("p50").asDouble()).isCloseTo(200, within(0.5));
     assertThat(summary.path("latencyMs").path("p99").asDouble()).isCloseTo(396, within(0.5));
@@ -54,7 +73,8 @@ class ReportWriterTest {
     assertThat(curve.size()).isGreaterThan(20);
     assertThat(curve.get(curve.size() - 1).path("percentile").asDouble()).isEqualTo(100.0);
     for (int i = 1; i < curve.size(); i++) {
-      assertThat(curve.get(i).path("ms").asDouble()).isGreaterThanOrEqualTo(curve.get(i - 1).path("ms").asDouble());
+      assertThat(curve.get(i).path("ms").asDouble())
+          .isGreaterThanOrEqualTo(curve.get(i - 1).path("ms").asDouble());
     }
     assertThat(summary.path("outputsPerSecond")).hasSize(8);
     assertThat(summary.path("outputsPerSecond").get(2).asLong()).isEqualTo(80);
@@ -64,8 +84,11 @@ class ReportWriterTest {
         .as("1 - (3000 + 7000) / (4096 + 8192); the batch without slots is left out")
         .isCloseTo(1 - 10_000.0 / 12_288, within(1e-12));
     assertThat(summary.path("batches").path("list").get(1).path("documents").asInt()).isEqualTo(30);
-    assertThat(summary.path("batches").path("list").get(1).path("paddingShare").asDouble()).isCloseTo(1 - 7000.0 / 8192, within(1e-12));
-    assertThat(summary.path("batches").path("list").get(2).path("slots").isNull()).as("no slots header").isTrue();
+    assertThat(summary.path("batches").path("list").get(1).path("paddingShare").asDouble())
+        .isCloseTo(1 - 7000.0 / 8192, within(1e-12));
+    assertThat(summary.path("batches").path("list").get(2).path("slots").isNull())
+        .as("no slots header")
+        .isTrue();
     assertThat(summary.path("engine").path("documentsPerSecond").asDouble()).isEqualTo(100.0);
     assertThat(summary.path("engine").path("ratio").asDouble()).isCloseTo(0.5, within(1e-12));
   }
@@ -74,7 +97,9 @@ class ReportWriterTest {
   void shouldDrawNonEmptyChartsAndAPageThatShowsThem(@TempDir Path dir) throws Exception {
     List<String> charts = ReportWriter.write(kafkaResult(), dir);
 
-    assertThat(charts).containsExactly("throughput.png", "latency.png", "lag.png", "batch-tokens.png", "padding.png");
+    assertThat(charts)
+        .containsExactly(
+            "throughput.png", "latency.png", "lag.png", "batch-tokens.png", "padding.png");
     String page = Files.readString(dir.resolve("index.html"));
     for (String chart : charts) {
       BufferedImage image = ImageIO.read(dir.resolve(chart).toFile());
@@ -83,33 +108,62 @@ class ReportWriterTest {
       assertThat(distinctColours(image)).as("%s has something drawn on it", chart).isGreaterThan(3);
       assertThat(page).contains("<img src=\"" + chart + "\"");
     }
-    assertThat(page).contains("summary.json").contains("127.0.0.1:19092").contains("THROUGHPUT").contains("50.00 docs/s")
-        .contains("RATIO e2e/engine").contains("0.50");
+    assertThat(page)
+        .contains("summary.json")
+        .contains("127.0.0.1:19092")
+        .contains("THROUGHPUT")
+        .contains("50.00 docs/s")
+        .contains("RATIO e2e/engine")
+        .contains("0.50");
   }
 
   @Test
   void shouldPrintTheSummaryLines() {
     List<String> lines = kafkaResult().summaryLines();
 
-    assertThat(lines).contains("DUPLICATES 1", "MISSING 2", "ENGINE 100.00 docs/s", "RATIO e2e/engine 0.50");
-    assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("THROUGHPUT 50.00 docs/s (400 documents in 8.00 s"));
-    assertThat(lines).anySatisfy(l -> assertThat(l).matches("LATENCY p50 200\\.\\d p90 360\\.\\d p99 396\\.\\d max 400\\.\\d ms"));
-    assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("BATCHES 3, mean 14.0 documents and 3500 tokens per batch, padding 18.6%"));
+    assertThat(lines)
+        .contains("DUPLICATES 1", "MISSING 2", "ENGINE 100.00 docs/s", "RATIO e2e/engine 0.50");
+    assertThat(lines)
+        .anySatisfy(
+            l -> assertThat(l).startsWith("THROUGHPUT 50.00 docs/s (400 documents in 8.00 s"));
+    assertThat(lines)
+        .anySatisfy(
+            l ->
+                assertThat(l)
+                    .matches("LATENCY p50 200\\.\\d p90 360\\.\\d p99 396\\.\\d max 400\\.\\d ms"));
+    assertThat(lines)
+        .anySatisfy(
+            l ->
+                assertThat(l)
+                    .startsWith(
+                        "BATCHES 3, mean 14.0 documents and 3500 tokens per batch, padding 18.6%"));
   }
 
   @Test
   void shouldLeaveOutKafkaOnlyChartsInHttpMode(@TempDir Path dir) throws Exception {
     Histogram latency = new Histogram(3);
     latency.recordValue(12_000);
-    LoadResult.Counts counts = new LoadResult.Counts(2, 20, 2, 0, 1, 0, 0, 0, 0, 0, 0, 0, Map.of("503", 1L));
-    LoadResult result = new LoadResult(new LinkedHashMap<>(), "http", counts, 0.5, latency, new long[] {1},
-        List.of(), List.of(), null);
+    LoadResult.Counts counts =
+        new LoadResult.Counts(2, 20, 2, 0, 1, 0, 0, 0, 0, 0, 0, 0, Map.of("503", 1L));
+    LoadResult result =
+        new LoadResult(
+            new LinkedHashMap<>(),
+            "http",
+            counts,
+            0.5,
+            latency,
+            new long[] {1},
+            List.of(),
+            List.of(),
+            null);
 
     List<String> charts = ReportWriter.write(result, dir);
 
     assertThat(charts).containsExactly("throughput.png", "latency.png");
-    assertThat(result.summaryLines()).anySatisfy(l -> assertThat(l).startsWith("REQUESTS sent 2, ok 1, errors 1 {503=1}"));
-    assertThat(result.summaryLines()).noneMatch(l -> l.startsWith("RATIO") || l.startsWith("MISSING"));
+    assertThat(result.summaryLines())
+        .anySatisfy(l -> assertThat(l).startsWith("REQUESTS sent 2, ok 1, errors 1 {503=1}"));
+    assertThat(result.summaryLines())
+        .noneMatch(l -> l.startsWith("RATIO") || l.startsWith("MISSING"));
     JsonNode summary = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
     assertThat(summary.path("engine").path("ratio").isNull()).isTrue();
     assertThat(summary.path("responsesPerSecond").get(0).asLong()).isEqualTo(1);

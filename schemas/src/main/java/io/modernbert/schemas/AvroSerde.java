@@ -13,9 +13,9 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Kafka serde for a generated Avro record in Avro's single-object encoding: 2 marker bytes
- * (0xC3 0x01), the 8-byte CRC-64-AVRO fingerprint of the writer schema, then Avro binary. The
- * message says which schema wrote it, so consumers need no schema registry.
+ * Kafka serde for a generated Avro record in Avro's single-object encoding: 2 marker bytes (0xC3
+ * 0x01), the 8-byte CRC-64-AVRO fingerprint of the writer schema, then Avro binary. The message
+ * says which schema wrote it, so consumers need no schema registry.
  *
  * <p>Thread-safe: Avro's message encoders and decoders may be shared.
  */
@@ -47,7 +47,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
     try {
       return decoder.decode(bytes);
     } catch (IOException | RuntimeException e) {
-      throw new SerializationException("not a single-object encoded " + typeName + ": " + e.getMessage(), e);
+      throw new SerializationException(
+          "not a single-object encoded " + typeName + ": " + e.getMessage(), e);
     }
   }
 

@@ -8,5 +8,6 @@ public final class Serdes {
   public static final AvroSerde<Embedding> EMBEDDING = new AvroSerde<>(Embedding.class);
   public static final AvroSerde<Labels> LABELS = new AvroSerde<>(Labels.class);
   public static final AvroSerde<DeadLetter> DEAD_LETTER = new AvroSerde<>(DeadLetter.class);
-  public static final AvroSerde<PendingDocument> PENDING_DOCUMENT = new AvroSerde<>(PendingDocument.class);
+  public static final AvroSerde<PendingDocument> PENDING_DOCUMENT =
+      new AvroSerde<>(PendingDocument.class);
 }

@@ -13,11 +13,26 @@ import org.junit.jupiter.api.Test;
 class AvroSerdeTest {
   @Test
   void shouldRoundTripEveryMessageInSingleObjectEncoding() {
-    Document document = Document.newBuilder().setId("d1").setText("Bonjour").setAttributes(Map.of("lang", "fr")).build();
-    Embedding embedding = Embedding.newBuilder().setId("d1").setModel("m").setVector(List.of(0.5f, -1f))
-        .setDimensions(2).setTokens(4).build();
-    Labels labels = Labels.newBuilder().setId("d1").setModel("m")
-        .setLabels(List.of(new LabelScore("fr", 0.9f), new LabelScore("en", 0.1f))).build();
+    Document document =
+        Document.newBuilder()
+            .setId("d1")
+            .setText("Bonjour")
+            .setAttributes(Map.of("lang", "fr"))
+            .build();
+    Embedding embedding =
+        Embedding.newBuilder()
+            .setId("d1")
+            .setModel("m")
+            .setVector(List.of(0.5f, -1f))
+            .setDimensions(2)
+            .setTokens(4)
+            .build();
+    Labels labels =
+        Labels.newBuilder()
+            .setId("d1")
+            .setModel("m")
+            .setLabels(List.of(new LabelScore("fr", 0.9f), new LabelScore("en", 0.1f)))
+            .build();
 
     assertThat(Serdes.DOCUMENT.decode(Serdes.DOCUMENT.encode(document))).isEqualTo(document);
     assertThat(Serdes.EMBEDDING.decode(Serdes.EMBEDDING.encode(embedding))).isEqualTo(embedding);
@@ -40,23 +55,48 @@ class AvroSerdeTest {
 
   @Test
   void shouldRejectBytesThatAreNotThisMessage() {
-    byte[] embedding = Serdes.EMBEDDING.encode(Embedding.newBuilder().setId("d").setModel("m")
-        .setVector(List.of()).setDimensions(0).build());
+    byte[] embedding =
+        Serdes.EMBEDDING.encode(
+            Embedding.newBuilder()
+                .setId("d")
+                .setModel("m")
+                .setVector(List.of())
+                .setDimensions(0)
+                .build());
 
-    assertThatThrownBy(() -> Serdes.DOCUMENT.decode(embedding)).isInstanceOf(SerializationException.class)
+    assertThatThrownBy(() -> Serdes.DOCUMENT.decode(embedding))
+        .isInstanceOf(SerializationException.class)
         .hasMessageContaining("Document");
-    assertThatThrownBy(() -> Serdes.DOCUMENT.decode("{\"id\":1}".getBytes())).isInstanceOf(SerializationException.class);
+    assertThatThrownBy(() -> Serdes.DOCUMENT.decode("{\"id\":1}".getBytes()))
+        .isInstanceOf(SerializationException.class);
   }
 
   @Test
   void shouldGiveEveryOptionalFieldADefault() {
-    for (Schema schema : List.of(Document.getClassSchema(), Embedding.getClassSchema(), Labels.getClassSchema(),
-        DeadLetter.getClassSchema())) {
+    for (Schema schema :
+        List.of(
+            Document.getClassSchema(),
+            Embedding.getClassSchema(),
+            Labels.getClassSchema(),
+            DeadLetter.getClassSchema())) {
       for (Schema.Field field : schema.getFields()) {
-        boolean required = List.of("id", "text", "model", "vector", "dimensions", "labels", "reason", "sourceTopic",
-            "sourcePartition", "sourceOffset", "failedAt").contains(field.name());
+        boolean required =
+            List.of(
+                    "id",
+                    "text",
+                    "model",
+                    "vector",
+                    "dimensions",
+                    "labels",
+                    "reason",
+                    "sourceTopic",
+                    "sourcePartition",
+                    "sourceOffset",
+                    "failedAt")
+                .contains(field.name());
         assertThat(required || field.hasDefaultValue())
-            .as("%s.%s has a default", schema.getName(), field.name()).isTrue();
+            .as("%s.%s has a default", schema.getName(), field.name())
+            .isTrue();
       }
     }
   }

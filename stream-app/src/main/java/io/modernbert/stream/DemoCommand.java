@@ -20,22 +20,36 @@ import picocli.CommandLine.Option;
  * Kafka's own server classes, data under {@code --data-dir}), the topology with the default model,
  * and the HTTP API. Ctrl-C stops it all cleanly, in reverse order.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
     description = "Run broker, topology and HTTP API in one process, with the default model.")
 final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--data-dir", defaultValue = "data/demo", description = "Broker and state data (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--data-dir",
+      defaultValue = "data/demo",
+      description = "Broker and state data (default ${DEFAULT-VALUE}).")
   Path dataDir;
 
   @Option(names = "--model", description = "Model folder (default: models/langid-modernbert).")
   Path model;
 
-  @Option(names = "--port", defaultValue = "8080", description = "HTTP port (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--port",
+      defaultValue = "8080",
+      description = "HTTP port (default ${DEFAULT-VALUE}).")
   int httpPort;
 
-  @Option(names = "--kafka-port", defaultValue = "9092", description = "Broker port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0 picks a free one).")
+  @Option(
+      names = "--kafka-port",
+      defaultValue = "9092",
+      description = "Broker port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0 picks a free one).")
   int kafkaPort;
 
-  @Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads (default: all cores).")
+  @Option(
+      names = "--threads",
+      defaultValue = "0",
+      description = "TensorFlow threads (default: all cores).")
   int threads;
 
   @Override
@@ -44,17 +58,22 @@ final class DemoCommand implements Callable<Integer> {
     Path modelDir = model != null ? model : home.resolve("models/langid-modernbert");
     Path data = dataDir.isAbsolute() ? dataDir : home.resolve(dataDir);
     CountDownLatch stopped = new CountDownLatch(1);
-    EmbeddedKafka kafka = EmbeddedKafka.start(data.resolve("kafka"), EmbeddedKafkaOptions.defaults().withPort(kafkaPort));
+    EmbeddedKafka kafka =
+        EmbeddedKafka.start(
+            data.resolve("kafka"), EmbeddedKafkaOptions.defaults().withPort(kafkaPort));
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    AppConfig config = AppConfig.defaults(kafka.bootstrapServers(), modelDir)
-        .withEngine(EngineOptions.defaults().withThreads(threads))
-        .withStateDir(data.resolve("streams"));
+    AppConfig config =
+        AppConfig.defaults(kafka.bootstrapServers(), modelDir)
+            .withEngine(EngineOptions.defaults().withThreads(threads))
+            .withStateDir(data.resolve("streams"));
     StreamApp app;
     HttpService http;
     try {
       app = StreamApp.start(config, meters, 1, Duration.ofMinutes(5));
       try {
-        http = HttpService.start(app, config, meters, httpPort, HttpLimits.defaults(), Duration.ofSeconds(30));
+        http =
+            HttpService.start(
+                app, config, meters, httpPort, HttpLimits.defaults(), Duration.ofSeconds(30));
       } catch (Exception e) {
         app.close();
         throw e;
@@ -63,15 +82,20 @@ final class DemoCommand implements Callable<Integer> {
       kafka.close(); // a failed start leaves no broker behind
       throw e;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      System.out.println("modernbert-stream: stopping");
-      http.close();
-      app.close();
-      kafka.close();
-      stopped.countDown();
-    }, "demo-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.out.println("modernbert-stream: stopping");
+                  http.close();
+                  app.close();
+                  kafka.close();
+                  stopped.countDown();
+                },
+                "demo-shutdown"));
     String url = "http://localhost:" + http.port();
-    System.out.printf("""
+    System.out.printf(
+        """
         modernbert-stream demo is ready.
           broker     %s (topics: documents, embeddings, labels, documents-dead-letters)
           model      %s
@@ -81,10 +105,20 @@ final class DemoCommand implements Callable<Integer> {
           curl -s -X POST %s/predict -H 'content-type: application/json' -d '{"inputs":"Die Datei wurde nicht gefunden."}'
           bin/modernbert-stream tail --bootstrap-servers %s --topic labels
         Ctrl-C stops everything.
-        """, kafka.bootstrapServers(), modelDir, url, url, url, url, url, url, url, url, kafka.bootstrapServers());
+        """,
+        kafka.bootstrapServers(),
+        modelDir,
+        url,
+        url,
+        url,
+        url,
+        url,
+        url,
+        url,
+        url,
+        kafka.bootstrapServers());
     System.out.flush();
     stopped.await();
     return 0;
   }
-
 }

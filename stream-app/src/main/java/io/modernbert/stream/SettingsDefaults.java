@@ -41,7 +41,13 @@ final class SettingsDefaults implements IDefaultValueProvider {
       properties.load(reader);
       return properties;
     } catch (IOException e) {
-      throw new UncheckedIOException(CONFIG_FILE_VARIABLE + "=" + path + ": cannot read the properties file: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          CONFIG_FILE_VARIABLE
+              + "="
+              + path
+              + ": cannot read the properties file: "
+              + e.getMessage(),
+          e);
     }
   }
 

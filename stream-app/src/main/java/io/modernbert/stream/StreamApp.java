@@ -8,15 +8,14 @@ import io.modernbert.stream.config.AppConfig;
 import io.modernbert.stream.config.StreamsProperties;
 import io.modernbert.stream.scheduler.BatchScheduler;
 import io.modernbert.stream.scheduler.PassRunner;
-import io.modernbert.stream.scheduler.SchedulerSettings;
 import io.modernbert.stream.topology.StreamMetrics;
 import io.modernbert.stream.topology.TopologyFactory;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.UnaryOperator;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -40,10 +39,15 @@ public final class StreamApp implements AutoCloseable {
   private final KafkaStreams streams;
   private final StreamMetrics metrics;
   private final KafkaStreamsMetrics clientMetrics;
-  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private final CompletableFuture<Throwable> engineFailure = new CompletableFuture<>();
 
-  private StreamApp(InferenceEngine engine, BatchScheduler scheduler, KafkaStreams streams, StreamMetrics metrics,
+  private StreamApp(
+      InferenceEngine engine,
+      BatchScheduler scheduler,
+      KafkaStreams streams,
+      StreamMetrics metrics,
       KafkaStreamsMetrics clientMetrics) {
     this.engine = engine;
     this.scheduler = scheduler;
@@ -54,51 +58,80 @@ public final class StreamApp implements AutoCloseable {
   }
 
   /** Loads the model, creates missing topics, starts the topology and waits until it runs. */
-  public static StreamApp start(AppConfig config, MeterRegistry meters, int partitions, Duration timeout)
+  public static StreamApp start(
+      AppConfig config, MeterRegistry meters, int partitions, Duration timeout)
       throws InterruptedException {
     return start(config, meters, partitions, java.util.Optional.empty(), timeout);
   }
 
-  /** As above; missing topics get {@code replicationFactor} replicas (empty: the cluster's default). */
-  public static StreamApp start(AppConfig config, MeterRegistry meters, int partitions,
-      java.util.Optional<Short> replicationFactor, Duration timeout) throws InterruptedException {
+  /**
+   * As above; missing topics get {@code replicationFactor} replicas (empty: the cluster's default).
+   */
+  public static StreamApp start(
+      AppConfig config,
+      MeterRegistry meters,
+      int partitions,
+      java.util.Optional<Short> replicationFactor,
+      Duration timeout)
+      throws InterruptedException {
     return start(config, meters, partitions, replicationFactor, timeout, UnaryOperator.identity());
   }
 
   /** As above, with the model's pass wrapped by {@code passRunner} (tests inject failures here). */
-  public static StreamApp start(AppConfig config, MeterRegistry meters, int partitions,
-      java.util.Optional<Short> replicationFactor, Duration timeout, UnaryOperator<PassRunner> passRunner)
+  public static StreamApp start(
+      AppConfig config,
+      MeterRegistry meters,
+      int partitions,
+      java.util.Optional<Short> replicationFactor,
+      Duration timeout,
+      UnaryOperator<PassRunner> passRunner)
       throws InterruptedException {
     createTopics(config, partitions, replicationFactor);
     // The scheduler warms the engine up on its own thread while Kafka Streams joins the group and
     // restores its stores: after a crash, both take seconds, and they overlap.
-    InferenceEngine engine = InferenceEngine.load(config.modelDir(), config.engine().withWarmup(false));
+    InferenceEngine engine =
+        InferenceEngine.load(config.modelDir(), config.engine().withWarmup(false));
     StreamMetrics metrics = new StreamMetrics(meters);
-    BatchScheduler scheduler = new BatchScheduler(engine, config.scheduler(), metrics, config.engine().warmup(),
-        passRunner.apply((documents, hiddenStates, onPacked) -> engine.encode(documents, hiddenStates, onPacked)));
+    BatchScheduler scheduler =
+        new BatchScheduler(
+            engine,
+            config.scheduler(),
+            metrics,
+            config.engine().warmup(),
+            passRunner.apply(
+                (documents, hiddenStates, onPacked) ->
+                    engine.encode(documents, hiddenStates, onPacked)));
     Gauge.builder("modernbert.scheduler.queue.tokens", scheduler, BatchScheduler::queuedTokens)
-        .description("Tokens waiting in the scheduler's queue").register(meters);
+        .description("Tokens waiting in the scheduler's queue")
+        .register(meters);
     try {
       KafkaStreams streams =
-          new KafkaStreams(TopologyFactory.build(config, scheduler, metrics), StreamsProperties.of(config, meters));
+          new KafkaStreams(
+              TopologyFactory.build(config, scheduler, metrics),
+              StreamsProperties.of(config, meters));
       CountDownLatch running = new CountDownLatch(1);
       // A stream thread that dies of an unexpected error (a broker outage longer than the task
-      // timeout, say) is replaced rather than leaving its tasks unprocessed; the new thread restores
+      // timeout, say) is replaced rather than leaving its tasks unprocessed; the new thread
+      // restores
       // and resubmits what was pending. If the model itself is broken, the application stops.
-      streams.setUncaughtExceptionHandler(failure -> {
-        if (!scheduler.running()) {
-          LOG.error("stream thread failed and the model is down; shutting the application down", failure);
-          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-        }
-        LOG.error("stream thread failed; replacing it", failure);
-        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-      });
-      streams.setStateListener((now, before) -> {
-        LOG.info("Kafka Streams {} -> {}", before, now);
-        if (now == KafkaStreams.State.RUNNING) {
-          running.countDown();
-        }
-      });
+      streams.setUncaughtExceptionHandler(
+          failure -> {
+            if (!scheduler.running()) {
+              LOG.error(
+                  "stream thread failed and the model is down; shutting the application down",
+                  failure);
+              return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
+            LOG.error("stream thread failed; replacing it", failure);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+          });
+      streams.setStateListener(
+          (now, before) -> {
+            LOG.info("Kafka Streams {} -> {}", before, now);
+            if (now == KafkaStreams.State.RUNNING) {
+              running.countDown();
+            }
+          });
       // Kafka's own client metrics (consumer lag, commit and poll rates) beside ours on /metrics:
       // the dashboard and autoscalers read the input topic's lag from here.
       KafkaStreamsMetrics clientMetrics = new KafkaStreamsMetrics(streams);
@@ -107,8 +140,12 @@ public final class StreamApp implements AutoCloseable {
       if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         streams.close(Duration.ofSeconds(10));
         clientMetrics.close();
-        throw new IllegalStateException("Kafka Streams did not reach RUNNING within " + timeout
-            + " (is the broker at " + config.bootstrapServers() + " reachable?)");
+        throw new IllegalStateException(
+            "Kafka Streams did not reach RUNNING within "
+                + timeout
+                + " (is the broker at "
+                + config.bootstrapServers()
+                + " reachable?)");
       }
       return new StreamApp(engine, scheduler, streams, metrics, clientMetrics);
     } catch (RuntimeException | InterruptedException e) {
@@ -118,28 +155,42 @@ public final class StreamApp implements AutoCloseable {
     }
   }
 
-  /** Creates the input, output and dead-letter topics if they do not exist, with the cluster's default replication factor. */
+  /**
+   * Creates the input, output and dead-letter topics if they do not exist, with the cluster's
+   * default replication factor.
+   */
   public static void createTopics(AppConfig config, int partitions) {
     createTopics(config, partitions, java.util.Optional.empty());
   }
 
   /**
-   * Creates the input, output and dead-letter topics if they do not exist; {@code replicationFactor}
-   * empty: the cluster's {@code default.replication.factor} (never a silent 1 on a real cluster).
+   * Creates the input, output and dead-letter topics if they do not exist; {@code
+   * replicationFactor} empty: the cluster's {@code default.replication.factor} (never a silent 1 on
+   * a real cluster).
    */
-  public static void createTopics(AppConfig config, int partitions, java.util.Optional<Short> replicationFactor) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
-      for (String name : new String[] {config.topics().documents(), config.topics().embeddings(),
-          config.topics().labels(), config.topics().deadLetters()}) {
+  public static void createTopics(
+      AppConfig config, int partitions, java.util.Optional<Short> replicationFactor) {
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+      for (String name :
+          new String[] {
+            config.topics().documents(),
+            config.topics().embeddings(),
+            config.topics().labels(),
+            config.topics().deadLetters()
+          }) {
         try {
           NewTopic topic = new NewTopic(name, java.util.Optional.of(partitions), replicationFactor);
           admin.createTopics(java.util.List.of(topic)).all().get(30, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
           if (!(e.getCause() instanceof TopicExistsException)) {
-            throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                "cannot create topic " + name + ": " + e.getCause().getMessage(), e.getCause());
           }
         } catch (java.util.concurrent.TimeoutException e) {
-          throw new IllegalStateException("timed out creating topic " + name + " on " + config.bootstrapServers(), e);
+          throw new IllegalStateException(
+              "timed out creating topic " + name + " on " + config.bootstrapServers(), e);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new IllegalStateException("interrupted while creating topics", e);
@@ -153,9 +204,9 @@ public final class StreamApp implements AutoCloseable {
   }
 
   /**
-   * Completes when the model does not run at all, not even a probe document (a broken model, out
-   * of memory): processing cannot go on, and the process should exit non-zero so that its
-   * supervisor restarts it.
+   * Completes when the model does not run at all, not even a probe document (a broken model, out of
+   * memory): processing cannot go on, and the process should exit non-zero so that its supervisor
+   * restarts it.
    */
   public CompletableFuture<Throwable> engineFailure() {
     return engineFailure;
@@ -175,15 +226,18 @@ public final class StreamApp implements AutoCloseable {
 
   /**
    * Stops Kafka Streams (committing what is done) and leaves the group, so that the partitions move
-   * to the other instances at once (a static member that stops without leaving keeps them until
-   * its session times out); then the scheduler, then frees the model. Idempotent. A SIGKILLed
-   * instance leaves nothing: restarted with the same instance id, it takes its partitions back.
+   * to the other instances at once (a static member that stops without leaving keeps them until its
+   * session times out); then the scheduler, then frees the model. Idempotent. A SIGKILLed instance
+   * leaves nothing: restarted with the same instance id, it takes its partitions back.
    */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      boolean stopped = streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-          .withTimeout(Duration.ofSeconds(30)));
+      boolean stopped =
+          streams.close(
+              CloseOptions.groupMembershipOperation(
+                      CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                  .withTimeout(Duration.ofSeconds(30)));
       clientMetrics.close();
       scheduler.close();
       if (stopped) {

@@ -25,17 +25,24 @@ import picocli.CommandLine.Option;
     name = "modernbert-stream",
     mixinStandardHelpOptions = true,
     description = "Kafka Streams application: documents in, ModernBERT embeddings and labels out.",
-    subcommands = {DemoCommand.class, StreamMain.Run.class, BrokerCommand.class, TailCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      StreamMain.Run.class,
+      BrokerCommand.class,
+      TailCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class StreamMain {
   /** Exit code when the model does not run at all (EX_SOFTWARE). */
   static final int EXIT_ENGINE_FAILED = 70;
 
   public static void main(String[] args) {
     CommandLine cli = new CommandLine(new StreamMain());
-    cli.setExecutionExceptionHandler((exception, commandLine, parseResult) -> {
-      commandLine.getErr().println("modernbert-stream: " + exception.getMessage());
-      return 1;
-    });
+    cli.setExecutionExceptionHandler(
+        (exception, commandLine, parseResult) -> {
+          commandLine.getErr().println("modernbert-stream: " + exception.getMessage());
+          return 1;
+        });
     System.exit(cli.execute(args));
   }
 
@@ -44,94 +51,180 @@ public final class StreamMain {
    * Ctrl-C). Every option may also come from the environment or a properties file, see {@link
    * SettingsDefaults}.
    */
-  @Command(name = "run", mixinStandardHelpOptions = true, defaultValueProvider = SettingsDefaults.class,
-      description = {"Process the documents topic of an existing cluster and serve the HTTP API.",
-          "Options not given as flags come from MODERNBERT_<OPTION> environment variables (--bootstrap-servers:",
-          "MODERNBERT_BOOTSTRAP_SERVERS), then from the properties file named by MODERNBERT_CONFIG (bootstrap-servers=...)."})
+  @Command(
+      name = "run",
+      mixinStandardHelpOptions = true,
+      defaultValueProvider = SettingsDefaults.class,
+      description = {
+        "Process the documents topic of an existing cluster and serve the HTTP API.",
+        "Options not given as flags come from MODERNBERT_<OPTION> environment variables (--bootstrap-servers:",
+        "MODERNBERT_BOOTSTRAP_SERVERS), then from the properties file named by MODERNBERT_CONFIG (bootstrap-servers=...)."
+      })
   static final class Run implements Callable<Integer> {
-    @Option(names = "--bootstrap-servers", required = true, description = "Kafka bootstrap servers.")
+    @Option(
+        names = "--bootstrap-servers",
+        required = true,
+        description = "Kafka bootstrap servers.")
     String bootstrapServers;
 
     @Option(names = "--model", required = true, description = "Hugging Face ModernBERT folder.")
     Path model;
 
-    @Option(names = "--http-port", defaultValue = "8080", description = "HTTP port (default ${DEFAULT-VALUE}; -1: no HTTP).")
+    @Option(
+        names = "--http-port",
+        defaultValue = "8080",
+        description = "HTTP port (default ${DEFAULT-VALUE}; -1: no HTTP).")
     int httpPort;
 
-    @Option(names = "--api-keys", split = ",", description = "Comma-separated API keys the HTTP API requires (default: none).")
+    @Option(
+        names = "--api-keys",
+        split = ",",
+        description = "Comma-separated API keys the HTTP API requires (default: none).")
     java.util.List<String> apiKeys = new java.util.ArrayList<>();
 
-    @Option(names = "--http-timeout-ms", defaultValue = "30000", description = "How long /embed and /predict wait (default ${DEFAULT-VALUE} ms).")
+    @Option(
+        names = "--http-timeout-ms",
+        defaultValue = "30000",
+        description = "How long /embed and /predict wait (default ${DEFAULT-VALUE} ms).")
     long httpTimeoutMs;
 
-    @Option(names = "--application-id", defaultValue = "modernbert-stream", description = "Kafka Streams application id (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--application-id",
+        defaultValue = "modernbert-stream",
+        description = "Kafka Streams application id (default ${DEFAULT-VALUE}).")
     String applicationId;
 
-    @Option(names = "--state-dir", description = "Local state folder (default: data/streams in the installation folder).")
+    @Option(
+        names = "--state-dir",
+        description = "Local state folder (default: data/streams in the installation folder).")
     Path stateDir;
 
-    @Option(names = "--instance-id", description = {"This instance's stable name in the consumer group (static membership),",
-        "e.g. the pod name (default: <host>-<hash of the state folder>)."})
+    @Option(
+        names = "--instance-id",
+        description = {
+          "This instance's stable name in the consumer group (static membership),",
+          "e.g. the pod name (default: <host>-<hash of the state folder>)."
+        })
     String instanceId;
 
-    @Option(names = "--documents-topic", defaultValue = "documents") String documentsTopic;
-    @Option(names = "--embeddings-topic", defaultValue = "embeddings") String embeddingsTopic;
-    @Option(names = "--labels-topic", defaultValue = "labels") String labelsTopic;
-    @Option(names = "--dead-letter-topic", defaultValue = "documents-dead-letters") String deadLetterTopic;
+    @Option(names = "--documents-topic", defaultValue = "documents")
+    String documentsTopic;
 
-    @Option(names = "--input-format", defaultValue = "document",
-        description = {"Values of the documents topic: document (our Avro Document, default), json (text and id by JSON Pointer),",
-            "string (the value is the text, the key the id), registry-avro or registry-json (Confluent wire format; --schema-registry-url)."})
+    @Option(names = "--embeddings-topic", defaultValue = "embeddings")
+    String embeddingsTopic;
+
+    @Option(names = "--labels-topic", defaultValue = "labels")
+    String labelsTopic;
+
+    @Option(names = "--dead-letter-topic", defaultValue = "documents-dead-letters")
+    String deadLetterTopic;
+
+    @Option(
+        names = "--input-format",
+        defaultValue = "document",
+        description = {
+          "Values of the documents topic: document (our Avro Document, default), json (text and id by JSON Pointer),",
+          "string (the value is the text, the key the id), registry-avro or registry-json (Confluent wire format; --schema-registry-url)."
+        })
     String inputFormat;
 
-    @Option(names = "--text-field", defaultValue = "/text", description = "With json and registry formats: path to the text, as a JSON Pointer (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--text-field",
+        defaultValue = "/text",
+        description =
+            "With json and registry formats: path to the text, as a JSON Pointer (default ${DEFAULT-VALUE}).")
     String textField;
 
-    @Option(names = "--id-field", description = "With json and registry formats: path to the id (default: the record key is the id).")
+    @Option(
+        names = "--id-field",
+        description =
+            "With json and registry formats: path to the id (default: the record key is the id).")
     String idField;
 
-    @Option(names = "--copy-headers", split = ",", description = "Input record headers copied to the outputs, comma-separated (default: none).")
+    @Option(
+        names = "--copy-headers",
+        split = ",",
+        description =
+            "Input record headers copied to the outputs, comma-separated (default: none).")
     java.util.List<String> copyHeaders = new java.util.ArrayList<>();
 
-    @Option(names = "--output-format", defaultValue = "avro",
-        description = "Values of the embeddings and labels topics: avro (single-object encoding, default), json or registry-avro.")
+    @Option(
+        names = "--output-format",
+        defaultValue = "avro",
+        description =
+            "Values of the embeddings and labels topics: avro (single-object encoding, default), json or registry-avro.")
     String outputFormat;
 
-    @Option(names = "--schema-registry-url", description = {"Schema Registry for the registry formats (Confluent REST API; Apicurio:",
-        "http://host:8080/apis/ccompat/v7)."})
+    @Option(
+        names = "--schema-registry-url",
+        description = {
+          "Schema Registry for the registry formats (Confluent REST API; Apicurio:",
+          "http://host:8080/apis/ccompat/v7)."
+        })
     String schemaRegistryUrl;
 
-    @Option(names = "--schema-registry-basic-auth", description = "user:password for the Schema Registry (default: none).")
+    @Option(
+        names = "--schema-registry-basic-auth",
+        description = "user:password for the Schema Registry (default: none).")
     String schemaRegistryBasicAuth;
 
-    @Option(names = "--long-documents", defaultValue = "truncate", description = {
-        "Documents over the model's token limit: truncate (keep the first tokens; default) or windows (read whole, in",
-        "overlapping windows; embedding and logits are the token-weighted means of the windows', and the outputs say how many)."})
+    @Option(
+        names = "--long-documents",
+        defaultValue = "truncate",
+        description = {
+          "Documents over the model's token limit: truncate (keep the first tokens; default) or windows (read whole, in",
+          "overlapping windows; embedding and logits are the token-weighted means of the windows', and the outputs say how many)."
+        })
     String longDocuments;
 
-    @Option(names = "--window-overlap", defaultValue = "128", description = "With --long-documents windows: content tokens consecutive windows share (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--window-overlap",
+        defaultValue = "128",
+        description =
+            "With --long-documents windows: content tokens consecutive windows share (default ${DEFAULT-VALUE}).")
     int windowOverlap;
 
-    @Option(names = "--partitions", defaultValue = "1", description = "Partitions of topics this command creates when missing (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--partitions",
+        defaultValue = "1",
+        description =
+            "Partitions of topics this command creates when missing (default ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--replication-factor", description = "Replicas of topics this command creates (default: the cluster's default.replication.factor).")
+    @Option(
+        names = "--replication-factor",
+        description =
+            "Replicas of topics this command creates (default: the cluster's default.replication.factor).")
     Short replicationFactor;
 
-    @Option(names = "--max-wait-ms", defaultValue = "50", description = "Longest a document waits for its batch (default ${DEFAULT-VALUE} ms).")
+    @Option(
+        names = "--max-wait-ms",
+        defaultValue = "50",
+        description = "Longest a document waits for its batch (default ${DEFAULT-VALUE} ms).")
     long maxWaitMs;
 
-    @Option(names = "--max-document-bytes", defaultValue = "1048576",
-        description = "Larger texts go to the dead-letter topic, and HTTP answers 413 for them (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--max-document-bytes",
+        defaultValue = "1048576",
+        description =
+            "Larger texts go to the dead-letter topic, and HTTP answers 413 for them (default ${DEFAULT-VALUE}).")
     int maxDocumentBytes;
 
-    @Option(names = "--processing-guarantee", defaultValue = "exactly_once_v2", description = "exactly_once_v2 (default) or at_least_once.")
+    @Option(
+        names = "--processing-guarantee",
+        defaultValue = "exactly_once_v2",
+        description = "exactly_once_v2 (default) or at_least_once.")
     String processingGuarantee;
 
-    @Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads (default: all cores).")
+    @Option(
+        names = "--threads",
+        defaultValue = "0",
+        description = "TensorFlow threads (default: all cores).")
     int threads;
 
-    @Option(names = "--streams-config", description = "Extra Kafka Streams/consumer/producer setting KEY=VALUE (repeatable).")
+    @Option(
+        names = "--streams-config",
+        description = "Extra Kafka Streams/consumer/producer setting KEY=VALUE (repeatable).")
     java.util.Map<String, String> streamsConfig = new java.util.HashMap<>();
 
     @Mixin EngineFlags engineFlags;
@@ -139,8 +232,7 @@ public final class StreamMain {
     /** Wraps the model's pass; the identity in production (tests inject a broken model here). */
     UnaryOperator<PassRunner> passRunner = UnaryOperator.identity();
 
-    private static InputSpec input(
-        InputSpec.Format format, String textField, String idField) {
+    private static InputSpec input(InputSpec.Format format, String textField, String idField) {
       return switch (format) {
         case DOCUMENT -> InputSpec.document();
         case STRING -> InputSpec.string();
@@ -153,46 +245,83 @@ public final class StreamMain {
     public Integer call() throws Exception {
       AppConfig defaults = AppConfig.defaults(bootstrapServers, model);
       EngineOptions engine = engineFlags.apply(EngineOptions.defaults()).withThreads(threads);
-      AppConfig config = defaults
-          .withApplicationId(applicationId)
-          .withTopics(new AppConfig.TopicNames(documentsTopic, embeddingsTopic, labelsTopic, deadLetterTopic))
-          .withEngine(engine)
-          .withMaxWait(Duration.ofMillis(maxWaitMs))
-          .withMaxDocumentBytes(maxDocumentBytes)
-          .withProcessingGuarantee(processingGuarantee)
-          .withStateDir(stateDir != null ? stateDir : defaults.stateDir())
-          .withInstanceId(instanceId)
-          .withInput(input(InputSpec.Format.parse(inputFormat), textField, idField)
-              .withLongDocuments(Windows.LongDocuments.parse(longDocuments), windowOverlap)
-              .withCopiedHeaders(copyHeaders))
-          .withOutputFormat(AppConfig.OutputFormat.parse(outputFormat))
-          .withSchemaRegistry(schemaRegistryUrl == null ? null : new AppConfig.SchemaRegistry(schemaRegistryUrl, schemaRegistryBasicAuth))
-          .withStreamsOverrides(streamsConfig);
+      AppConfig config =
+          defaults
+              .withApplicationId(applicationId)
+              .withTopics(
+                  new AppConfig.TopicNames(
+                      documentsTopic, embeddingsTopic, labelsTopic, deadLetterTopic))
+              .withEngine(engine)
+              .withMaxWait(Duration.ofMillis(maxWaitMs))
+              .withMaxDocumentBytes(maxDocumentBytes)
+              .withProcessingGuarantee(processingGuarantee)
+              .withStateDir(stateDir != null ? stateDir : defaults.stateDir())
+              .withInstanceId(instanceId)
+              .withInput(
+                  input(InputSpec.Format.parse(inputFormat), textField, idField)
+                      .withLongDocuments(Windows.LongDocuments.parse(longDocuments), windowOverlap)
+                      .withCopiedHeaders(copyHeaders))
+              .withOutputFormat(AppConfig.OutputFormat.parse(outputFormat))
+              .withSchemaRegistry(
+                  schemaRegistryUrl == null
+                      ? null
+                      : new AppConfig.SchemaRegistry(schemaRegistryUrl, schemaRegistryBasicAuth))
+              .withStreamsOverrides(streamsConfig);
       PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       CompletableFuture<Integer> exitCode = new CompletableFuture<>();
-      try (StreamApp app = StreamApp.start(config, meters, partitions, java.util.Optional.ofNullable(replicationFactor),
-          Duration.ofMinutes(5), passRunner)) {
-        app.engineFailure().thenAccept(failure -> {
-          System.err.println("modernbert-stream: the model does not run, not even a probe document (" + failure
-              + "); stopping with exit code " + EXIT_ENGINE_FAILED + " so that a supervisor restarts it");
-          exitCode.complete(EXIT_ENGINE_FAILED);
-        });
-        HttpService http = httpPort < 0 ? null : HttpService.start(app, config, meters, httpPort,
-            HttpLimits.defaults().withApiKeys(java.util.Set.copyOf(apiKeys)).withMaxDocumentBytes(maxDocumentBytes)
-                .withMaxBodyBytes(Math.max(HttpLimits.defaults().maxBodyBytes(), 6L * maxDocumentBytes)),
-            Duration.ofMillis(httpTimeoutMs));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-          if (http != null) {
-            http.close();
-          }
-          app.close();
-          exitCode.complete(0);
-        }, "modernbert-shutdown"));
+      try (StreamApp app =
+          StreamApp.start(
+              config,
+              meters,
+              partitions,
+              java.util.Optional.ofNullable(replicationFactor),
+              Duration.ofMinutes(5),
+              passRunner)) {
+        app.engineFailure()
+            .thenAccept(
+                failure -> {
+                  System.err.println(
+                      "modernbert-stream: the model does not run, not even a probe document ("
+                          + failure
+                          + "); stopping with exit code "
+                          + EXIT_ENGINE_FAILED
+                          + " so that a supervisor restarts it");
+                  exitCode.complete(EXIT_ENGINE_FAILED);
+                });
+        HttpService http =
+            httpPort < 0
+                ? null
+                : HttpService.start(
+                    app,
+                    config,
+                    meters,
+                    httpPort,
+                    HttpLimits.defaults()
+                        .withApiKeys(java.util.Set.copyOf(apiKeys))
+                        .withMaxDocumentBytes(maxDocumentBytes)
+                        .withMaxBodyBytes(
+                            Math.max(HttpLimits.defaults().maxBodyBytes(), 6L * maxDocumentBytes)),
+                    Duration.ofMillis(httpTimeoutMs));
+        Runtime.getRuntime()
+            .addShutdownHook(
+                new Thread(
+                    () -> {
+                      if (http != null) {
+                        http.close();
+                      }
+                      app.close();
+                      exitCode.complete(0);
+                    },
+                    "modernbert-shutdown"));
         if (http != null) {
           System.out.println("modernbert-stream: HTTP on port " + http.port());
         }
         // One line that launchers and tests wait for.
-        System.out.println("modernbert-stream: RUNNING application " + config.applicationId() + " on " + bootstrapServers);
+        System.out.println(
+            "modernbert-stream: RUNNING application "
+                + config.applicationId()
+                + " on "
+                + bootstrapServers);
         System.out.flush();
         return exitCode.get();
       }

@@ -16,31 +16,50 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code tail}: print an output topic's records as JSON lines (read_committed), for people. */
-@Command(name = "tail", mixinStandardHelpOptions = true, description = "Print the records of an output topic as JSON lines.")
+@Command(
+    name = "tail",
+    mixinStandardHelpOptions = true,
+    description = "Print the records of an output topic as JSON lines.")
 final class TailCommand implements Callable<Integer> {
-  @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092", description = "Kafka (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--bootstrap-servers",
+      defaultValue = "localhost:9092",
+      description = "Kafka (default ${DEFAULT-VALUE}).")
   String bootstrapServers;
 
-  @Option(names = "--topic", defaultValue = "labels", description = "embeddings, labels or documents-dead-letters (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--topic",
+      defaultValue = "labels",
+      description = "embeddings, labels or documents-dead-letters (default ${DEFAULT-VALUE}).")
   String topic;
 
-  @Option(names = "--from-beginning", negatable = true, defaultValue = "true", description = "Start at the earliest record (default true).")
+  @Option(
+      names = "--from-beginning",
+      negatable = true,
+      defaultValue = "true",
+      description = "Start at the earliest record (default true).")
   boolean fromBeginning;
 
-  @Option(names = "--max-records", defaultValue = "0", description = "Stop after this many records (default 0: run until Ctrl-C).")
+  @Option(
+      names = "--max-records",
+      defaultValue = "0",
+      description = "Stop after this many records (default 0: run until Ctrl-C).")
   long maxRecords;
 
   @Override
   public Integer call() {
-    Function<byte[], Object> decode = topic.contains("dead") ? Serdes.DEAD_LETTER::decode
-        : topic.contains("label") ? Serdes.LABELS::decode : Serdes.EMBEDDING::decode;
+    Function<byte[], Object> decode =
+        topic.contains("dead")
+            ? Serdes.DEAD_LETTER::decode
+            : topic.contains("label") ? Serdes.LABELS::decode : Serdes.EMBEDDING::decode;
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "modernbert-tail-" + UUID.randomUUID());
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
     long printed = 0;
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(topic));
       while (maxRecords == 0 || printed < maxRecords) {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
@@ -52,5 +71,4 @@ final class TailCommand implements Callable<Integer> {
     }
     return 0;
   }
-
 }

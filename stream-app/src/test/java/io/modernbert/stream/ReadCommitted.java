@@ -11,7 +11,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** How the tests read topics: as a downstream consumer would, read_committed, from the beginning. */
+/**
+ * How the tests read topics: as a downstream consumer would, read_committed, from the beginning.
+ */
 public final class ReadCommitted {
   private ReadCommitted() {}
 
@@ -23,17 +25,18 @@ public final class ReadCommitted {
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     consumer.subscribe(List.of(topic));
     return consumer;
   }
 
   /**
-   * Every record of {@code topic}, polling until {@code expected} have come or {@code timeout} passed,
-   * then 2 s more, so that a late duplicate or an unexpected extra record would be seen.
+   * Every record of {@code topic}, polling until {@code expected} have come or {@code timeout}
+   * passed, then 2 s more, so that a late duplicate or an unexpected extra record would be seen.
    */
-  public static List<ConsumerRecord<String, byte[]>> records(String bootstrapServers, String topic, int expected,
-      Duration timeout) {
+  public static List<ConsumerRecord<String, byte[]>> records(
+      String bootstrapServers, String topic, int expected, Duration timeout) {
     List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrapServers, topic)) {
       long deadline = System.nanoTime() + timeout.toNanos();

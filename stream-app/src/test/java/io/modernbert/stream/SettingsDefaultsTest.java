@@ -25,11 +25,17 @@ class SettingsDefaultsTest {
   @Test
   void shouldTakeFlagsThenEnvironmentThenPropertiesFileThenDefaults() throws Exception {
     Path file = dir.resolve("modernbert.properties");
-    Files.writeString(file, "bootstrap-servers=file:9092\nmodel=/models/from-file\nmax-wait-ms=75\nhttp-port=9999\n");
-    Map<String, String> environment = Map.of(
-        SettingsDefaults.CONFIG_FILE_VARIABLE, file.toString(),
-        "MODERNBERT_BOOTSTRAP_SERVERS", "env:9092",
-        "MODERNBERT_HTTP_PORT", "7070");
+    Files.writeString(
+        file,
+        "bootstrap-servers=file:9092\nmodel=/models/from-file\nmax-wait-ms=75\nhttp-port=9999\n");
+    Map<String, String> environment =
+        Map.of(
+            SettingsDefaults.CONFIG_FILE_VARIABLE,
+            file.toString(),
+            "MODERNBERT_BOOTSTRAP_SERVERS",
+            "env:9092",
+            "MODERNBERT_HTTP_PORT",
+            "7070");
 
     StreamMain.Run run = parse(environment, "--http-port", "6060");
 
@@ -42,8 +48,12 @@ class SettingsDefaultsTest {
 
   @Test
   void shouldNameAnUnreadablePropertiesFile() {
-    assertThatThrownBy(() -> new SettingsDefaults(
-            Map.of(SettingsDefaults.CONFIG_FILE_VARIABLE, dir.resolve("missing.properties").toString())))
+    assertThatThrownBy(
+            () ->
+                new SettingsDefaults(
+                    Map.of(
+                        SettingsDefaults.CONFIG_FILE_VARIABLE,
+                        dir.resolve("missing.properties").toString())))
         .hasMessageContaining("MODERNBERT_CONFIG=")
         .hasMessageContaining("missing.properties");
   }

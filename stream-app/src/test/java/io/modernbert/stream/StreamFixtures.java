@@ -16,7 +16,8 @@ public final class StreamFixtures {
 
   public static final Path REPO = Path.of("..").toAbsolutePath().normalize();
   public static final Path LANGID_MODEL = REPO.resolve("models/langid-modernbert");
-  public static final Path LANGID_TEST = REPO.resolve("../shared/fixtures/langid-test.jsonl").normalize();
+  public static final Path LANGID_TEST =
+      REPO.resolve("../shared/fixtures/langid-test.jsonl").normalize();
 
   /** 2 threads (the machine has 2 cores), no warm-up of every shape. */
   public static EngineOptions engineOptions() {
@@ -38,7 +39,9 @@ public final class StreamFixtures {
     }
   }
 
-  /** Sentences joined until the text is about {@code words} words long, starting at {@code from}. */
+  /**
+   * Sentences joined until the text is about {@code words} words long, starting at {@code from}.
+   */
   public static String textOfAbout(int words, int from) {
     List<String> sentences = sentences();
     StringBuilder text = new StringBuilder();

@@ -26,71 +26,79 @@ import java.util.Map;
  */
 final class MappedChunks {
 
-    private record Location(ByteBuffer chunk, int offset) {
-    }
+  private record Location(ByteBuffer chunk, int offset) {}
 
-    private final Map<String, Location> locations;
-    private final int chunkCount;
-    private final int maxChunkBytes;
+  private final Map<String, Location> locations;
+  private final int chunkCount;
+  private final int maxChunkBytes;
 
-    private MappedChunks(Map<String, Location> locations, int chunkCount, int maxChunkBytes) {
-        this.locations = locations;
-        this.chunkCount = chunkCount;
-        this.maxChunkBytes = maxChunkBytes;
-    }
+  private MappedChunks(Map<String, Location> locations, int chunkCount, int maxChunkBytes) {
+    this.locations = locations;
+    this.chunkCount = chunkCount;
+    this.maxChunkBytes = maxChunkBytes;
+  }
 
-    /**
-     * @param dataOffset absolute file offset of the data section
-     * @param tensors    validated tensors, all lying inside the file
-     */
-    static MappedChunks map(FileChannel channel, long dataOffset, Collection<TensorInfo> tensors,
-                            int maxChunkBytes) throws IOException {
-        List<TensorInfo> byOffset = new ArrayList<>(tensors);
-        byOffset.sort(Comparator.comparingLong(TensorInfo::begin).thenComparingLong(TensorInfo::end));
-        Map<String, Location> locations = new HashMap<>();
-        int chunkCount = 0;
-        int i = 0;
-        while (i < byOffset.size()) {
-            TensorInfo first = byOffset.get(i);
-            if (first.byteLength() > maxChunkBytes) {
-                i++; // too large for any buffer; slice() reports it by name
-                continue;
-            }
-            long start = first.begin();
-            long end = first.end();
-            int j = i + 1;
-            // Tensors may overlap in principle, so the chunk end is the running maximum.
-            while (j < byOffset.size() && Math.max(end, byOffset.get(j).end()) - start <= maxChunkBytes) {
-                end = Math.max(end, byOffset.get(j).end());
-                j++;
-            }
-            MappedByteBuffer chunk = channel.map(FileChannel.MapMode.READ_ONLY, dataOffset + start, end - start);
-            chunkCount++;
-            for (int k = i; k < j; k++) {
-                TensorInfo tensor = byOffset.get(k);
-                locations.put(tensor.name(), new Location(chunk, (int) (tensor.begin() - start)));
-            }
-            i = j;
-        }
-        return new MappedChunks(Map.copyOf(locations), chunkCount, maxChunkBytes);
+  /**
+   * @param dataOffset absolute file offset of the data section
+   * @param tensors validated tensors, all lying inside the file
+   */
+  static MappedChunks map(
+      FileChannel channel, long dataOffset, Collection<TensorInfo> tensors, int maxChunkBytes)
+      throws IOException {
+    List<TensorInfo> byOffset = new ArrayList<>(tensors);
+    byOffset.sort(Comparator.comparingLong(TensorInfo::begin).thenComparingLong(TensorInfo::end));
+    Map<String, Location> locations = new HashMap<>();
+    int chunkCount = 0;
+    int i = 0;
+    while (i < byOffset.size()) {
+      TensorInfo first = byOffset.get(i);
+      if (first.byteLength() > maxChunkBytes) {
+        i++; // too large for any buffer; slice() reports it by name
+        continue;
+      }
+      long start = first.begin();
+      long end = first.end();
+      int j = i + 1;
+      // Tensors may overlap in principle, so the chunk end is the running maximum.
+      while (j < byOffset.size() && Math.max(end, byOffset.get(j).end()) - start <= maxChunkBytes) {
+        end = Math.max(end, byOffset.get(j).end());
+        j++;
+      }
+      MappedByteBuffer chunk =
+          channel.map(FileChannel.MapMode.READ_ONLY, dataOffset + start, end - start);
+      chunkCount++;
+      for (int k = i; k < j; k++) {
+        TensorInfo tensor = byOffset.get(k);
+        locations.put(tensor.name(), new Location(chunk, (int) (tensor.begin() - start)));
+      }
+      i = j;
     }
+    return new MappedChunks(Map.copyOf(locations), chunkCount, maxChunkBytes);
+  }
 
-    int chunkCount() {
-        return chunkCount;
-    }
+  int chunkCount() {
+    return chunkCount;
+  }
 
-    /** A read-only little-endian view of the tensor's bytes; {@code file} is for error messages. */
-    ByteBuffer slice(Path file, TensorInfo tensor) {
-        Location location = locations.get(tensor.name());
-        if (location == null) {
-            throw new CheckpointException(file + ": tensor " + tensor.name() + " is "
-                    + tensor.byteLength() + " bytes; tensors larger than " + maxChunkBytes
-                    + " bytes cannot be addressed by a single buffer");
-        }
-        // slice() resets the byte order to big-endian, so set it on the slice itself.
-        return location.chunk()
-                .slice(location.offset(), (int) tensor.byteLength())
-                .asReadOnlyBuffer()
-                .order(ByteOrder.LITTLE_ENDIAN);
+  /** A read-only little-endian view of the tensor's bytes; {@code file} is for error messages. */
+  ByteBuffer slice(Path file, TensorInfo tensor) {
+    Location location = locations.get(tensor.name());
+    if (location == null) {
+      throw new CheckpointException(
+          file
+              + ": tensor "
+              + tensor.name()
+              + " is "
+              + tensor.byteLength()
+              + " bytes; tensors larger than "
+              + maxChunkBytes
+              + " bytes cannot be addressed by a single buffer");
     }
+    // slice() resets the byte order to big-endian, so set it on the slice itself.
+    return location
+        .chunk()
+        .slice(location.offset(), (int) tensor.byteLength())
+        .asReadOnlyBuffer()
+        .order(ByteOrder.LITTLE_ENDIAN);
+  }
 }

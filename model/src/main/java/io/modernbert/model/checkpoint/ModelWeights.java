@@ -19,11 +19,11 @@ import org.tensorflow.types.TFloat32;
  * The checkpoint's weights as TensorFlow tensors, keyed by graph weight name, in the element type
  * each graph input asks for (float32, or bfloat16 for matrices in BF16 mode).
  *
- * <p>Maps the key layouts of {@code ModernBertModel} (no prefix), {@code ModernBertForMaskedLM}
- * and {@code ModernBertForSequenceClassification} (encoder under {@code model.}, heads at the top)
- * onto the graph's names. Every weight the graph needs must be there with the right shape, and
- * every tensor in the checkpoint must be used or be a known head we do not run (the masked-LM
- * decoder): anything else means the folder is not the model config.json describes.
+ * <p>Maps the key layouts of {@code ModernBertModel} (no prefix), {@code ModernBertForMaskedLM} and
+ * {@code ModernBertForSequenceClassification} (encoder under {@code model.}, heads at the top) onto
+ * the graph's names. Every weight the graph needs must be there with the right shape, and every
+ * tensor in the checkpoint must be used or be a known head we do not run (the masked-LM decoder):
+ * anything else means the folder is not the model config.json describes.
  */
 public final class ModelWeights implements AutoCloseable {
   private final Map<String, Tensor> tensors;
@@ -37,7 +37,8 @@ public final class ModelWeights implements AutoCloseable {
   }
 
   /** Loads the weights {@code expected} by the graph, converting from F32/F16/BF16 as needed. */
-  public static ModelWeights load(Path modelDir, ModernBertConfig config, Map<String, WeightSpec> expected) {
+  public static ModelWeights load(
+      Path modelDir, ModernBertConfig config, Map<String, WeightSpec> expected) {
     try (SafetensorsCheckpoint checkpoint = SafetensorsCheckpoint.open(modelDir)) {
       Map<String, String> checkpointNames = new LinkedHashMap<>();
       for (String graphName : expected.keySet()) {
@@ -92,14 +93,25 @@ public final class ModelWeights implements AutoCloseable {
       TensorInfo info = available.get(name);
       if (info == null) {
         throw new CheckpointException(
-            modelDir + ": missing tensor '" + name + "' (config.json describes a "
-                + config.architecture().hfName() + " with " + config.numHiddenLayers() + " layers)");
+            modelDir
+                + ": missing tensor '"
+                + name
+                + "' (config.json describes a "
+                + config.architecture().hfName()
+                + " with "
+                + config.numHiddenLayers()
+                + " layers)");
       }
       long[] wanted = spec.shape().asArray();
       if (!Arrays.equals(info.shape(), wanted)) {
         throw new CheckpointException(
-            modelDir + ": tensor '" + name + "' has shape " + Arrays.toString(info.shape())
-                + " but config.json implies " + Arrays.toString(wanted));
+            modelDir
+                + ": tensor '"
+                + name
+                + "' has shape "
+                + Arrays.toString(info.shape())
+                + " but config.json implies "
+                + Arrays.toString(wanted));
       }
     }
     Set<String> unexpected = new TreeSet<>(available.keySet());
@@ -107,9 +119,13 @@ public final class ModelWeights implements AutoCloseable {
     unexpected.removeIf(name -> isKnownUnusedHead(config.architecture(), name));
     if (!unexpected.isEmpty()) {
       throw new CheckpointException(
-          modelDir + ": unexpected tensor(s) " + unexpected.stream().limit(5).toList()
+          modelDir
+              + ": unexpected tensor(s) "
+              + unexpected.stream().limit(5).toList()
               + (unexpected.size() > 5 ? " and " + (unexpected.size() - 5) + " more" : "")
-              + " not used by a " + config.architecture().hfName() + " as described by config.json");
+              + " not used by a "
+              + config.architecture().hfName()
+              + " as described by config.json");
     }
   }
 

@@ -23,13 +23,17 @@ public final class RandomCheckpoint {
 
   private RandomCheckpoint() {}
 
-  /** @return the number of parameters written */
-  public static long write(Path configFile, Path tokenizerFile, Path out, SafetensorsDType dtype, long seed)
+  /**
+   * @return the number of parameters written
+   */
+  public static long write(
+      Path configFile, Path tokenizerFile, Path out, SafetensorsDType dtype, long seed)
       throws IOException {
     Path configDir = configFile.toAbsolutePath().getParent();
     ModernBertConfig config = ModernBertConfig.load(configDir, configFile.getFileName().toString());
     if (!Files.isRegularFile(tokenizerFile)) {
-      throw new IllegalArgumentException(tokenizerFile + ": not found; a model folder needs a tokenizer.json");
+      throw new IllegalArgumentException(
+          tokenizerFile + ": not found; a model folder needs a tokenizer.json");
     }
     Files.createDirectories(out);
     copyWritable(configFile, out.resolve("config.json"));
@@ -49,7 +53,8 @@ public final class RandomCheckpoint {
         parameters += values.length;
       }
     }
-    SafetensorsWriter.write(out.resolve("model.safetensors"), tensors, shapes, dtype, Map.of("format", "pt"));
+    SafetensorsWriter.write(
+        out.resolve("model.safetensors"), tensors, shapes, dtype, Map.of("format", "pt"));
     return parameters;
   }
 

@@ -45,34 +45,62 @@ final class EncodeCommand implements Callable<Integer> {
 
   @Spec private CommandSpec spec;
 
-  @Option(names = "--model", required = true, description = "Hugging Face ModernBERT folder (config.json, model.safetensors, tokenizer.json).")
+  @Option(
+      names = "--model",
+      required = true,
+      description =
+          "Hugging Face ModernBERT folder (config.json, model.safetensors, tokenizer.json).")
   private Path model;
 
-  @Option(names = "--input", defaultValue = "-", description = "JSONL input file, or - for stdin (default).")
+  @Option(
+      names = "--input",
+      defaultValue = "-",
+      description = "JSONL input file, or - for stdin (default).")
   private String input;
 
-  @Option(names = "--output", defaultValue = "-", description = "JSONL output file, or - for stdout (default).")
+  @Option(
+      names = "--output",
+      defaultValue = "-",
+      description = "JSONL output file, or - for stdout (default).")
   private String output;
 
-  @Option(names = "--hidden-states", description = "Also write last_hidden_state, one vector per token.")
+  @Option(
+      names = "--hidden-states",
+      description = "Also write last_hidden_state, one vector per token.")
   private boolean hiddenStates;
 
-  @Option(names = "--normalize", description = "L2-normalize embeddings even when the model does not.")
+  @Option(
+      names = "--normalize",
+      description = "L2-normalize embeddings even when the model does not.")
   private boolean normalize;
 
-  @Option(names = "--max-tokens", defaultValue = "0", description = "Truncate documents to this many tokens, [CLS] and [SEP] included (default: the model's limit, 8192).")
+  @Option(
+      names = "--max-tokens",
+      defaultValue = "0",
+      description =
+          "Truncate documents to this many tokens, [CLS] and [SEP] included (default: the model's limit, 8192).")
   private int maxTokens;
 
-  @Option(names = "--threads", defaultValue = "0", description = "TensorFlow threads (default: all cores).")
+  @Option(
+      names = "--threads",
+      defaultValue = "0",
+      description = "TensorFlow threads (default: all cores).")
   private int threads;
 
-  @Option(names = "--long-documents", defaultValue = "truncate", description = {
-      "Documents over the token limit: truncate (keep the first tokens; default) or windows (read whole, in",
-      "overlapping windows; embedding and logits are the token-weighted means of the windows', \"windows\" says how many)."})
+  @Option(
+      names = "--long-documents",
+      defaultValue = "truncate",
+      description = {
+        "Documents over the token limit: truncate (keep the first tokens; default) or windows (read whole, in",
+        "overlapping windows; embedding and logits are the token-weighted means of the windows', \"windows\" says how many)."
+      })
   private String longDocuments;
 
-  @Option(names = "--window-overlap", defaultValue = "" + Windows.DEFAULT_OVERLAP,
-      description = "With --long-documents windows: content tokens consecutive windows share (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--window-overlap",
+      defaultValue = "" + Windows.DEFAULT_OVERLAP,
+      description =
+          "With --long-documents windows: content tokens consecutive windows share (default ${DEFAULT-VALUE}).")
   private int windowOverlap;
 
   @Mixin private EngineFlags engineFlags;
@@ -81,7 +109,9 @@ final class EncodeCommand implements Callable<Integer> {
 
   /** The engine's results for {@code documents}, truncated or in windows as asked. */
   private List<EncodedDocument> encode(InferenceEngine engine, List<DocumentInput> documents) {
-    return windowed ? Windows.encode(engine, documents, windowOverlap) : engine.encode(documents, hiddenStates);
+    return windowed
+        ? Windows.encode(engine, documents, windowOverlap)
+        : engine.encode(documents, hiddenStates);
   }
 
   @Override
@@ -89,10 +119,15 @@ final class EncodeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     windowed = Windows.LongDocuments.parse(longDocuments) == Windows.LongDocuments.WINDOWS;
     if (windowed && hiddenStates) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--hidden-states cannot be combined with --long-documents windows");
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--hidden-states cannot be combined with --long-documents windows");
     }
     EngineOptions options =
-        engineFlags.apply(EngineOptions.defaults()).withMaxTokens(maxTokens).withNormalize(normalize).withThreads(threads);
+        engineFlags
+            .apply(EngineOptions.defaults())
+            .withMaxTokens(maxTokens)
+            .withNormalize(normalize)
+            .withThreads(threads);
     try (InferenceEngine engine = InferenceEngine.load(model, options);
         BufferedReader reader = new BufferedReader(openInput());
         JsonlOutput writer = new JsonlOutput(openOutput())) {

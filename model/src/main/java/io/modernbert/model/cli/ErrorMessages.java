@@ -7,7 +7,8 @@ final class ErrorMessages {
   static String describe(Throwable exception) {
     Throwable shown = exception;
     // Wrappers without their own message say nothing useful; show what they wrap.
-    while (shown.getCause() != null && (shown.getMessage() == null || shown.getMessage().equals(shown.getCause().toString()))) {
+    while (shown.getCause() != null
+        && (shown.getMessage() == null || shown.getMessage().equals(shown.getCause().toString()))) {
       shown = shown.getCause();
     }
     String message = shown.getMessage();

@@ -45,7 +45,8 @@ final class JsonlInput {
       }
       return null;
     } catch (IOException e) {
-      throw new UncheckedIOException("reading input line " + (lineNumber + 1) + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "reading input line " + (lineNumber + 1) + ": " + e.getMessage(), e);
     }
   }
 
@@ -57,7 +58,8 @@ final class JsonlInput {
       throw new InvalidLineException(lineNumber, "not valid JSON (" + e.getOriginalMessage() + ")");
     }
     if (node == null || !node.isObject()) {
-      throw new InvalidLineException(lineNumber, "expected a JSON object with id and text or input_ids");
+      throw new InvalidLineException(
+          lineNumber, "expected a JSON object with id and text or input_ids");
     }
     JsonNode id = node.get("id");
     if (id == null || !(id.isTextual() || id.isIntegralNumber())) {
@@ -75,7 +77,8 @@ final class JsonlInput {
       return new Line(lineNumber, id, DocumentInput.text(id.asText(), textNode.asText()));
     }
     if (!idsNode.isArray() || idsNode.isEmpty()) {
-      throw new InvalidLineException(lineNumber, "\"input_ids\" must be a non-empty array of integers");
+      throw new InvalidLineException(
+          lineNumber, "\"input_ids\" must be a non-empty array of integers");
     }
     int[] ids = new int[idsNode.size()];
     for (int i = 0; i < ids.length; i++) {

@@ -9,8 +9,13 @@ import picocli.CommandLine.Command;
     name = "modernbert",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "ModernBERT on TensorFlow Java: encode documents with any Hugging Face ModernBERT folder.",
-    subcommands = {EncodeCommand.class, RandomCheckpointCommand.class, CommandLine.HelpCommand.class})
+    description =
+        "ModernBERT on TensorFlow Java: encode documents with any Hugging Face ModernBERT folder.",
+    subcommands = {
+      EncodeCommand.class,
+      RandomCheckpointCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class ModernBertCli {
 
   public static void main(String[] args) {
@@ -28,8 +33,8 @@ public final class ModernBertCli {
   }
 
   /**
-   * The configured command line, for launchers that add sub-commands of their own (the benchmark
-   * in load-tests): failures print one line naming the file, tensor or input line, exit code 1.
+   * The configured command line, for launchers that add sub-commands of their own (the benchmark in
+   * load-tests): failures print one line naming the file, tensor or input line, exit code 1.
    */
   public static CommandLine commandLine(PrintWriter err) {
     CommandLine commandLine = new CommandLine(new ModernBertCli());

@@ -42,6 +42,11 @@ final class Progress {
     return String.format(
         Locale.ROOT,
         "%s %,d documents, %,d tokens in %.1f s (%.1f documents/s, %,.0f tokens/s)",
-        verb, documents, tokens, seconds, documents / seconds, tokens / seconds);
+        verb,
+        documents,
+        tokens,
+        seconds,
+        documents / seconds,
+        tokens / seconds);
   }
 }

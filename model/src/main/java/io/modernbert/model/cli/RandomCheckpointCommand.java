@@ -24,13 +24,21 @@ final class RandomCheckpointCommand implements Callable<Integer> {
   @Option(names = "--config", required = true, description = "A ModernBERT config.json.")
   private Path config;
 
-  @Option(names = "--out", required = true, description = "Folder to write (created; files in it are replaced).")
+  @Option(
+      names = "--out",
+      required = true,
+      description = "Folder to write (created; files in it are replaced).")
   private Path out;
 
-  @Option(names = "--tokenizer", description = "Folder with tokenizer.json (default: the config's folder).")
+  @Option(
+      names = "--tokenizer",
+      description = "Folder with tokenizer.json (default: the config's folder).")
   private Path tokenizerDir;
 
-  @Option(names = "--dtype", defaultValue = "F32", description = "Stored dtype: F32, F16 or BF16 (default F32).")
+  @Option(
+      names = "--dtype",
+      defaultValue = "F32",
+      description = "Stored dtype: F32, F16 or BF16 (default F32).")
   private SafetensorsDType dtype;
 
   @Option(names = "--seed", defaultValue = "42", description = "Random seed (default 42).")
@@ -38,7 +46,9 @@ final class RandomCheckpointCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Path tokenizer = (tokenizerDir != null ? tokenizerDir : config.toAbsolutePath().getParent()).resolve("tokenizer.json");
+    Path tokenizer =
+        (tokenizerDir != null ? tokenizerDir : config.toAbsolutePath().getParent())
+            .resolve("tokenizer.json");
     long parameters = RandomCheckpoint.write(config, tokenizer, out, dtype, seed);
     spec.commandLine().getErr().printf("wrote %s: %,d parameters (%s)%n", out, parameters, dtype);
     return 0;

@@ -1,6 +1,9 @@
 package io.modernbert.model.config;
 
-/** The activation functions a ModernBERT config may name ({@code hidden_activation}, {@code classifier_activation}). */
+/**
+ * The activation functions a ModernBERT config may name ({@code hidden_activation}, {@code
+ * classifier_activation}).
+ */
 public enum Activation {
   /** Exact GELU, x * Phi(x), as transformers' "gelu". */
   GELU,

@@ -85,11 +85,17 @@ public record ModernBertConfig(
     id2label = Map.copyOf(id2label);
     if (hiddenSize % numAttentionHeads != 0) {
       throw new IllegalArgumentException(
-          "hidden_size " + hiddenSize + " is not a multiple of num_attention_heads " + numAttentionHeads);
+          "hidden_size "
+              + hiddenSize
+              + " is not a multiple of num_attention_heads "
+              + numAttentionHeads);
     }
     if (layerTypes.size() != numHiddenLayers) {
       throw new IllegalArgumentException(
-          "layer_types has " + layerTypes.size() + " entries but num_hidden_layers is " + numHiddenLayers);
+          "layer_types has "
+              + layerTypes.size()
+              + " entries but num_hidden_layers is "
+              + numHiddenLayers);
     }
   }
 
@@ -125,7 +131,8 @@ public record ModernBertConfig(
     try {
       return fromJson(JSON.readTree(Files.readString(file)));
     } catch (NoSuchFileException e) {
-      throw new ConfigException(file + ": file not found (a ModernBERT model folder needs config.json)", e);
+      throw new ConfigException(
+          file + ": file not found (a ModernBERT model folder needs config.json)", e);
     } catch (IOException | IllegalArgumentException e) {
       throw new ConfigException(file + ": " + e.getMessage(), e);
     }
@@ -137,15 +144,19 @@ public record ModernBertConfig(
     }
     String modelType = json.path("model_type").asText("");
     if (!modelType.isEmpty() && !modelType.equals("modernbert")) {
-      throw new IllegalArgumentException("model_type is '" + modelType + "', expected 'modernbert'");
+      throw new IllegalArgumentException(
+          "model_type is '" + modelType + "', expected 'modernbert'");
     }
     int layers = requiredInt(json, "num_hidden_layers");
     ModernBertConfig.Pooling pooling =
         switch (json.path("classifier_pooling").asText("cls")) {
           case "cls" -> Pooling.CLS;
           case "mean" -> Pooling.MEAN;
-          default -> throw new IllegalArgumentException(
-              "unsupported classifier_pooling '" + json.path("classifier_pooling").asText() + "'");
+          default ->
+              throw new IllegalArgumentException(
+                  "unsupported classifier_pooling '"
+                      + json.path("classifier_pooling").asText()
+                      + "'");
         };
     return new ModernBertConfig(
         architecture(json),
@@ -213,9 +224,11 @@ public record ModernBertConfig(
     if (parameters.isNumber()) {
       return parameters.asDouble();
     }
-    String rope = json.path("rope_parameters").path(type.jsonName()).path("rope_type").asText("default");
+    String rope =
+        json.path("rope_parameters").path(type.jsonName()).path("rope_type").asText("default");
     if (!rope.equals("default")) {
-      throw new IllegalArgumentException("unsupported rope_type '" + rope + "' for " + type.jsonName());
+      throw new IllegalArgumentException(
+          "unsupported rope_type '" + rope + "' for " + type.jsonName());
     }
     if (type == LayerType.FULL_ATTENTION) {
       return json.path("global_rope_theta").asDouble(DEFAULT_GLOBAL_ROPE_THETA);

@@ -9,18 +9,18 @@ import java.util.TreeMap;
 /**
  * Packs documents into forward passes of the engine's fixed shapes, wasting as few slots as it can.
  *
- * <p>Longest documents first: the longest unplaced document picks the row length, the shortest
- * that holds it; rows are then filled first-fit from all unplaced documents, longest first, so
- * short documents fill the gaps beside long ones. When such a pass would use less than {@link
- * #MIN_FILL} of its slots (documents of 65 to 128 tokens each alone in a 128-slot row), rows of up
- * to {@link #PREFERRED_MIN_ROW} slots are tried and kept if they fill better. A pass has at most as many rows as the token
- * budget allows; a partial pass of k rows is split into passes of 2^i rows (5 = 4 + 1), so no pass
- * ever computes an empty row.
+ * <p>Longest documents first: the longest unplaced document picks the row length, the shortest that
+ * holds it; rows are then filled first-fit from all unplaced documents, longest first, so short
+ * documents fill the gaps beside long ones. When such a pass would use less than {@link #MIN_FILL}
+ * of its slots (documents of 65 to 128 tokens each alone in a 128-slot row), rows of up to {@link
+ * #PREFERRED_MIN_ROW} slots are tried and kept if they fill better. A pass has at most as many rows
+ * as the token budget allows; a partial pass of k rows is split into passes of 2^i rows (5 = 4 +
+ * 1), so no pass ever computes an empty row.
  *
- * <p>Guarantees ({@code BatchPlannerPropertyTest}): every document lands in exactly one pass, whole,
- * in one row; no pass exceeds the token budget or has an empty row; a pass's row length is at most
- * the larger of twice its longest document and {@link #PREFERRED_MIN_ROW} (row lengths double, and
- * the shortest that holds the longest document is tried first).
+ * <p>Guarantees ({@code BatchPlannerPropertyTest}): every document lands in exactly one pass,
+ * whole, in one row; no pass exceeds the token budget or has an empty row; a pass's row length is
+ * at most the larger of twice its longest document and {@link #PREFERRED_MIN_ROW} (row lengths
+ * double, and the shortest that holds the longest document is tried first).
  */
 public final class BatchPlanner {
   /**
@@ -28,6 +28,7 @@ public final class BatchPlanner {
    * over 512 slots costs ModernBERT-base about 5% over 128 slots, far less than half-empty rows.
    */
   static final int PREFERRED_MIN_ROW = 512;
+
   /** Below this share of used slots, wider rows are tried. */
   static final double MIN_FILL = 0.9;
 
@@ -57,7 +58,8 @@ public final class BatchPlanner {
       }
       order.add(i);
     }
-    order.sort(Comparator.comparingInt((Integer i) -> -documents.get(i).length).thenComparing(i -> i));
+    order.sort(
+        Comparator.comparingInt((Integer i) -> -documents.get(i).length).thenComparing(i -> i));
 
     List<PackedBatch> batches = new ArrayList<>();
     boolean[] placed = new boolean[documents.size()];
@@ -67,7 +69,9 @@ public final class BatchPlanner {
       int longest = documents.get(order.get(next)).length;
       int tight = maxRowsByLength.ceilingKey(longest);
       Fill fill = fill(documents, order, next, placed, tight);
-      Integer wide = maxRowsByLength.ceilingKey((int) Math.max(longest, Math.min(PREFERRED_MIN_ROW, unplacedTokens)));
+      Integer wide =
+          maxRowsByLength.ceilingKey(
+              (int) Math.max(longest, Math.min(PREFERRED_MIN_ROW, unplacedTokens)));
       if (wide != null && wide > tight && fill.usedShare() < MIN_FILL) {
         Fill wider = fill(documents, order, next, placed, wide);
         if (wider.usedShare() > fill.usedShare()) {
@@ -86,7 +90,11 @@ public final class BatchPlanner {
       List<List<Integer>> rows = fill.rows();
       for (int start = 0; start < rows.size(); ) {
         int count = Integer.highestOneBit(rows.size() - start);
-        batches.add(pack(new BatchShape(count, fill.length()), rows.subList(start, start + count), documents));
+        batches.add(
+            pack(
+                new BatchShape(count, fill.length()),
+                rows.subList(start, start + count),
+                documents));
         start += count;
       }
     }
@@ -98,14 +106,18 @@ public final class BatchPlanner {
     return pack(shape, List.of(List.of(0)), List.of(document));
   }
 
-  /** The rows of one pass of row length {@code length}, filled first-fit from the unplaced documents. */
+  /**
+   * The rows of one pass of row length {@code length}, filled first-fit from the unplaced
+   * documents.
+   */
   private record Fill(int length, List<List<Integer>> rows, long tokens) {
     double usedShare() {
       return tokens / (double) ((long) rows.size() * length);
     }
   }
 
-  private Fill fill(List<int[]> documents, List<Integer> order, int next, boolean[] placed, int length) {
+  private Fill fill(
+      List<int[]> documents, List<Integer> order, int next, boolean[] placed, int length) {
     int maxRows = maxRowsByLength.get(length);
     List<List<Integer>> rows = new ArrayList<>();
     List<Integer> free = new ArrayList<>();

@@ -7,7 +7,8 @@ package io.modernbert.model.engine;
 public record DocumentInput(String id, String text, int[] inputIds) {
   public DocumentInput {
     if ((text == null) == (inputIds == null)) {
-      throw new IllegalArgumentException("document " + id + ": give exactly one of text or input_ids");
+      throw new IllegalArgumentException(
+          "document " + id + ": give exactly one of text or input_ids");
     }
   }
 

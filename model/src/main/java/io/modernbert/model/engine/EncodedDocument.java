@@ -25,8 +25,14 @@ public record EncodedDocument(
     int windows) {
 
   /** A document read in one window. */
-  public EncodedDocument(String id, int tokens, boolean truncated, float[] embedding, List<LabelScore> labels,
-      float[] logits, float[][] lastHiddenState) {
+  public EncodedDocument(
+      String id,
+      int tokens,
+      boolean truncated,
+      float[] embedding,
+      List<LabelScore> labels,
+      float[] logits,
+      float[][] lastHiddenState) {
     this(id, tokens, truncated, embedding, labels, logits, lastHiddenState, 1);
   }
 }

@@ -45,27 +45,33 @@ public record EngineOptions(
    * cores, 8,192-token batches, warm-up on.
    */
   public static EngineOptions defaults() {
-    return new EngineOptions(0, false, 0, Precision.FP32, XlaMode.AUTO, DEFAULT_BATCH_TOKENS, true, Device.CPU);
+    return new EngineOptions(
+        0, false, 0, Precision.FP32, XlaMode.AUTO, DEFAULT_BATCH_TOKENS, true, Device.CPU);
   }
 
   public EngineOptions withMaxTokens(int value) {
-    return new EngineOptions(value, normalize, threads, precision, xla, batchTokens, warmup, device);
+    return new EngineOptions(
+        value, normalize, threads, precision, xla, batchTokens, warmup, device);
   }
 
   public EngineOptions withNormalize(boolean value) {
-    return new EngineOptions(maxTokens, value, threads, precision, xla, batchTokens, warmup, device);
+    return new EngineOptions(
+        maxTokens, value, threads, precision, xla, batchTokens, warmup, device);
   }
 
   public EngineOptions withThreads(int value) {
-    return new EngineOptions(maxTokens, normalize, value, precision, xla, batchTokens, warmup, device);
+    return new EngineOptions(
+        maxTokens, normalize, value, precision, xla, batchTokens, warmup, device);
   }
 
   public EngineOptions withPrecision(Precision value) {
-    return new EngineOptions(maxTokens, normalize, threads, value, xla, batchTokens, warmup, device);
+    return new EngineOptions(
+        maxTokens, normalize, threads, value, xla, batchTokens, warmup, device);
   }
 
   public EngineOptions withXla(XlaMode value) {
-    return new EngineOptions(maxTokens, normalize, threads, precision, value, batchTokens, warmup, device);
+    return new EngineOptions(
+        maxTokens, normalize, threads, precision, value, batchTokens, warmup, device);
   }
 
   public EngineOptions withBatchTokens(int value) {
@@ -73,10 +79,12 @@ public record EngineOptions(
   }
 
   public EngineOptions withWarmup(boolean value) {
-    return new EngineOptions(maxTokens, normalize, threads, precision, xla, batchTokens, value, device);
+    return new EngineOptions(
+        maxTokens, normalize, threads, precision, xla, batchTokens, value, device);
   }
 
   public EngineOptions withDevice(Device value) {
-    return new EngineOptions(maxTokens, normalize, threads, precision, xla, batchTokens, warmup, value);
+    return new EngineOptions(
+        maxTokens, normalize, threads, precision, xla, batchTokens, warmup, value);
   }
 }

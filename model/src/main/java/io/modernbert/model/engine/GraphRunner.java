@@ -26,9 +26,16 @@ final class GraphRunner {
 
   /** The pooled outputs of one pass, one row per document in placement order. */
   record Outputs(
-      float[][] mean, float[][] cls, float[][] max, float[][] head, float[][] logits, float[] hidden, int hiddenSize) {}
+      float[][] mean,
+      float[][] cls,
+      float[][] max,
+      float[][] head,
+      float[][] logits,
+      float[] hidden,
+      int hiddenSize) {}
 
-  GraphRunner(Session session, ModelWeights weights, List<WeightSpec> weightInputs, boolean classifier) {
+  GraphRunner(
+      Session session, ModelWeights weights, List<WeightSpec> weightInputs, boolean classifier) {
     this.session = session;
     this.weights = weights;
     this.weightInputs = weightInputs;
@@ -37,7 +44,14 @@ final class GraphRunner {
 
   /** Runs the pass under {@code scope}; inputs are row-major [rows, length]. */
   Outputs run(
-      String scope, int rows, int length, int[] ids, int[] positions, int[] segments, int[] clsIndex, boolean hidden) {
+      String scope,
+      int rows,
+      int length,
+      int[] ids,
+      int[] positions,
+      int[] segments,
+      int[] clsIndex,
+      boolean hidden) {
     return run(scope, rows, length, ids, positions, segments, clsIndex, hidden, null);
   }
 
@@ -46,7 +60,14 @@ final class GraphRunner {
    * trace}, TensorFlow records every op's timing into it (for profiles, not for serving).
    */
   Outputs run(
-      String scope, int rows, int length, int[] ids, int[] positions, int[] segments, int[] clsIndex, boolean hidden,
+      String scope,
+      int rows,
+      int length,
+      int[] ids,
+      int[] positions,
+      int[] segments,
+      int[] clsIndex,
+      boolean hidden,
       java.util.function.Consumer<RunMetadata> trace) {
     Shape shape = Shape.of(rows, length);
     try (TInt32 idsTensor = TInt32.tensorOf(shape, DataBuffers.of(ids, true, false));
@@ -69,13 +90,16 @@ final class GraphRunner {
           .fetch(GraphNames.scoped(scope, GraphNames.POOLED_CLS))
           .fetch(GraphNames.scoped(scope, GraphNames.POOLED_MAX));
       if (classifier) {
-        runner.fetch(GraphNames.scoped(scope, GraphNames.HEAD)).fetch(GraphNames.scoped(scope, GraphNames.LOGITS));
+        runner
+            .fetch(GraphNames.scoped(scope, GraphNames.HEAD))
+            .fetch(GraphNames.scoped(scope, GraphNames.LOGITS));
       }
       if (hidden) {
         runner.fetch(GraphNames.scoped(scope, GraphNames.LAST_HIDDEN_STATE));
       }
       if (trace != null) {
-        runner.setOptions(RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
+        runner.setOptions(
+            RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build());
       }
       try (Result result = trace != null ? runner.runAndFetchMetadata() : runner.run()) {
         if (trace != null) {
@@ -87,7 +111,13 @@ final class GraphRunner {
         float[][] logits = classifier ? matrix(result.get(next++)) : null;
         float[] states = hidden ? flat(result.get(next)) : null;
         return new Outputs(
-            mean, matrix(result.get(1)), matrix(result.get(2)), head, logits, states, mean[0].length);
+            mean,
+            matrix(result.get(1)),
+            matrix(result.get(2)),
+            head,
+            logits,
+            states,
+            mean[0].length);
       }
     }
   }

@@ -24,8 +24,8 @@ import org.tensorflow.Session;
  *
  * <p>Documents are packed by {@link BatchPlanner} into passes of a fixed set of shapes (no padding
  * to the longest document, several documents per row). Thread-safe: TensorFlow sessions may run
- * concurrently and the only mutable state is the set of shapes already run. Every tensor made for
- * a pass is closed when the pass ends, so native memory stays flat.
+ * concurrently and the only mutable state is the set of shapes already run. Every tensor made for a
+ * pass is closed when the pass ends, so native memory stays flat.
  */
 public final class InferenceEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InferenceEngine.class);
@@ -53,7 +53,9 @@ public final class InferenceEngine implements AutoCloseable {
     this.session = parts.session;
     this.weights = parts.weights;
     this.shapes = parts.shapes;
-    this.runner = new GraphRunner(session, weights, List.copyOf(parts.model.weights().values()), config.isClassifier());
+    this.runner =
+        new GraphRunner(
+            session, weights, List.copyOf(parts.model.weights().values()), config.isClassifier());
     this.planner = new BatchPlanner(shapes, config.padTokenId());
   }
 
@@ -86,25 +88,37 @@ public final class InferenceEngine implements AutoCloseable {
     int maxTokens = options.maxTokens() > 0 ? options.maxTokens() : config.maxPositionEmbeddings();
     if (maxTokens > config.maxPositionEmbeddings() || maxTokens > options.batchTokens()) {
       throw new IllegalArgumentException(
-          "max tokens " + maxTokens + " exceeds the model's max_position_embeddings "
-              + config.maxPositionEmbeddings() + " or the batch budget " + options.batchTokens());
+          "max tokens "
+              + maxTokens
+              + " exceeds the model's max_position_embeddings "
+              + config.maxPositionEmbeddings()
+              + " or the batch budget "
+              + options.batchTokens());
     }
     parts.pooling = PoolingSpec.load(modelDir, config);
     parts.tokenizer = ModernBertTokenizer.load(modelDir, maxTokens);
     try {
       if (parts.tokenizer.maxTokenId() >= config.vocabSize()) {
         throw new IllegalArgumentException(
-            parts.tokenizer.tokenizerFile() + " has token ids up to " + parts.tokenizer.maxTokenId()
-                + " but " + modelDir.resolve("config.json") + " says vocab_size " + config.vocabSize()
+            parts.tokenizer.tokenizerFile()
+                + " has token ids up to "
+                + parts.tokenizer.maxTokenId()
+                + " but "
+                + modelDir.resolve("config.json")
+                + " says vocab_size "
+                + config.vocabSize()
                 + ": tokenizer and model do not belong together");
       }
-      parts.shapes = BatchShape.standardSet(options.batchTokens(), maxTokens, config.localAttention() / 2);
+      parts.shapes =
+          BatchShape.standardSet(options.batchTokens(), maxTokens, config.localAttention() / 2);
       parts.graph = new Graph();
       parts.model = ModernBertGraph.build(parts.graph, config, options.precision(), parts.shapes);
       parts.weights = ModelWeights.load(modelDir, config, parts.model.weights());
       if (options.xla().resolve(config.hiddenSize()) == XlaMode.ELEMENTWISE) {
         List<String> packedScopes = parts.shapes.stream().map(BatchShape::scope).toList();
-        Graph marked = XlaFusion.mark(parts.graph, packedScopes, ModernBertGraph.REFERENCE_SCOPE, options.precision());
+        Graph marked =
+            XlaFusion.mark(
+                parts.graph, packedScopes, ModernBertGraph.REFERENCE_SCOPE, options.precision());
         parts.graph.close();
         parts.graph = marked;
       }
@@ -145,11 +159,24 @@ public final class InferenceEngine implements AutoCloseable {
     for (int i = 0; i < toRun.size(); i++) {
       BatchShape shape = toRun.get(i);
       double seconds = warmUp(shape);
-      LOG.info(String.format(Locale.ROOT, "warm-up %d/%d: batch shape %s (%,d slots) in %.1f s",
-          i + 1, toRun.size(), shape, shape.slots(), seconds));
+      LOG.info(
+          String.format(
+              Locale.ROOT,
+              "warm-up %d/%d: batch shape %s (%,d slots) in %.1f s",
+              i + 1,
+              toRun.size(),
+              shape,
+              shape.slots(),
+              seconds));
     }
-    LOG.info(String.format(Locale.ROOT, "warm-up done: %d batch shapes in %.1f s (precision %s, XLA %s)",
-        toRun.size(), (System.nanoTime() - start) / 1e9, options.precision(), options.xla().resolve(config.hiddenSize())));
+    LOG.info(
+        String.format(
+            Locale.ROOT,
+            "warm-up done: %d batch shapes in %.1f s (precision %s, XLA %s)",
+            toRun.size(),
+            (System.nanoTime() - start) / 1e9,
+            options.precision(),
+            options.xla().resolve(config.hiddenSize())));
   }
 
   /** Runs one of this engine's shapes once (XLA compiles it then); the seconds it took. */
@@ -189,22 +216,33 @@ public final class InferenceEngine implements AutoCloseable {
     return shapes;
   }
 
-  /** How many distinct shapes have run (each is compiled once, on its first run, when XLA is on). */
+  /**
+   * How many distinct shapes have run (each is compiled once, on its first run, when XLA is on).
+   */
   public int compilations() {
     return compiled.size();
   }
 
-  /** Tokenizes (or validates ids), packs, runs the model and scores labels; results in input order. */
+  /**
+   * Tokenizes (or validates ids), packs, runs the model and scores labels; results in input order.
+   */
   public List<EncodedDocument> encode(List<DocumentInput> documents, boolean hiddenStates) {
-    return encode(documents, hiddenStates, batch -> { });
+    return encode(documents, hiddenStates, batch -> {});
   }
 
-  /** As {@link #encode(List, boolean)}, telling {@code onPass} about every pass run (for metrics). */
+  /**
+   * As {@link #encode(List, boolean)}, telling {@code onPass} about every pass run (for metrics).
+   */
   public List<EncodedDocument> encode(
-      List<DocumentInput> documents, boolean hiddenStates, java.util.function.Consumer<PackedBatch> onPass) {
+      List<DocumentInput> documents,
+      boolean hiddenStates,
+      java.util.function.Consumer<PackedBatch> onPass) {
     List<Encoding> encodings = new ArrayList<>(documents.size());
     for (DocumentInput document : documents) {
-      encodings.add(document.text() != null ? tokenizer.encode(document.text()) : tokenizer.fromIds(document.inputIds()));
+      encodings.add(
+          document.text() != null
+              ? tokenizer.encode(document.text())
+              : tokenizer.fromIds(document.inputIds()));
     }
     List<int[]> ids = encodings.stream().map(Encoding::ids).toList();
     RawOutputs[] raw = forward(ids, hiddenStates, onPass);
@@ -227,10 +265,11 @@ public final class InferenceEngine implements AutoCloseable {
 
   /** Packs ids (with [CLS] and [SEP]) into passes and runs them; outputs in input order. */
   public RawOutputs[] forward(List<int[]> ids, boolean hiddenStates) {
-    return forward(ids, hiddenStates, batch -> { });
+    return forward(ids, hiddenStates, batch -> {});
   }
 
-  private RawOutputs[] forward(List<int[]> ids, boolean hiddenStates, java.util.function.Consumer<PackedBatch> onPass) {
+  private RawOutputs[] forward(
+      List<int[]> ids, boolean hiddenStates, java.util.function.Consumer<PackedBatch> onPass) {
     RawOutputs[] outputs = new RawOutputs[ids.size()];
     for (PackedBatch batch : plan(ids)) {
       GraphRunner.Outputs out = run(batch, hiddenStates);
@@ -238,9 +277,18 @@ public final class InferenceEngine implements AutoCloseable {
       List<PackedBatch.Placement> placements = batch.placements();
       for (int j = 0; j < placements.size(); j++) {
         PackedBatch.Placement placement = placements.get(j);
-        float[][] states = hiddenStates ? slice(out.hidden(), out.hiddenSize(), placement.offset(), placement.length()) : null;
-        outputs[placement.document()] = new RawOutputs(states, out.mean()[j], out.cls()[j], out.max()[j],
-            out.head() == null ? null : out.head()[j], out.logits() == null ? null : out.logits()[j]);
+        float[][] states =
+            hiddenStates
+                ? slice(out.hidden(), out.hiddenSize(), placement.offset(), placement.length())
+                : null;
+        outputs[placement.document()] =
+            new RawOutputs(
+                states,
+                out.mean()[j],
+                out.cls()[j],
+                out.max()[j],
+                out.head() == null ? null : out.head()[j],
+                out.logits() == null ? null : out.logits()[j]);
       }
     }
     return outputs;
@@ -260,10 +308,19 @@ public final class InferenceEngine implements AutoCloseable {
   GraphRunner.Outputs run(PackedBatch batch, boolean hiddenStates) {
     BatchShape shape = batch.shape();
     if (!shapes.contains(shape)) {
-      throw new IllegalArgumentException("batch shape " + shape + " is not one of the engine's shapes");
+      throw new IllegalArgumentException(
+          "batch shape " + shape + " is not one of the engine's shapes");
     }
-    GraphRunner.Outputs outputs = runner.run(shape.scope(), shape.rows(), shape.length(), batch.ids(),
-        batch.positions(), batch.segments(), batch.clsIndex(), hiddenStates);
+    GraphRunner.Outputs outputs =
+        runner.run(
+            shape.scope(),
+            shape.rows(),
+            shape.length(),
+            batch.ids(),
+            batch.positions(),
+            batch.segments(),
+            batch.clsIndex(),
+            hiddenStates);
     compiled.add(shape);
     return outputs;
   }
@@ -275,20 +332,33 @@ public final class InferenceEngine implements AutoCloseable {
   public java.util.LinkedHashMap<String, Long> profile(PackedBatch batch) {
     java.util.Map<String, Long> byType = new java.util.HashMap<>();
     BatchShape shape = batch.shape();
-    runner.run(shape.scope(), shape.rows(), shape.length(), batch.ids(), batch.positions(), batch.segments(),
-        batch.clsIndex(), false, metadata -> {
+    runner.run(
+        shape.scope(),
+        shape.rows(),
+        shape.length(),
+        batch.ids(),
+        batch.positions(),
+        batch.segments(),
+        batch.clsIndex(),
+        false,
+        metadata -> {
           for (var device : metadata.getStepStats().getDevStatsList()) {
             for (var node : device.getNodeStatsList()) {
               var operation = graph.operation(node.getNodeName());
               // XLA clusters run as "cluster_<n>_1/xla_run" nodes, which the graph does not hold.
-              String type = operation != null ? operation.type()
-                  : node.getNodeName().startsWith("cluster_") ? "XlaCluster" : node.getNodeName().replaceAll("[_:].*", "");
+              String type =
+                  operation != null
+                      ? operation.type()
+                      : node.getNodeName().startsWith("cluster_")
+                          ? "XlaCluster"
+                          : node.getNodeName().replaceAll("[_:].*", "");
               byType.merge(type, node.getAllEndRelMicros(), Long::sum);
             }
           }
         });
     java.util.LinkedHashMap<String, Long> sorted = new java.util.LinkedHashMap<>();
-    byType.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+    byType.entrySet().stream()
+        .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
         .forEach(e -> sorted.put(e.getKey(), e.getValue()));
     return sorted;
   }
@@ -305,11 +375,24 @@ public final class InferenceEngine implements AutoCloseable {
   public RawOutputs forwardReference(int[] ids, boolean hiddenStates) {
     int[] positions = new int[ids.length];
     Arrays.setAll(positions, i -> i);
-    GraphRunner.Outputs out = runner.run(ModernBertGraph.REFERENCE_SCOPE, 1, ids.length, ids, positions,
-        new int[ids.length], new int[] {0}, hiddenStates);
+    GraphRunner.Outputs out =
+        runner.run(
+            ModernBertGraph.REFERENCE_SCOPE,
+            1,
+            ids.length,
+            ids,
+            positions,
+            new int[ids.length],
+            new int[] {0},
+            hiddenStates);
     float[][] states = hiddenStates ? slice(out.hidden(), out.hiddenSize(), 0, ids.length) : null;
-    return new RawOutputs(states, out.mean()[0], out.cls()[0], out.max()[0],
-        out.head() == null ? null : out.head()[0], out.logits() == null ? null : out.logits()[0]);
+    return new RawOutputs(
+        states,
+        out.mean()[0],
+        out.cls()[0],
+        out.max()[0],
+        out.head() == null ? null : out.head()[0],
+        out.logits() == null ? null : out.logits()[0]);
   }
 
   private static float[][] slice(float[] flat, int hidden, int offset, int length) {

@@ -14,7 +14,12 @@ import java.util.List;
  * @param placements where each document went, in the order of the pooled outputs
  */
 public record PackedBatch(
-    BatchShape shape, int[] ids, int[] positions, int[] segments, int[] clsIndex, List<Placement> placements) {
+    BatchShape shape,
+    int[] ids,
+    int[] positions,
+    int[] segments,
+    int[] clsIndex,
+    List<Placement> placements) {
 
   /** Document {@code document} (the caller's index) occupies slots [offset, offset + length). */
   public record Placement(int document, int offset, int length) {}

@@ -11,4 +11,9 @@ package io.modernbert.model.engine;
  * @param logits [labels] (classifiers only, else null)
  */
 public record RawOutputs(
-    float[][] lastHiddenState, float[] mean, float[] cls, float[] max, float[] head, float[] logits) {}
+    float[][] lastHiddenState,
+    float[] mean,
+    float[] cls,
+    float[] max,
+    float[] head,
+    float[] logits) {}

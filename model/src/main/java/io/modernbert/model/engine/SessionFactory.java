@@ -13,12 +13,12 @@ import org.tensorflow.proto.OptimizerOptions;
  * <p>{@link XlaMode#FULL} asks for XLA auto-clustering through the session's {@code
  * global_jit_level} (ON_2; OFF otherwise), so engines in different modes can share a process.
  * {@link XlaMode#ELEMENTWISE} needs no session setting: the graph itself marks the ops to compile
- * ({@link XlaFusion}). For FULL on CPU, TensorFlow additionally
- * needs its {@code --tf_xla_cpu_global_jit} flag, read from the {@code TF_XLA_FLAGS} environment
- * variable when the native library loads. Setting it from Java through the C API
- * ({@code TF_SetTfXlaCpuGlobalJit}) was tried and has no effect with TF Java 1.1.0's native build,
- * so bin/modernbert exports the variable and an engine asked for full XLA on CPU without it
- * fails instead of silently running without XLA.
+ * ({@link XlaFusion}). For FULL on CPU, TensorFlow additionally needs its {@code
+ * --tf_xla_cpu_global_jit} flag, read from the {@code TF_XLA_FLAGS} environment variable when the
+ * native library loads. Setting it from Java through the C API ({@code TF_SetTfXlaCpuGlobalJit})
+ * was tried and has no effect with TF Java 1.1.0's native build, so bin/modernbert exports the
+ * variable and an engine asked for full XLA on CPU without it fails instead of silently running
+ * without XLA.
  */
 final class SessionFactory {
   static final String XLA_FLAGS_VARIABLE = "TF_XLA_FLAGS";
@@ -27,18 +27,28 @@ final class SessionFactory {
   private SessionFactory() {}
 
   static boolean cpuJitAllowed(String xlaFlags) {
-    return xlaFlags != null && java.util.Arrays.asList(xlaFlags.trim().split("\\s+")).contains(CPU_JIT_FLAG);
+    return xlaFlags != null
+        && java.util.Arrays.asList(xlaFlags.trim().split("\\s+")).contains(CPU_JIT_FLAG);
   }
 
   static Session open(Graph graph, EngineOptions options) {
-    if (options.xla() == XlaMode.FULL && options.device() == EngineOptions.Device.CPU && !cpuJitAllowed(System.getenv(XLA_FLAGS_VARIABLE))) {
+    if (options.xla() == XlaMode.FULL
+        && options.device() == EngineOptions.Device.CPU
+        && !cpuJitAllowed(System.getenv(XLA_FLAGS_VARIABLE))) {
       throw new IllegalStateException(
-          "full XLA on CPU needs " + XLA_FLAGS_VARIABLE + "=" + CPU_JIT_FLAG + " in the environment before the JVM starts"
+          "full XLA on CPU needs "
+              + XLA_FLAGS_VARIABLE
+              + "="
+              + CPU_JIT_FLAG
+              + " in the environment before the JVM starts"
               + " (bin/modernbert sets it); use --xla ELEMENTWISE or OFF otherwise");
     }
-    int threads = options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
+    int threads =
+        options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
     OptimizerOptions.GlobalJitLevel jit =
-        options.xla() == XlaMode.FULL ? OptimizerOptions.GlobalJitLevel.ON_2 : OptimizerOptions.GlobalJitLevel.OFF;
+        options.xla() == XlaMode.FULL
+            ? OptimizerOptions.GlobalJitLevel.ON_2
+            : OptimizerOptions.GlobalJitLevel.OFF;
     ConfigProto.Builder config =
         ConfigProto.newBuilder()
             .setIntraOpParallelismThreads(threads)
@@ -51,7 +61,9 @@ final class SessionFactory {
     if (options.device() == EngineOptions.Device.CPU) {
       config.putDeviceCount("GPU", 0);
     } else {
-      config.setAllowSoftPlacement(true).setGpuOptions(GPUOptions.newBuilder().setAllowGrowth(true));
+      config
+          .setAllowSoftPlacement(true)
+          .setGpuOptions(GPUOptions.newBuilder().setAllowGrowth(true));
     }
     return new Session(graph, config.build());
   }

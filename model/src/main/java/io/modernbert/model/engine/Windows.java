@@ -20,7 +20,9 @@ import java.util.Locale;
  * </ul>
  */
 public final class Windows {
-  /** Content tokens consecutive windows share by default, so that no sentence is only ever seen cut. */
+  /**
+   * Content tokens consecutive windows share by default, so that no sentence is only ever seen cut.
+   */
   public static final int DEFAULT_OVERLAP = 128;
 
   /** What to do with a document longer than the model's limit. */
@@ -35,7 +37,8 @@ public final class Windows {
       try {
         return valueOf(name.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("long documents must be truncate or windows, not '" + name + "'", e);
+        throw new IllegalArgumentException(
+            "long documents must be truncate or windows, not '" + name + "'", e);
       }
     }
   }
@@ -49,7 +52,8 @@ public final class Windows {
   }
 
   /** Encodes documents whole: texts over the limit in windows, combined. Results in input order. */
-  public static List<EncodedDocument> encode(InferenceEngine engine, List<DocumentInput> documents, int overlap) {
+  public static List<EncodedDocument> encode(
+      InferenceEngine engine, List<DocumentInput> documents, int overlap) {
     List<DocumentInput> inputs = new ArrayList<>();
     int[] counts = new int[documents.size()];
     for (int d = 0; d < documents.size(); d++) {
@@ -71,8 +75,14 @@ public final class Windows {
     for (int d = 0; d < documents.size(); d++) {
       List<EncodedDocument> parts = results.subList(next, next + counts[d]);
       next += counts[d];
-      combined.add(parts.size() == 1 ? parts.get(0) : combine(documents.get(d).id(), parts, engine.config(),
-          engine.pooling().normalize() || engine.options().normalize()));
+      combined.add(
+          parts.size() == 1
+              ? parts.get(0)
+              : combine(
+                  documents.get(d).id(),
+                  parts,
+                  engine.config(),
+                  engine.pooling().normalize() || engine.options().normalize()));
     }
     return combined;
   }
@@ -80,9 +90,11 @@ public final class Windows {
   /**
    * One document's result from its windows' results, in order.
    *
-   * @param normalized whether the windows' embeddings are L2-normalized (the mean is normalized again)
+   * @param normalized whether the windows' embeddings are L2-normalized (the mean is normalized
+   *     again)
    */
-  public static EncodedDocument combine(String id, List<EncodedDocument> windows, ModernBertConfig config, boolean normalized) {
+  public static EncodedDocument combine(
+      String id, List<EncodedDocument> windows, ModernBertConfig config, boolean normalized) {
     if (windows.isEmpty()) {
       throw new IllegalArgumentException("no windows to combine for document " + id);
     }
@@ -114,8 +126,14 @@ public final class Windows {
         meanLogits[i] = (float) (logits[i] / tokens);
       }
     }
-    return new EncodedDocument(id, Math.toIntExact(tokens), false,
+    return new EncodedDocument(
+        id,
+        Math.toIntExact(tokens),
+        false,
         normalized ? Embeddings.normalized(meanEmbedding) : meanEmbedding,
-        meanLogits == null ? List.of() : LabelScores.score(config, meanLogits), meanLogits, null, windows.size());
+        meanLogits == null ? List.of() : LabelScores.score(config, meanLogits),
+        meanLogits,
+        null,
+        windows.size());
   }
 }

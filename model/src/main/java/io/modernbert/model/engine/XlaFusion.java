@@ -41,7 +41,8 @@ import org.tensorflow.proto.NodeDef;
  */
 final class XlaFusion {
   /** Ops left to TensorFlow's kernels (see the class comment), and the graph's inputs. */
-  static final Set<String> NOT_COMPILED = Set.of("MatMul", "BatchMatMulV2", "Softmax", "Sin", "Cos", "Placeholder");
+  static final Set<String> NOT_COMPILED =
+      Set.of("MatMul", "BatchMatMulV2", "Softmax", "Sin", "Cos", "Placeholder");
 
   /** Also left to TensorFlow in BF16: the band copies (see the class comment). */
   static final Set<String> NOT_COMPILED_IN_BF16 = Set.of("PadV2", "Slice", "ConcatV2");
@@ -63,12 +64,15 @@ final class XlaFusion {
     for (NodeDef.Builder node : def.getNodeBuilderList()) {
       byName.put(node.getName(), node);
     }
-    Set<String> packed = ancestors(byName, name -> scopes.stream().anyMatch(scope -> name.startsWith(scope + "/")));
+    Set<String> packed =
+        ancestors(byName, name -> scopes.stream().anyMatch(scope -> name.startsWith(scope + "/")));
     Set<String> reference = ancestors(byName, name -> name.startsWith(referenceScope + "/"));
     for (String name : packed) {
       NodeDef.Builder node = byName.get(name);
       String op = node.getOp();
-      boolean leftOut = NOT_COMPILED.contains(op) || (precision == Precision.BF16 && NOT_COMPILED_IN_BF16.contains(op));
+      boolean leftOut =
+          NOT_COMPILED.contains(op)
+              || (precision == Precision.BF16 && NOT_COMPILED_IN_BF16.contains(op));
       if (!reference.contains(name) && !leftOut) {
         node.putAttr(COMPILE_ATTRIBUTE, AttrValue.newBuilder().setB(true).build());
       }
@@ -83,8 +87,11 @@ final class XlaFusion {
     return marked;
   }
 
-  /** Every node from which a node whose name passes {@code roots} can be reached, roots included. */
-  private static Set<String> ancestors(Map<String, NodeDef.Builder> byName, Predicate<String> roots) {
+  /**
+   * Every node from which a node whose name passes {@code roots} can be reached, roots included.
+   */
+  private static Set<String> ancestors(
+      Map<String, NodeDef.Builder> byName, Predicate<String> roots) {
     Set<String> seen = new HashSet<>();
     Deque<String> pending = new ArrayDeque<>();
     byName.keySet().stream().filter(roots).forEach(pending::add);
@@ -95,7 +102,8 @@ final class XlaFusion {
       }
       for (String input : byName.get(name).getInputList()) {
         // "^name" is a control input, "name:1" an op's second output.
-        String source = input.startsWith("^") ? input.substring(1) : input.replaceFirst(":\\d+$", "");
+        String source =
+            input.startsWith("^") ? input.substring(1) : input.replaceFirst(":\\d+$", "");
         if (!seen.contains(source)) {
           pending.push(source);
         }

@@ -18,15 +18,18 @@ public enum XlaMode {
   ELEMENTWISE,
   /**
    * XLA auto-clusters the whole graph, matmuls included (TensorFlow's global JIT). The usual choice
-   * on GPU (untested here); on CPU slower, and it needs {@code TF_XLA_FLAGS=--tf_xla_cpu_global_jit}
-   * in the environment before the JVM starts.
+   * on GPU (untested here); on CPU slower, and it needs {@code
+   * TF_XLA_FLAGS=--tf_xla_cpu_global_jit} in the environment before the JVM starts.
    */
   FULL;
 
   /** Hidden size from which {@link #AUTO} fuses. */
   public static final int ELEMENTWISE_MIN_HIDDEN = 512;
 
-  /** The mode an engine for a model of {@code hiddenSize} runs in: AUTO resolved, others as they are. */
+  /**
+   * The mode an engine for a model of {@code hiddenSize} runs in: AUTO resolved, others as they
+   * are.
+   */
   public XlaMode resolve(int hiddenSize) {
     if (this != AUTO) {
       return this;

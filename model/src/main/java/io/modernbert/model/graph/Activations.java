@@ -13,9 +13,12 @@ final class Activations {
     Ops tf = graph.tf();
     return switch (activation) {
       // 0.5 x (1 + erf(x / sqrt 2))
-      case GELU -> tf.math.mul(
-          tf.math.mul(graph.scalar(0.5), x),
-          tf.math.add(graph.scalar(1.0), tf.math.erf(tf.math.mul(x, graph.scalar(1.0 / Math.sqrt(2.0))))));
+      case GELU ->
+          tf.math.mul(
+              tf.math.mul(graph.scalar(0.5), x),
+              tf.math.add(
+                  graph.scalar(1.0),
+                  tf.math.erf(tf.math.mul(x, graph.scalar(1.0 / Math.sqrt(2.0))))));
       // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
       case GELU_TANH -> {
         Operand<TFloat32> cube = tf.math.mul(tf.math.square(x), x);

@@ -28,22 +28,31 @@ public final class Attention {
   }
 
   /** x [rows * len, hidden] -> [rows * len, hidden]; {@code rows} static, len may be dynamic. */
-  public Operand<TFloat32> apply(Operand<TFloat32> x, int rows, RotaryEmbedding rope, AttentionKernel kernel) {
+  public Operand<TFloat32> apply(
+      Operand<TFloat32> x, int rows, RotaryEmbedding rope, AttentionKernel kernel) {
     Ops tf = graph.tf();
     // [rows*len, 3*hidden] -> [rows, len, 3, heads, d] -> [3, rows, heads, len, d]
     Operand<TFloat32> qkv =
         tf.linalg.transpose(
-            tf.reshape(wqkv.apply(x), graph.ints(rows, -1, 3, heads, headDim)), graph.ints(2, 0, 3, 1, 4));
+            tf.reshape(wqkv.apply(x), graph.ints(rows, -1, 3, heads, headDim)),
+            graph.ints(2, 0, 3, 1, 4));
     var parts = tf.split(tf.constant(0), qkv, 3L).output();
-    Operand<TFloat32> q = rope.apply(dropFirstAxis(tf, parts.get(0), rows)); // [rows, heads, len, d]
+    Operand<TFloat32> q =
+        rope.apply(dropFirstAxis(tf, parts.get(0), rows)); // [rows, heads, len, d]
     Operand<TFloat32> k = rope.apply(dropFirstAxis(tf, parts.get(1), rows));
     Operand<TFloat32> v = dropFirstAxis(tf, parts.get(2), rows);
     return wo.apply(attendAndMerge(graph.computeType(), kernel, q, k, v));
   }
 
-  /** Attention in the compute precision {@code type}: [rows, heads, len, d] -> [rows*len, hidden]. */
+  /**
+   * Attention in the compute precision {@code type}: [rows, heads, len, d] -> [rows*len, hidden].
+   */
   private <T extends TNumber> Operand<T> attendAndMerge(
-      Class<T> type, AttentionKernel kernel, Operand<TFloat32> q, Operand<TFloat32> k, Operand<TFloat32> v) {
+      Class<T> type,
+      AttentionKernel kernel,
+      Operand<TFloat32> q,
+      Operand<TFloat32> k,
+      Operand<TFloat32> v) {
     Ops tf = graph.tf();
     Operand<T> context = kernel.attend(graph.as(q, type), graph.as(k, type), graph.as(v, type));
     // [rows, heads, len, d] -> [rows, len, heads, d] -> [rows*len, hidden]

@@ -25,9 +25,16 @@ public final class BandedAttention implements AttentionKernel {
 
   /** mask [rows, 1, len / B, B, 3B] from {@link AttentionMask#banded}. */
   public BandedAttention(
-      GraphBuilder graph, Operand<TBool> mask, int rows, int length, int heads, int headDim, int block) {
+      GraphBuilder graph,
+      Operand<TBool> mask,
+      int rows,
+      int length,
+      int heads,
+      int headDim,
+      int block) {
     if (length % block != 0) {
-      throw new IllegalArgumentException("row length " + length + " is not a multiple of the block " + block);
+      throw new IllegalArgumentException(
+          "row length " + length + " is not a multiple of the block " + block);
     }
     this.graph = graph;
     this.mask = mask;
@@ -46,11 +53,16 @@ public final class BandedAttention implements AttentionKernel {
     long[] shape = {rows, heads, length + 2L * block, headDim};
     int[][] padTime = {{0, 0}, {0, 0}, {block, block}, {0, 0}};
     Operand<T> queries = tf.reshape(q, graph.ints(rows, heads, blocks, block, headDim));
-    Operand<T> keys = bands(graph, tf.pad(k, tf.constant(padTime), graph.scalarLike(k, 0)), shape, 2, block);
-    Operand<T> values = bands(graph, tf.pad(v, tf.constant(padTime), graph.scalarLike(v, 0)), shape, 2, block);
+    Operand<T> keys =
+        bands(graph, tf.pad(k, tf.constant(padTime), graph.scalarLike(k, 0)), shape, 2, block);
+    Operand<T> values =
+        bands(graph, tf.pad(v, tf.constant(padTime), graph.scalarLike(v, 0)), shape, 2, block);
     // [rows, heads, blocks, B, 3B]
     Operand<T> scores =
-        AttentionMask.apply(graph, graph.batchMatMul(tf.math.mul(queries, graph.scalarLike(queries, scale)), keys, true), mask);
+        AttentionMask.apply(
+            graph,
+            graph.batchMatMul(tf.math.mul(queries, graph.scalarLike(queries, scale)), keys, true),
+            mask);
     // [rows, heads, blocks, B, d] -> [rows, heads, len, d]
     Operand<T> context = graph.batchMatMul(tf.nn.softmax(scores), values, false);
     return tf.reshape(context, graph.ints(rows, heads, length, headDim));

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The static shape of one packed forward pass: {@code rows} rows of {@code length} token slots.
- * The engine compiles a fixed set of these once, so XLA never sees a new shape in steady state.
+ * The static shape of one packed forward pass: {@code rows} rows of {@code length} token slots. The
+ * engine compiles a fixed set of these once, so XLA never sees a new shape in steady state.
  */
 public record BatchShape(int rows, int length) {
   /** Shortest row; a multiple of every sliding-window block in released ModernBERT configs. */
@@ -33,8 +33,8 @@ public record BatchShape(int rows, int length) {
 
   /**
    * Row lengths 128, 256, ... up to the first that holds {@code maxTokens}; for each, row counts 1,
-   * 2, 4, ... while rows x length stays within {@code tokenBudget}. With the 8,192-token budget
-   * and limit that is 28 shapes.
+   * 2, 4, ... while rows x length stays within {@code tokenBudget}. With the 8,192-token budget and
+   * limit that is 28 shapes.
    */
   public static List<BatchShape> standardSet(int tokenBudget, int maxTokens, int block) {
     List<BatchShape> shapes = new ArrayList<>();

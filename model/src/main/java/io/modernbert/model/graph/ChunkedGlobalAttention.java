@@ -5,8 +5,8 @@ import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TBool;
-import org.tensorflow.types.family.TNumber;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.family.TNumber;
 
 /**
  * Global attention within each document of a packed row, computed in query chunks.
@@ -32,17 +32,21 @@ public final class ChunkedGlobalAttention implements AttentionKernel {
     this.scale = 1.0 / Math.sqrt(headDim);
     this.chunks = chunkCount(rows, length, heads);
     Ops tf = graph.tf();
-    var querySegments = tf.split(tf.constant(1), segments, (long) chunks).output(); // chunks x [rows, C]
+    var querySegments =
+        tf.split(tf.constant(1), segments, (long) chunks).output(); // chunks x [rows, C]
     for (Operand<TInt32> chunk : querySegments) {
       masks.add(AttentionMask.sameSegment(tf, chunk, segments)); // [rows, 1, C, len]
     }
   }
 
-  /** The smallest power-of-two number of query chunks that keeps one chunk's scores under the bound. */
+  /**
+   * The smallest power-of-two number of query chunks that keeps one chunk's scores under the bound.
+   */
   static int chunkCount(int rows, int length, int heads) {
     int chunks = 1;
     while ((long) rows * heads * (length / chunks) * length * Float.BYTES > CHUNK_SCORE_BYTES
-        && length / chunks > 1 && length % (chunks * 2) == 0) {
+        && length / chunks > 1
+        && length % (chunks * 2) == 0) {
       chunks *= 2;
     }
     return chunks;
@@ -55,7 +59,8 @@ public final class ChunkedGlobalAttention implements AttentionKernel {
     if (chunks == 1) {
       return attendChunk(graph, scaled, masks.get(0), k, v);
     }
-    var queryChunks = tf.split(tf.constant(2), scaled, (long) chunks).output(); // chunks x [rows, heads, C, d]
+    var queryChunks =
+        tf.split(tf.constant(2), scaled, (long) chunks).output(); // chunks x [rows, heads, C, d]
     List<Operand<T>> outputs = new ArrayList<>(chunks);
     GraphBuilder scoped = graph;
     for (int c = 0; c < chunks; c++) {
@@ -72,5 +77,4 @@ public final class ChunkedGlobalAttention implements AttentionKernel {
     Operand<T> scores = AttentionMask.apply(scoped, scoped.batchMatMul(q, k, true), mask);
     return scoped.batchMatMul(scoped.tf().nn.softmax(scores), v, false);
   }
-
 }

@@ -5,8 +5,8 @@ import org.tensorflow.Operand;
 import org.tensorflow.types.TFloat32;
 
 /**
- * {@code ModernBertPredictionHead} (dense, activation, norm) followed, for sequence classifiers,
- * by the {@code classifier} linear layer (which always has a bias).
+ * {@code ModernBertPredictionHead} (dense, activation, norm) followed, for sequence classifiers, by
+ * the {@code classifier} linear layer (which always has a bias).
  */
 public final class ClassificationHead {
   private final GraphBuilder graph;

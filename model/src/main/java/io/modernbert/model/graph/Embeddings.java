@@ -6,7 +6,9 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TNumber;
 
-/** {@code ModernBertEmbeddings}: token embedding lookup, then LayerNorm (no position embeddings). */
+/**
+ * {@code ModernBertEmbeddings}: token embedding lookup, then LayerNorm (no position embeddings).
+ */
 public final class Embeddings {
   private final GraphBuilder graph;
   private final Operand<? extends TNumber> table;
@@ -14,9 +16,11 @@ public final class Embeddings {
 
   public Embeddings(GraphBuilder graph, ModernBertConfig config) {
     this.graph = graph;
-    this.table = graph.matrix("embeddings.tok_embeddings.weight", config.vocabSize(), config.hiddenSize());
+    this.table =
+        graph.matrix("embeddings.tok_embeddings.weight", config.vocabSize(), config.hiddenSize());
     this.norm =
-        new LayerNorm(graph, "embeddings.norm", config.hiddenSize(), config.normEps(), config.normBias());
+        new LayerNorm(
+            graph, "embeddings.norm", config.hiddenSize(), config.normEps(), config.normBias());
   }
 
   /** ids [n] -> [n, hidden]. */

@@ -22,15 +22,22 @@ public final class EncoderLayer {
     this.attnNorm =
         index == 0
             ? null
-            : new LayerNorm(graph, prefix + ".attn_norm", config.hiddenSize(), config.normEps(), config.normBias());
+            : new LayerNorm(
+                graph,
+                prefix + ".attn_norm",
+                config.hiddenSize(),
+                config.normEps(),
+                config.normBias());
     this.attention = new Attention(graph, prefix + ".attn", config);
     this.mlpNorm =
-        new LayerNorm(graph, prefix + ".mlp_norm", config.hiddenSize(), config.normEps(), config.normBias());
+        new LayerNorm(
+            graph, prefix + ".mlp_norm", config.hiddenSize(), config.normEps(), config.normBias());
     this.mlp = new Mlp(graph, prefix + ".mlp", config);
   }
 
   /** h [rows * len, hidden] -> [rows * len, hidden]. */
-  public Operand<TFloat32> apply(Operand<TFloat32> h, int rows, RotaryEmbedding rope, AttentionKernel kernel) {
+  public Operand<TFloat32> apply(
+      Operand<TFloat32> h, int rows, RotaryEmbedding rope, AttentionKernel kernel) {
     Ops tf = graph.tf();
     Operand<TFloat32> attnInput = attnNorm == null ? h : attnNorm.apply(h);
     h = tf.math.add(h, attention.apply(attnInput, rows, rope, kernel));

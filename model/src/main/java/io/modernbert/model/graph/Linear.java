@@ -23,7 +23,11 @@ public final class Linear {
   /** x [n, in], float32 or already in the compute precision -> [n, out] float32. */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public Operand<TFloat32> apply(Operand<? extends TNumber> x) {
-    Operand y = graph.tf().linalg.matMul((Operand) graph.toCompute(x), (Operand) weight, MatMul.transposeB(true));
+    Operand y =
+        graph
+            .tf()
+            .linalg
+            .matMul((Operand) graph.toCompute(x), (Operand) weight, MatMul.transposeB(true));
     Operand<TFloat32> result = graph.toFloat(y);
     return bias == null ? result : graph.tf().math.add(result, bias);
   }

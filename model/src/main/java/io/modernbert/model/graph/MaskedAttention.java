@@ -26,7 +26,8 @@ public final class MaskedAttention implements AttentionKernel {
   public <T extends TNumber> Operand<T> attend(Operand<T> q, Operand<T> k, Operand<T> v) {
     Ops tf = graph.tf();
     Operand<T> scores =
-        AttentionMask.apply(graph, graph.batchMatMul(tf.math.mul(q, graph.scalarLike(q, scale)), k, true), mask);
+        AttentionMask.apply(
+            graph, graph.batchMatMul(tf.math.mul(q, graph.scalarLike(q, scale)), k, true), mask);
     return graph.batchMatMul(tf.nn.softmax(scores), v, false);
   }
 }

@@ -25,7 +25,8 @@ public final class Mlp {
   public Operand<TFloat32> apply(Operand<TFloat32> x) {
     Ops tf = graph.tf();
     var halves = tf.split(tf.constant(-1), wi.apply(x), 2L).output(); // 2 x [n, intermediate]
-    Operand<TFloat32> activated = Activations.apply(graph, config.hiddenActivation(), halves.get(0));
+    Operand<TFloat32> activated =
+        Activations.apply(graph, config.hiddenActivation(), halves.get(0));
     return wo.apply(tf.math.mul(activated, halves.get(1)));
   }
 }

@@ -25,6 +25,7 @@ import org.tensorflow.types.TInt32;
 public final class ModernBertGraph {
   /** Scope of the unpacked pass: input [1, len], any len, full masked attention on every layer. */
   public static final String REFERENCE_SCOPE = "reference";
+
   /** Rows up to this many sliding-window blocks use masked full attention on local layers. */
   static final int BANDED_MIN_BLOCKS = 4;
 
@@ -78,7 +79,9 @@ public final class ModernBertGraph {
       for (int i = 0; i < config.numHiddenLayers(); i++) {
         layers.add(new EncoderLayer(builder, i, config));
       }
-      this.finalNorm = new LayerNorm(builder, "final_norm", config.hiddenSize(), config.normEps(), config.normBias());
+      this.finalNorm =
+          new LayerNorm(
+              builder, "final_norm", config.hiddenSize(), config.normEps(), config.normBias());
       this.head = config.isClassifier() ? new ClassificationHead(builder, config) : null;
     }
 
@@ -91,34 +94,55 @@ public final class ModernBertGraph {
       Operand<TInt32> positions = input(endpoints, GraphNames.POSITION_IDS, rows, length);
       Operand<TInt32> segments = input(endpoints, GraphNames.SEGMENT_IDS, rows, length);
       Operand<TInt32> clsIndex =
-          endpoints.withName(GraphNames.CLS_INDEX).placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
+          endpoints
+              .withName(GraphNames.CLS_INDEX)
+              .placeholder(TInt32.class, Placeholder.shape(Shape.of(-1)));
 
       int heads = config.numAttentionHeads();
       int headDim = config.headDim();
-      RotaryEmbedding globalRope = new RotaryEmbedding(builder, positions, headDim, config.globalRopeTheta());
-      RotaryEmbedding localRope = new RotaryEmbedding(builder, positions, headDim, config.localRopeTheta());
+      RotaryEmbedding globalRope =
+          new RotaryEmbedding(builder, positions, headDim, config.globalRopeTheta());
+      RotaryEmbedding localRope =
+          new RotaryEmbedding(builder, positions, headDim, config.localRopeTheta());
       AttentionKernel global;
       AttentionKernel local;
       int block = config.localAttention() / 2;
       if (packed && length > BANDED_MIN_BLOCKS * block) {
         global = new ChunkedGlobalAttention(builder, segments, rows, length, heads, headDim);
-        local = new BandedAttention(
-            builder, AttentionMask.banded(builder, segments, rows, length, block), rows, length, heads, headDim, block);
+        local =
+            new BandedAttention(
+                builder,
+                AttentionMask.banded(builder, segments, rows, length, block),
+                rows,
+                length,
+                heads,
+                headDim,
+                block);
       } else if (packed) {
         // Short rows: the whole row is fewer keys than a band of 3 blocks, in larger matmuls.
         global = new ChunkedGlobalAttention(builder, segments, rows, length, heads, headDim);
-        local = new MaskedAttention(
-            builder, AttentionMask.slidingFull(builder, segments, positions, config.localAttention()), headDim);
+        local =
+            new MaskedAttention(
+                builder,
+                AttentionMask.slidingFull(builder, segments, positions, config.localAttention()),
+                headDim);
       } else {
         global = new MaskedAttention(builder, AttentionMask.full(builder, segments), headDim);
-        local = new MaskedAttention(
-            builder, AttentionMask.slidingFull(builder, segments, positions, config.localAttention()), headDim);
+        local =
+            new MaskedAttention(
+                builder,
+                AttentionMask.slidingFull(builder, segments, positions, config.localAttention()),
+                headDim);
       }
 
-      Operand<TFloat32> h = embeddings.apply(tf.reshape(ids, builder.ints(-1))); // [rows*len, hidden]
+      Operand<TFloat32> h =
+          embeddings.apply(tf.reshape(ids, builder.ints(-1))); // [rows*len, hidden]
       for (int i = 0; i < layers.size(); i++) {
         boolean isGlobal = config.layerTypes().get(i) == LayerType.FULL_ATTENTION;
-        h = layers.get(i).apply(h, rows, isGlobal ? globalRope : localRope, isGlobal ? global : local);
+        h =
+            layers
+                .get(i)
+                .apply(h, rows, isGlobal ? globalRope : localRope, isGlobal ? global : local);
       }
       h = finalNorm.apply(h);
       endpoints.withName(GraphNames.LAST_HIDDEN_STATE).identity(h);
@@ -128,14 +152,18 @@ public final class ModernBertGraph {
       Operand<TFloat32> cls = endpoints.withName(GraphNames.POOLED_CLS).identity(pooler.cls(h));
       endpoints.withName(GraphNames.POOLED_MAX).identity(pooler.max(h));
       if (head != null) {
-        Operand<TFloat32> pooled = config.classifierPooling() == ModernBertConfig.Pooling.MEAN ? mean : cls;
-        Operand<TFloat32> headOutput = endpoints.withName(GraphNames.HEAD).identity(head.head(pooled));
+        Operand<TFloat32> pooled =
+            config.classifierPooling() == ModernBertConfig.Pooling.MEAN ? mean : cls;
+        Operand<TFloat32> headOutput =
+            endpoints.withName(GraphNames.HEAD).identity(head.head(pooled));
         endpoints.withName(GraphNames.LOGITS).identity(head.logits(headOutput));
       }
     }
 
     private static Operand<TInt32> input(Ops endpoints, String name, int rows, int length) {
-      return endpoints.withName(name).placeholder(TInt32.class, Placeholder.shape(Shape.of(rows, length)));
+      return endpoints
+          .withName(name)
+          .placeholder(TInt32.class, Placeholder.shape(Shape.of(rows, length)));
     }
   }
 }

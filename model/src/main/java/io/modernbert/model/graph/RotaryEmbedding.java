@@ -19,7 +19,10 @@ public final class RotaryEmbedding {
   private final GraphBuilder graph;
   private final int headDim;
 
-  /** positions [rows, len] int32 (restarting at 0 for each document) -> cos, sin [rows, 1, len, headDim]. */
+  /**
+   * positions [rows, len] int32 (restarting at 0 for each document) -> cos, sin [rows, 1, len,
+   * headDim].
+   */
   public RotaryEmbedding(GraphBuilder graph, Operand<TInt32> positions, int headDim, double theta) {
     this.graph = graph;
     this.headDim = headDim;
@@ -27,7 +30,9 @@ public final class RotaryEmbedding {
     float[] inverseFrequencies = inverseFrequencies(headDim, theta);
     // [rows, 1, len, 1] * [d/2] -> [rows, 1, len, d/2]; the 1 broadcasts over heads
     Operand<TFloat32> position =
-        tf.expandDims(tf.expandDims(tf.dtypes.cast(positions, TFloat32.class), tf.constant(1)), tf.constant(-1));
+        tf.expandDims(
+            tf.expandDims(tf.dtypes.cast(positions, TFloat32.class), tf.constant(1)),
+            tf.constant(-1));
     Operand<TFloat32> angles = tf.math.mul(position, tf.constant(inverseFrequencies));
     // [rows, 1, len, d]: the same angle for element k and k + d/2
     Operand<TFloat32> doubled = tf.concat(java.util.List.of(angles, angles), tf.constant(-1));
@@ -51,7 +56,9 @@ public final class RotaryEmbedding {
     Ops tf = graph.tf();
     var halves = tf.split(tf.constant(-1), x, 2L);
     Operand<TFloat32> rotated =
-        tf.concat(java.util.List.of(tf.math.neg(halves.output().get(1)), halves.output().get(0)), tf.constant(-1));
+        tf.concat(
+            java.util.List.of(tf.math.neg(halves.output().get(1)), halves.output().get(0)),
+            tf.constant(-1));
     return tf.math.add(tf.math.mul(x, cos), tf.math.mul(rotated, sin));
   }
 

@@ -51,7 +51,8 @@ public record PoolingSpec(List<Mode> modes, boolean normalize) {
   public static PoolingSpec load(Path modelDir, ModernBertConfig config) {
     Path modulesFile = modelDir.resolve("modules.json");
     if (!Files.exists(modulesFile)) {
-      Mode mode = config.classifierPooling() == ModernBertConfig.Pooling.MEAN ? Mode.MEAN : Mode.CLS;
+      Mode mode =
+          config.classifierPooling() == ModernBertConfig.Pooling.MEAN ? Mode.MEAN : Mode.CLS;
       return new PoolingSpec(List.of(mode), false);
     }
     try {
@@ -73,10 +74,15 @@ public record PoolingSpec(List<Mode> modes, boolean normalize) {
         case TRANSFORMER -> {
           // the encoder itself: this folder's config.json and weights
         }
-        case POOLING -> modes = poolingModes(modelDir.resolve(module.path("path").asText()).resolve("config.json"));
+        case POOLING ->
+            modes =
+                poolingModes(modelDir.resolve(module.path("path").asText()).resolve("config.json"));
         case NORMALIZE -> normalize = true;
-        default -> throw new IllegalArgumentException(
-            "unsupported sentence-transformers module '" + type + "' (supported: Transformer, Pooling, Normalize)");
+        default ->
+            throw new IllegalArgumentException(
+                "unsupported sentence-transformers module '"
+                    + type
+                    + "' (supported: Transformer, Pooling, Normalize)");
       }
     }
     if (modes == null) {
@@ -90,7 +96,8 @@ public record PoolingSpec(List<Mode> modes, boolean normalize) {
     try {
       json = JSON.readTree(Files.readString(poolingConfig));
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read pooling config " + poolingConfig + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot read pooling config " + poolingConfig + ": " + e.getMessage(), e);
     }
     for (String key : UNSUPPORTED_POOLING) {
       if (json.path(key).asBoolean(false)) {

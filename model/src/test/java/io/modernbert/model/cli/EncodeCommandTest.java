@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modernbert.model.engine.DocumentInput;
 import io.modernbert.model.engine.EncodedDocument;
-import io.modernbert.model.engine.EngineOptions;
 import io.modernbert.model.engine.InferenceEngine;
 import io.modernbert.model.testing.BrokenModels;
 import io.modernbert.model.testing.Fixtures;
@@ -57,27 +56,46 @@ class EncodeCommandTest {
         {"id": "c", "text": ""}
         """);
 
-    int exit = encode("encode", "--model", Fixtures.TINY_CLASSIFIER.toString(), "--input", input.toString(),
-        "--output", output.toString(), "--hidden-states", "--threads", "2");
+    int exit =
+        encode(
+            "encode",
+            "--model",
+            Fixtures.TINY_CLASSIFIER.toString(),
+            "--input",
+            input.toString(),
+            "--output",
+            output.toString(),
+            "--hidden-states",
+            "--threads",
+            "2");
 
     assertThat(exit).as(stderr.toString()).isZero();
     List<JsonNode> lines = readOutput(output);
-    assertThat(lines).extracting(line -> line.get("id").toString()).containsExactly("\"a\"", "7", "\"c\"");
-    try (InferenceEngine engine = InferenceEngine.load(Fixtures.TINY_CLASSIFIER, Fixtures.testOptions())) {
-      EncodedDocument expected = engine.encode(
-          List.of(DocumentInput.ids("7", new int[] {50281, 510, 3158, 8516, 50282})), true).get(0);
+    assertThat(lines)
+        .extracting(line -> line.get("id").toString())
+        .containsExactly("\"a\"", "7", "\"c\"");
+    try (InferenceEngine engine =
+        InferenceEngine.load(Fixtures.TINY_CLASSIFIER, Fixtures.testOptions())) {
+      EncodedDocument expected =
+          engine
+              .encode(
+                  List.of(DocumentInput.ids("7", new int[] {50281, 510, 3158, 8516, 50282})), true)
+              .get(0);
       JsonNode second = lines.get(1);
       assertThat(second.get("tokens").asInt()).isEqualTo(5);
       assertThat(second.get("truncated").asBoolean()).isFalse();
       assertThat(second.get("embedding").size()).isEqualTo(64);
-      assertThat((float) second.get("embedding").get(10).asDouble()).isEqualTo(expected.embedding()[10]);
+      assertThat((float) second.get("embedding").get(10).asDouble())
+          .isEqualTo(expected.embedding()[10]);
       assertThat(second.get("logits").size()).isEqualTo(3);
-      assertThat(second.get("labels").get(0).get("label").asText()).isEqualTo(expected.labels().get(0).label());
+      assertThat(second.get("labels").get(0).get("label").asText())
+          .isEqualTo(expected.labels().get(0).label());
       assertThat(second.get("last_hidden_state").size()).isEqualTo(5);
       assertThat(second.get("last_hidden_state").get(4).size()).isEqualTo(64);
     }
     JsonNode labels = lines.get(0).get("labels");
-    assertThat(labels.get(0).get("score").asDouble()).isGreaterThanOrEqualTo(labels.get(1).get("score").asDouble());
+    assertThat(labels.get(0).get("score").asDouble())
+        .isGreaterThanOrEqualTo(labels.get(1).get("score").asDouble());
     assertThat(lines.get(2).get("tokens").asInt()).as("empty text is [CLS] [SEP]").isEqualTo(2);
   }
 
@@ -87,8 +105,18 @@ class EncodeCommandTest {
     Path output = dir.resolve("out.jsonl");
     Files.writeString(input, "{\"id\": \"long\", \"text\": \"" + "word ".repeat(100) + "\"}\n");
 
-    int exit = encode("encode", "--model", Fixtures.TINY_CLASSIFIER.toString(), "--input", input.toString(),
-        "--output", output.toString(), "--normalize", "--max-tokens", "16");
+    int exit =
+        encode(
+            "encode",
+            "--model",
+            Fixtures.TINY_CLASSIFIER.toString(),
+            "--input",
+            input.toString(),
+            "--output",
+            output.toString(),
+            "--normalize",
+            "--max-tokens",
+            "16");
 
     assertThat(exit).as(stderr.toString()).isZero();
     JsonNode line = readOutput(output).get(0);
@@ -105,10 +133,19 @@ class EncodeCommandTest {
   void shouldReportABadLineByNumberAfterWritingTheLinesBeforeIt() throws IOException {
     Path input = dir.resolve("in.jsonl");
     Path output = dir.resolve("out.jsonl");
-    Files.writeString(input, "{\"id\": 1, \"text\": \"fine\"}\n{\"id\": 2, \"text\": \"also fine\"}\n{\"id\": 3, \"text\": oops}\n");
+    Files.writeString(
+        input,
+        "{\"id\": 1, \"text\": \"fine\"}\n{\"id\": 2, \"text\": \"also fine\"}\n{\"id\": 3, \"text\": oops}\n");
 
-    int exit = encode("encode", "--model", Fixtures.TINY_CLASSIFIER.toString(), "--input", input.toString(),
-        "--output", output.toString());
+    int exit =
+        encode(
+            "encode",
+            "--model",
+            Fixtures.TINY_CLASSIFIER.toString(),
+            "--input",
+            input.toString(),
+            "--output",
+            output.toString());
 
     assertThat(exit).isEqualTo(1);
     assertThat(stderr.toString()).contains("input line 3").contains("not valid JSON");
@@ -120,29 +157,54 @@ class EncodeCommandTest {
     Path output = dir.resolve("out.jsonl");
     Path badIds = dir.resolve("ids.jsonl");
     Files.writeString(badIds, "{\"id\": \"x\", \"input_ids\": [50281, 99999, 50282]}\n");
-    assertThat(encode("encode", "--model", Fixtures.TINY_CLASSIFIER.toString(), "--input", badIds.toString(),
-        "--output", output.toString())).isEqualTo(1);
+    assertThat(
+            encode(
+                "encode",
+                "--model",
+                Fixtures.TINY_CLASSIFIER.toString(),
+                "--input",
+                badIds.toString(),
+                "--output",
+                output.toString()))
+        .isEqualTo(1);
     assertThat(stderr.toString()).contains("input line 1").contains("99999");
 
     Path noId = dir.resolve("noid.jsonl");
     Files.writeString(noId, "\n\n{\"text\": \"no id\"}\n");
-    assertThat(encode("encode", "--model", Fixtures.TINY_CLASSIFIER.toString(), "--input", noId.toString(),
-        "--output", output.toString())).isEqualTo(1);
+    assertThat(
+            encode(
+                "encode",
+                "--model",
+                Fixtures.TINY_CLASSIFIER.toString(),
+                "--input",
+                noId.toString(),
+                "--output",
+                output.toString()))
+        .isEqualTo(1);
     assertThat(stderr.toString()).contains("input line 3").contains("missing \"id\"");
   }
 
   @Test
   void shouldExitNonZeroWithTheLoadingErrorOfABrokenModel() throws IOException {
     Path model = BrokenModels.tinyCopy(dir.resolve("model"));
-    BrokenModels.editWeights(model, (tensors, shapes) -> {
-      tensors.remove("model.layers.4.attn.Wqkv.weight");
-      shapes.remove("model.layers.4.attn.Wqkv.weight");
-    });
+    BrokenModels.editWeights(
+        model,
+        (tensors, shapes) -> {
+          tensors.remove("model.layers.4.attn.Wqkv.weight");
+          shapes.remove("model.layers.4.attn.Wqkv.weight");
+        });
     Path input = dir.resolve("in.jsonl");
     Files.writeString(input, "{\"id\": 1, \"text\": \"hello\"}\n");
 
-    int exit = encode("encode", "--model", model.toString(), "--input", input.toString(),
-        "--output", dir.resolve("out.jsonl").toString());
+    int exit =
+        encode(
+            "encode",
+            "--model",
+            model.toString(),
+            "--input",
+            input.toString(),
+            "--output",
+            dir.resolve("out.jsonl").toString());
 
     assertThat(exit).isEqualTo(1);
     assertThat(stderr.toString()).contains("missing tensor 'model.layers.4.attn.Wqkv.weight'");

@@ -13,9 +13,9 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The default model through {@code modernbert encode} on its 6,000 held-out strings: at least 97.0%
@@ -32,9 +32,21 @@ class LangidAccuracyIntegrationTest {
     Path output = dir.resolve("langid.jsonl");
     StringWriter stderr = new StringWriter();
 
-    int exit = ModernBertCli.run(new PrintWriter(stderr, true), "encode", "--model", Fixtures.LANGID_MODEL.toString(),
-        "--input", Fixtures.LANGID_TEST.toString(), "--output", output.toString(), "--threads", "2", "--no-warmup",
-        "--precision", precision);
+    int exit =
+        ModernBertCli.run(
+            new PrintWriter(stderr, true),
+            "encode",
+            "--model",
+            Fixtures.LANGID_MODEL.toString(),
+            "--input",
+            Fixtures.LANGID_TEST.toString(),
+            "--output",
+            output.toString(),
+            "--threads",
+            "2",
+            "--no-warmup",
+            "--precision",
+            precision);
 
     assertThat(exit).as(stderr.toString()).isZero();
     Map<String, String> truth = new HashMap<>();
@@ -47,12 +59,18 @@ class LangidAccuracyIntegrationTest {
     int correct = 0;
     for (String line : lines) {
       JsonNode node = JSON.readTree(line);
-      if (node.get("labels").get(0).get("label").asText().equals(truth.get(node.get("id").asText()))) {
+      if (node.get("labels")
+          .get(0)
+          .get("label")
+          .asText()
+          .equals(truth.get(node.get("id").asText()))) {
         correct++;
       }
     }
     double accuracy = correct / (double) lines.size();
-    System.out.printf("langid accuracy through modernbert encode (%s): %d/%d = %.4f%n", precision, correct, lines.size(), accuracy);
+    System.out.printf(
+        "langid accuracy through modernbert encode (%s): %d/%d = %.4f%n",
+        precision, correct, lines.size(), accuracy);
     assertThat(accuracy).isGreaterThanOrEqualTo(0.970);
     assertThat(stderr.toString()).contains("done: 6,000 documents");
   }

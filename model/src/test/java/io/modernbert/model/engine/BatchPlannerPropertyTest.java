@@ -24,7 +24,10 @@ class BatchPlannerPropertyTest {
   private static final List<BatchShape> SHAPES = BatchShape.standardSet(BUDGET, 8192, 128);
   private static final int PAD = 50283;
 
-  /** Length distributions: uniform over the whole range, short, lognormal around 200 tokens, and mixes. */
+  /**
+   * Length distributions: uniform over the whole range, short, lognormal around 200 tokens, and
+   * mixes.
+   */
   static Stream<Arguments> workloads() {
     List<Arguments> cases = new ArrayList<>();
     for (int seed = 1; seed <= 25; seed++) {
@@ -40,12 +43,15 @@ class BatchPlannerPropertyTest {
     int count = 1 + random.nextInt(kind.equals("uniform") ? 40 : 600);
     List<int[]> documents = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
-      int length = switch (kind) {
-        case "uniform" -> 1 + random.nextInt(8192);
-        case "short" -> 1 + random.nextInt(64);
-        case "lognormal" -> (int) Math.min(8192, Math.max(3, Math.exp(5.3 + 0.8 * random.nextGaussian())));
-        default -> random.nextInt(10) == 0 ? 2000 + random.nextInt(6192) : 2 + random.nextInt(100);
-      };
+      int length =
+          switch (kind) {
+            case "uniform" -> 1 + random.nextInt(8192);
+            case "short" -> 1 + random.nextInt(64);
+            case "lognormal" ->
+                (int) Math.min(8192, Math.max(3, Math.exp(5.3 + 0.8 * random.nextGaussian())));
+            default ->
+                random.nextInt(10) == 0 ? 2000 + random.nextInt(6192) : 2 + random.nextInt(100);
+          };
       int base = i * 10_000; // token values name their document and position
       documents.add(IntStream.range(0, length).map(p -> base + p % 10_000).toArray());
     }
@@ -73,7 +79,9 @@ class BatchPlannerPropertyTest {
         placedTimes[placement.document()]++;
         assertThat(placement.length()).isEqualTo(document.length);
         int row = placement.offset() / shape.length();
-        assertThat((placement.offset() + placement.length() - 1) / shape.length()).as("within one row").isEqualTo(row);
+        assertThat((placement.offset() + placement.length() - 1) / shape.length())
+            .as("within one row")
+            .isEqualTo(row);
         rowUsed[row] = true;
         longest = Math.max(longest, document.length);
         for (int p = 0; p < document.length; p++) {
@@ -93,7 +101,8 @@ class BatchPlannerPropertyTest {
       for (boolean used : rowUsed) {
         assertThat(used).as("no empty row in " + shape).isTrue();
       }
-      assertThat(shape.length()).as("row length against the longest document " + longest)
+      assertThat(shape.length())
+          .as("row length against the longest document " + longest)
           .isLessThanOrEqualTo(Math.max(2 * longest, BatchPlanner.PREFERRED_MIN_ROW));
       tokens += pass.tokens();
       slots += shape.slots();

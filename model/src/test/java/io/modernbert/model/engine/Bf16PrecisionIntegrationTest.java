@@ -16,16 +16,25 @@ import org.junit.jupiter.params.provider.MethodSource;
 class Bf16PrecisionIntegrationTest {
   private static InferenceEngine fp32;
   private static InferenceEngine bf16;
-  /** BF16 as ModernBERT-base runs it by default: XLA fuses the element-wise ops (AUTO leaves the tiny model unfused). */
+
+  /**
+   * BF16 as ModernBERT-base runs it by default: XLA fuses the element-wise ops (AUTO leaves the
+   * tiny model unfused).
+   */
   private static InferenceEngine bf16Fused;
+
   private static SafetensorsFile golden;
 
   @BeforeAll
   static void load() {
     fp32 = InferenceEngine.load(Fixtures.TINY_CLASSIFIER, Fixtures.testOptions());
-    bf16 = InferenceEngine.load(Fixtures.TINY_CLASSIFIER, Fixtures.testOptions().withPrecision(Precision.BF16));
-    bf16Fused = InferenceEngine.load(Fixtures.TINY_CLASSIFIER,
-        Fixtures.testOptions().withPrecision(Precision.BF16).withXla(XlaMode.ELEMENTWISE));
+    bf16 =
+        InferenceEngine.load(
+            Fixtures.TINY_CLASSIFIER, Fixtures.testOptions().withPrecision(Precision.BF16));
+    bf16Fused =
+        InferenceEngine.load(
+            Fixtures.TINY_CLASSIFIER,
+            Fixtures.testOptions().withPrecision(Precision.BF16).withXla(XlaMode.ELEMENTWISE));
     golden = SafetensorsFile.open(Fixtures.GOLDEN.resolve("tiny-classifier-ids.safetensors"));
   }
 
@@ -49,10 +58,13 @@ class Bf16PrecisionIntegrationTest {
     RawOutputs full = fp32.forward(ids, false);
     RawOutputs half = bf16.forward(ids, false);
 
-    assertThat(cosine(half.mean(), full.mean())).as("%s mean pooling", key).isGreaterThanOrEqualTo(0.999);
+    assertThat(cosine(half.mean(), full.mean()))
+        .as("%s mean pooling", key)
+        .isGreaterThanOrEqualTo(0.999);
     assertThat(cosine(half.cls(), full.cls())).as("%s CLS", key).isGreaterThanOrEqualTo(0.999);
     assertThat(cosine(half.mean(), golden.readFloats(key + ".mean_pooled")))
-        .as("%s mean pooling vs transformers", key).isGreaterThanOrEqualTo(0.999);
+        .as("%s mean pooling vs transformers", key)
+        .isGreaterThanOrEqualTo(0.999);
   }
 
   @ParameterizedTest
@@ -63,7 +75,9 @@ class Bf16PrecisionIntegrationTest {
     RawOutputs full = fp32.forward(ids, false);
     RawOutputs half = bf16Fused.forward(ids, false);
 
-    assertThat(cosine(half.mean(), full.mean())).as("%s mean pooling", key).isGreaterThanOrEqualTo(0.999);
+    assertThat(cosine(half.mean(), full.mean()))
+        .as("%s mean pooling", key)
+        .isGreaterThanOrEqualTo(0.999);
     assertThat(cosine(half.cls(), full.cls())).as("%s CLS", key).isGreaterThanOrEqualTo(0.999);
   }
 

@@ -16,8 +16,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The default model (real langid classifier, bf16 weights, fp32 compute) against transformers on
- * 48 held-out strings: logits within 1e-3, the same predicted label, and the same ids from text.
+ * The default model (real langid classifier, bf16 weights, fp32 compute) against transformers on 48
+ * held-out strings: logits within 1e-3, the same predicted label, and the same ids from text.
  */
 class LangidGoldenTest {
   private static InferenceEngine engine;
@@ -36,7 +36,8 @@ class LangidGoldenTest {
   }
 
   static List<JsonNode> cases() throws IOException {
-    JsonNode root = new ObjectMapper().readTree(Files.readString(Fixtures.GOLDEN.resolve("langid-cases.json")));
+    JsonNode root =
+        new ObjectMapper().readTree(Files.readString(Fixtures.GOLDEN.resolve("langid-cases.json")));
     List<JsonNode> cases = new ArrayList<>();
     root.path("cases").forEach(cases::add);
     assertThat(cases).hasSize(48);
@@ -54,7 +55,8 @@ class LangidGoldenTest {
 
     EncodedDocument result = engine.encode(List.of(DocumentInput.ids(key, ids)), false).get(0);
 
-    TinyClassifierGoldenTest.assertClose(key + ".logits", result.logits(), golden.readFloats(key + ".logits"), 0, 1e-3);
+    TinyClassifierGoldenTest.assertClose(
+        key + ".logits", result.logits(), golden.readFloats(key + ".logits"), 0, 1e-3);
     TinyClassifierGoldenTest.assertClose(
         key + ".mean_pooled", result.embedding(), golden.readFloats(key + ".mean_pooled"), 0, 1e-3);
     assertThat(result.labels().get(0).label()).isEqualTo(testCase.path("predicted").asText());

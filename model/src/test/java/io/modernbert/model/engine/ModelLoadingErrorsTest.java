@@ -19,7 +19,8 @@ class ModelLoadingErrorsTest {
   @TempDir Path folder;
 
   private void assertLoadFails(String... fragments) {
-    var assertion = assertThatThrownBy(() -> InferenceEngine.load(folder, Fixtures.testOptions()).close());
+    var assertion =
+        assertThatThrownBy(() -> InferenceEngine.load(folder, Fixtures.testOptions()).close());
     for (String fragment : fragments) {
       assertion.hasMessageContaining(fragment);
     }
@@ -56,30 +57,36 @@ class ModelLoadingErrorsTest {
   @Test
   void shouldNameAMissingTensor() throws IOException {
     BrokenModels.tinyCopy(folder);
-    BrokenModels.editWeights(folder, (tensors, shapes) -> {
-      tensors.remove("model.layers.2.mlp.Wo.weight");
-      shapes.remove("model.layers.2.mlp.Wo.weight");
-    });
+    BrokenModels.editWeights(
+        folder,
+        (tensors, shapes) -> {
+          tensors.remove("model.layers.2.mlp.Wo.weight");
+          shapes.remove("model.layers.2.mlp.Wo.weight");
+        });
     assertLoadFails("missing tensor 'model.layers.2.mlp.Wo.weight'", folder.toString());
   }
 
   @Test
   void shouldNameATensorOfTheWrongShape() throws IOException {
     BrokenModels.tinyCopy(folder);
-    BrokenModels.editWeights(folder, (tensors, shapes) -> {
-      tensors.put("model.final_norm.weight", new float[32]);
-      shapes.put("model.final_norm.weight", new long[] {32});
-    });
+    BrokenModels.editWeights(
+        folder,
+        (tensors, shapes) -> {
+          tensors.put("model.final_norm.weight", new float[32]);
+          shapes.put("model.final_norm.weight", new long[] {32});
+        });
     assertLoadFails("'model.final_norm.weight' has shape [32]", "[64]");
   }
 
   @Test
   void shouldNameAnUnexpectedTensor() throws IOException {
     BrokenModels.tinyCopy(folder);
-    BrokenModels.editWeights(folder, (tensors, shapes) -> {
-      tensors.put("model.layers.6.attn.Wo.weight", new float[64 * 64]);
-      shapes.put("model.layers.6.attn.Wo.weight", new long[] {64, 64});
-    });
+    BrokenModels.editWeights(
+        folder,
+        (tensors, shapes) -> {
+          tensors.put("model.layers.6.attn.Wo.weight", new float[64 * 64]);
+          shapes.put("model.layers.6.attn.Wo.weight", new long[] {64, 64});
+        });
     assertLoadFails("unexpected tensor", "model.layers.6.attn.Wo.weight");
   }
 

@@ -24,16 +24,23 @@ class NativeMemoryIntegrationTest {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder builder =
         new ProcessBuilder(
-                java, "-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch",
-                "-cp", System.getProperty("java.class.path"),
+                java,
+                "-Xms512m",
+                "-Xmx512m",
+                "-XX:+AlwaysPreTouch",
+                "-cp",
+                System.getProperty("java.class.path"),
                 NativeMemoryProbe.class.getName(),
-                Fixtures.LANGID_MODEL.toString(), Fixtures.LANGID_TEST.toString(), "2")
+                Fixtures.LANGID_MODEL.toString(),
+                Fixtures.LANGID_TEST.toString(),
+                "2")
             .redirectError(ProcessBuilder.Redirect.DISCARD);
     builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
     Process process = builder.start();
     List<Long> rss = new ArrayList<>();
     try (BufferedReader out =
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line = out.readLine(); line != null; line = out.readLine()) {
         if (line.startsWith("RSS_KB ")) {
           rss.add(Long.parseLong(line.split(" ")[2]));
@@ -45,7 +52,8 @@ class NativeMemoryIntegrationTest {
     assertThat(rss).hasSize(2);
 
     double growth = (rss.get(1) - rss.get(0)) / (double) rss.get(0);
-    System.out.printf("resident memory after pass 1: %d kB, after pass 2: %d kB, growth %.2f%%%n",
+    System.out.printf(
+        "resident memory after pass 1: %d kB, after pass 2: %d kB, growth %.2f%%%n",
         rss.get(0), rss.get(1), 100 * growth);
     assertThat(growth).isLessThanOrEqualTo(0.05);
   }

@@ -9,8 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Run in a child JVM by {@link NativeMemoryIntegrationTest}: encodes a JSONL file several times with one engine
- * and prints the process's resident memory after each pass as {@code RSS_KB <pass> <kB>}.
+ * Run in a child JVM by {@link NativeMemoryIntegrationTest}: encodes a JSONL file several times
+ * with one engine and prints the process's resident memory after each pass as {@code RSS_KB <pass>
+ * <kB>}.
  */
 public final class NativeMemoryProbe {
   private NativeMemoryProbe() {}
@@ -25,7 +26,8 @@ public final class NativeMemoryProbe {
       JsonNode node = json.readTree(line);
       documents.add(DocumentInput.text(node.get("id").asText(), node.get("text").asText()));
     }
-    try (InferenceEngine engine = InferenceEngine.load(model, EngineOptions.defaults().withThreads(2).withWarmup(false))) {
+    try (InferenceEngine engine =
+        InferenceEngine.load(model, EngineOptions.defaults().withThreads(2).withWarmup(false))) {
       for (int pass = 1; pass <= passes; pass++) {
         for (DocumentInput document : documents) {
           engine.encode(List.of(document), false);

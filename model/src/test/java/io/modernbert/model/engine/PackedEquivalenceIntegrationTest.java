@@ -22,8 +22,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * model's window edges (16, 32) and the row-length edges (128, 256, ...).
  */
 class PackedEquivalenceIntegrationTest {
-  private static final int[] EDGES = {1, 2, 3, 15, 16, 17, 31, 32, 33, 47, 48, 49, 63, 64, 65, 127, 128, 129,
-      255, 256, 257, 511, 512, 513, 1023, 1024, 1025, 2047, 2048, 2049};
+  private static final int[] EDGES = {
+    1, 2, 3, 15, 16, 17, 31, 32, 33, 47, 48, 49, 63, 64, 65, 127, 128, 129, 255, 256, 257, 511, 512,
+    513, 1023, 1024, 1025, 2047, 2048, 2049
+  };
   private static final double TOLERANCE = 1e-5;
 
   private static InferenceEngine engine;
@@ -48,28 +50,36 @@ class PackedEquivalenceIntegrationTest {
     Random random = new Random(1000 + count);
     List<int[]> documents = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      int length = random.nextInt(3) == 0 ? 1 + random.nextInt(700) : EDGES[random.nextInt(EDGES.length)];
+      int length =
+          random.nextInt(3) == 0 ? 1 + random.nextInt(700) : EDGES[random.nextInt(EDGES.length)];
       documents.add(randomDocument(random, length));
     }
 
     RawOutputs[] packed = engine.forward(documents, true);
 
-    assertThat(engine.plan(documents)).as("the mix is packed, not one document per pass").hasSizeLessThan(Math.max(2, count));
+    assertThat(engine.plan(documents))
+        .as("the mix is packed, not one document per pass")
+        .hasSizeLessThan(Math.max(2, count));
     for (int i = 0; i < count; i++) {
-      assertSame("document " + i + " (" + documents.get(i).length + " tokens)",
-          packed[i], engine.forwardReference(documents.get(i), true));
+      assertSame(
+          "document " + i + " (" + documents.get(i).length + " tokens)",
+          packed[i],
+          engine.forwardReference(documents.get(i), true));
     }
   }
 
   @Test
   void shouldMatchTheReferencePassOnTheGoldenSequences() {
-    try (SafetensorsFile golden = SafetensorsFile.open(Fixtures.GOLDEN.resolve("tiny-classifier-ids.safetensors"))) {
-      List<int[]> documents = IntStream.range(0, 15)
-          .mapToObj(i -> golden.readInts(String.format("s%02d.input_ids", i)))
-          .toList();
+    try (SafetensorsFile golden =
+        SafetensorsFile.open(Fixtures.GOLDEN.resolve("tiny-classifier-ids.safetensors"))) {
+      List<int[]> documents =
+          IntStream.range(0, 15)
+              .mapToObj(i -> golden.readInts(String.format("s%02d.input_ids", i)))
+              .toList();
       RawOutputs[] packed = engine.forward(documents, true);
       for (int i = 0; i < documents.size(); i++) {
-        assertSame(String.format("s%02d", i), packed[i], engine.forwardReference(documents.get(i), true));
+        assertSame(
+            String.format("s%02d", i), packed[i], engine.forwardReference(documents.get(i), true));
       }
     }
   }
@@ -88,7 +98,8 @@ class PackedEquivalenceIntegrationTest {
       placed += batch.placements().size();
       for (PackedBatch.Placement placement : batch.placements()) {
         int rowStart = placement.offset() / batch.shape().length() * batch.shape().length();
-        assertThat(placement.offset() + placement.length()).as("a document stays in its row")
+        assertThat(placement.offset() + placement.length())
+            .as("a document stays in its row")
             .isLessThanOrEqualTo(rowStart + batch.shape().length());
       }
     }
@@ -109,12 +120,18 @@ class PackedEquivalenceIntegrationTest {
 
   private static void assertSame(String what, RawOutputs actual, RawOutputs expected) {
     for (int t = 0; t < expected.lastHiddenState().length; t++) {
-      TinyClassifierGoldenTest.assertClose(what + " token " + t, actual.lastHiddenState()[t],
-          expected.lastHiddenState()[t], 0, TOLERANCE);
+      TinyClassifierGoldenTest.assertClose(
+          what + " token " + t,
+          actual.lastHiddenState()[t],
+          expected.lastHiddenState()[t],
+          0,
+          TOLERANCE);
     }
-    TinyClassifierGoldenTest.assertClose(what + " mean", actual.mean(), expected.mean(), 0, TOLERANCE);
+    TinyClassifierGoldenTest.assertClose(
+        what + " mean", actual.mean(), expected.mean(), 0, TOLERANCE);
     TinyClassifierGoldenTest.assertClose(what + " cls", actual.cls(), expected.cls(), 0, TOLERANCE);
     TinyClassifierGoldenTest.assertClose(what + " max", actual.max(), expected.max(), 0, TOLERANCE);
-    TinyClassifierGoldenTest.assertClose(what + " logits", actual.logits(), expected.logits(), 0, TOLERANCE);
+    TinyClassifierGoldenTest.assertClose(
+        what + " logits", actual.logits(), expected.logits(), 0, TOLERANCE);
   }
 }

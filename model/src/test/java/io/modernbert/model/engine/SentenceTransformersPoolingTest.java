@@ -40,16 +40,21 @@ class SentenceTransformersPoolingTest {
     Files.createDirectories(folder.resolve("2_Normalize"));
 
     try (InferenceEngine engine = InferenceEngine.load(folder, Fixtures.testOptions());
-        SafetensorsFile golden = SafetensorsFile.open(Fixtures.GOLDEN.resolve("tiny-classifier-ids.safetensors"))) {
+        SafetensorsFile golden =
+            SafetensorsFile.open(Fixtures.GOLDEN.resolve("tiny-classifier-ids.safetensors"))) {
       for (String key : List.of("s03", "s09", "s11")) {
         float[] cls = golden.readFloats(key + ".cls");
         float[] expected = Embeddings.normalized(cls);
 
         EncodedDocument result =
-            engine.encode(List.of(DocumentInput.ids(key, golden.readInts(key + ".input_ids"))), false).get(0);
+            engine
+                .encode(List.of(DocumentInput.ids(key, golden.readInts(key + ".input_ids"))), false)
+                .get(0);
 
-        TinyClassifierGoldenTest.assertClose(key + " cls/|cls|", result.embedding(), expected, 0, 1e-4);
-        assertThat(norm(result.embedding())).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+        TinyClassifierGoldenTest.assertClose(
+            key + " cls/|cls|", result.embedding(), expected, 0, 1e-4);
+        assertThat(norm(result.embedding()))
+            .isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
       }
     }
   }

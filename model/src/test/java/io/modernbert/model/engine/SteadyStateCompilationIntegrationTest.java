@@ -16,14 +16,22 @@ import org.junit.jupiter.api.Test;
 class SteadyStateCompilationIntegrationTest {
   @Test
   void shouldCompileEveryShapeAtWarmUpAndNothingAfter() {
-    try (InferenceEngine engine = InferenceEngine.load(Fixtures.TINY_CLASSIFIER, Fixtures.testOptions().withWarmup(true).withXla(XlaMode.ELEMENTWISE))) {
+    try (InferenceEngine engine =
+        InferenceEngine.load(
+            Fixtures.TINY_CLASSIFIER,
+            Fixtures.testOptions().withWarmup(true).withXla(XlaMode.ELEMENTWISE))) {
       int afterWarmup = engine.compilations();
       assertThat(afterWarmup).isEqualTo(engine.shapes().size()).isLessThanOrEqualTo(64);
 
       Random random = new Random(10_000);
       List<int[]> documents = new ArrayList<>();
       for (int i = 0; i < 10_000; i++) {
-        int length = (int) Math.max(2, Math.min(8192, Math.round(Math.exp(Math.log(60) + 0.9 * random.nextGaussian()))));
+        int length =
+            (int)
+                Math.max(
+                    2,
+                    Math.min(
+                        8192, Math.round(Math.exp(Math.log(60) + 0.9 * random.nextGaussian()))));
         int[] ids = new int[length];
         ids[0] = 50281;
         for (int t = 1; t < length - 1; t++) {

@@ -48,15 +48,23 @@ class TinyClassifierGoldenTest {
     int hidden = engine.config().hiddenSize();
     assertThat(outputs.lastHiddenState()).hasNumberOfRows(ids.length);
     for (int t = 0; t < ids.length; t++) {
-      assertClose(key + " token " + t, outputs.lastHiddenState()[t], expectedHidden, t * hidden, tolerance);
+      assertClose(
+          key + " token " + t, outputs.lastHiddenState()[t], expectedHidden, t * hidden, tolerance);
     }
-    assertClose(key + ".mean_pooled", outputs.mean(), golden.readFloats(key + ".mean_pooled"), 0, tolerance);
+    assertClose(
+        key + ".mean_pooled",
+        outputs.mean(),
+        golden.readFloats(key + ".mean_pooled"),
+        0,
+        tolerance);
     assertClose(key + ".cls", outputs.cls(), golden.readFloats(key + ".cls"), 0, tolerance);
     assertClose(key + ".head", outputs.head(), golden.readFloats(key + ".head"), 0, tolerance);
-    assertClose(key + ".logits", outputs.logits(), golden.readFloats(key + ".logits"), 0, tolerance);
+    assertClose(
+        key + ".logits", outputs.logits(), golden.readFloats(key + ".logits"), 0, tolerance);
   }
 
-  static void assertClose(String what, float[] actual, float[] expected, int offset, double tolerance) {
+  static void assertClose(
+      String what, float[] actual, float[] expected, int offset, double tolerance) {
     double worst = 0;
     int worstAt = -1;
     for (int i = 0; i < actual.length; i++) {

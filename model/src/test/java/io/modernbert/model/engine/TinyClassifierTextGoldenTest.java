@@ -40,7 +40,9 @@ class TinyClassifierTextGoldenTest {
 
   static Stream<Arguments> cases() throws IOException {
     JsonNode cases =
-        new ObjectMapper().readTree(Files.readString(Fixtures.GOLDEN.resolve("tokenizer-cases.json"))).path("cases");
+        new ObjectMapper()
+            .readTree(Files.readString(Fixtures.GOLDEN.resolve("tokenizer-cases.json")))
+            .path("cases");
     assertThat(cases.size()).isEqualTo(32);
     return IntStream.range(0, cases.size())
         .mapToObj(i -> Arguments.of(String.format("t%02d", i), cases.get(i).path("text").asText()));
@@ -61,7 +63,12 @@ class TinyClassifierTextGoldenTest {
     }
     double tolerance = expectedIds.length >= 8192 ? 2e-4 : 1e-4;
     TinyClassifierGoldenTest.assertClose(
-        key + ".mean_pooled", result.embedding(), golden.readFloats(key + ".mean_pooled"), 0, tolerance);
-    TinyClassifierGoldenTest.assertClose(key + ".logits", result.logits(), golden.readFloats(key + ".logits"), 0, tolerance);
+        key + ".mean_pooled",
+        result.embedding(),
+        golden.readFloats(key + ".mean_pooled"),
+        0,
+        tolerance);
+    TinyClassifierGoldenTest.assertClose(
+        key + ".logits", result.logits(), golden.readFloats(key + ".logits"), 0, tolerance);
   }
 }

@@ -37,14 +37,20 @@ class XlaFusionTest {
     assertThat(bf16).doesNotContainAnyElementsOf(XlaFusion.NOT_COMPILED_IN_BF16);
   }
 
-  /** The op types marked for XLA in the tiny classifier's graph; checks the reference pass is not. */
+  /**
+   * The op types marked for XLA in the tiny classifier's graph; checks the reference pass is not.
+   */
   private static Set<String> markedTypes(Precision precision) {
     ModernBertConfig config = ModernBertConfig.load(Fixtures.TINY_CLASSIFIER);
     List<BatchShape> shapes = BatchShape.standardSet(1024, 1024, config.localAttention() / 2);
     try (Graph built = new Graph()) {
       ModernBertGraph.build(built, config, precision, shapes);
-      try (Graph marked = XlaFusion.mark(built, shapes.stream().map(BatchShape::scope).toList(),
-          ModernBertGraph.REFERENCE_SCOPE, precision)) {
+      try (Graph marked =
+          XlaFusion.mark(
+              built,
+              shapes.stream().map(BatchShape::scope).toList(),
+              ModernBertGraph.REFERENCE_SCOPE,
+              precision)) {
         List<NodeDef> nodes = marked.toGraphDef().getNodeList();
         Set<String> markedTypes = new HashSet<>();
         Map<String, NodeDef> byName = new HashMap<>();
@@ -57,12 +63,20 @@ class XlaFusionTest {
         List<String> referenceInputs = new ArrayList<>();
         for (NodeDef node : nodes) {
           if (node.getName().startsWith(ModernBertGraph.REFERENCE_SCOPE + "/")) {
-            node.getInputList().forEach(input -> referenceInputs.add(input.replaceFirst("^\\^", "").replaceFirst(":\\d+$", "")));
+            node.getInputList()
+                .forEach(
+                    input ->
+                        referenceInputs.add(
+                            input.replaceFirst("^\\^", "").replaceFirst(":\\d+$", "")));
           }
         }
         assertThat(referenceInputs).isNotEmpty();
-        assertThat(referenceInputs).allSatisfy(input ->
-            assertThat(byName.get(input).containsAttr(XlaFusion.COMPILE_ATTRIBUTE)).as(input).isFalse());
+        assertThat(referenceInputs)
+            .allSatisfy(
+                input ->
+                    assertThat(byName.get(input).containsAttr(XlaFusion.COMPILE_ATTRIBUTE))
+                        .as(input)
+                        .isFalse());
         return markedTypes;
       }
     }
@@ -90,18 +104,26 @@ class XlaFusionTest {
     }
     RawOutputs[] fused;
     RawOutputs[] plain;
-    try (InferenceEngine engine = InferenceEngine.load(Fixtures.TINY_CLASSIFIER, Fixtures.testOptions().withXla(XlaMode.ELEMENTWISE))) {
+    try (InferenceEngine engine =
+        InferenceEngine.load(
+            Fixtures.TINY_CLASSIFIER, Fixtures.testOptions().withXla(XlaMode.ELEMENTWISE))) {
       fused = engine.forward(documents, false);
     }
-    try (InferenceEngine engine = InferenceEngine.load(Fixtures.TINY_CLASSIFIER, Fixtures.testOptions().withXla(XlaMode.OFF))) {
+    try (InferenceEngine engine =
+        InferenceEngine.load(
+            Fixtures.TINY_CLASSIFIER, Fixtures.testOptions().withXla(XlaMode.OFF))) {
       plain = engine.forward(documents, false);
     }
     for (int d = 0; d < documents.size(); d++) {
       for (int i = 0; i < plain[d].mean().length; i++) {
-        assertThat(fused[d].mean()[i]).as("document %d, mean[%d]", d, i).isCloseTo(plain[d].mean()[i], within(1e-5f));
+        assertThat(fused[d].mean()[i])
+            .as("document %d, mean[%d]", d, i)
+            .isCloseTo(plain[d].mean()[i], within(1e-5f));
       }
       for (int i = 0; i < plain[d].logits().length; i++) {
-        assertThat(fused[d].logits()[i]).as("document %d, logits[%d]", d, i).isCloseTo(plain[d].logits()[i], within(1e-5f));
+        assertThat(fused[d].logits()[i])
+            .as("document %d, logits[%d]", d, i)
+            .isCloseTo(plain[d].logits()[i], within(1e-5f));
       }
     }
   }

@@ -22,8 +22,8 @@ public final class BrokenModels {
   }
 
   /** Rewrites {@code folder/model.safetensors} after {@code edit} changed tensors and shapes. */
-  public static void editWeights(Path folder, BiConsumer<Map<String, float[]>, Map<String, long[]>> edit)
-      throws IOException {
+  public static void editWeights(
+      Path folder, BiConsumer<Map<String, float[]>, Map<String, long[]>> edit) throws IOException {
     Path file = folder.resolve("model.safetensors");
     Map<String, float[]> tensors = new LinkedHashMap<>();
     Map<String, long[]> shapes = new LinkedHashMap<>();

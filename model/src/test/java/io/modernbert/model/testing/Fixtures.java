@@ -29,7 +29,8 @@ public final class Fixtures {
     Path shared = override != null ? Path.of(override) : REPO.resolve("../shared");
     if (!Files.isDirectory(shared.resolve("fixtures"))) {
       throw new IllegalStateException(
-          "reference fixtures not found at " + shared.toAbsolutePath().normalize()
+          "reference fixtures not found at "
+              + shared.toAbsolutePath().normalize()
               + " (expected ../shared beside the repository, or -Dmodernbert.shared=DIR)");
     }
     return shared.toAbsolutePath().normalize();

@@ -46,7 +46,10 @@ public record AppConfig(
     OutputFormat outputFormat,
     SchemaRegistry schemaRegistry) {
 
-  /** A Schema Registry (Confluent REST API): base URL, and {@code user:password} for basic auth or null. */
+  /**
+   * A Schema Registry (Confluent REST API): base URL, and {@code user:password} for basic auth or
+   * null.
+   */
   public record SchemaRegistry(String url, String basicAuth) {
     public SchemaRegistry {
       if (url == null || url.isBlank()) {
@@ -69,7 +72,8 @@ public record AppConfig(
       try {
         return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("output format must be avro, json or registry-avro, not '" + name + "'", e);
+        throw new IllegalArgumentException(
+            "output format must be avro, json or registry-avro, not '" + name + "'", e);
       }
     }
   }
@@ -85,8 +89,11 @@ public record AppConfig(
   }
 
   public AppConfig {
-    if (!processingGuarantee.equals(StreamsConfig.EXACTLY_ONCE_V2) && !processingGuarantee.equals(StreamsConfig.AT_LEAST_ONCE)) {
-      throw new IllegalArgumentException("processing guarantee must be exactly_once_v2 or at_least_once, not " + processingGuarantee);
+    if (!processingGuarantee.equals(StreamsConfig.EXACTLY_ONCE_V2)
+        && !processingGuarantee.equals(StreamsConfig.AT_LEAST_ONCE)) {
+      throw new IllegalArgumentException(
+          "processing guarantee must be exactly_once_v2 or at_least_once, not "
+              + processingGuarantee);
     }
     streamsOverrides = java.util.Map.copyOf(streamsOverrides);
     if (maxWait.isNegative() || maxWait.isZero()) {
@@ -95,76 +102,288 @@ public record AppConfig(
   }
 
   public static AppConfig defaults(String bootstrapServers, Path modelDir) {
-    return new AppConfig(bootstrapServers, "modernbert-stream", TopicNames.defaults(), modelDir,
-        EngineOptions.defaults(), DEFAULT_MAX_WAIT, DEFAULT_MAX_DOCUMENT_BYTES, StreamsConfig.EXACTLY_ONCE_V2,
-        defaultStateDir(), 1, null, java.util.Map.of(), InputSpec.document(), OutputFormat.AVRO, null);
+    return new AppConfig(
+        bootstrapServers,
+        "modernbert-stream",
+        TopicNames.defaults(),
+        modelDir,
+        EngineOptions.defaults(),
+        DEFAULT_MAX_WAIT,
+        DEFAULT_MAX_DOCUMENT_BYTES,
+        StreamsConfig.EXACTLY_ONCE_V2,
+        defaultStateDir(),
+        1,
+        null,
+        java.util.Map.of(),
+        InputSpec.document(),
+        OutputFormat.AVRO,
+        null);
   }
 
   /**
    * {@code data/streams} under the installation ({@code modernbert.home}, else the working folder):
-   * it survives reboots, unlike the temp folder, so a restarted instance restores only what changed.
+   * it survives reboots, unlike the temp folder, so a restarted instance restores only what
+   * changed.
    */
   public static Path defaultStateDir() {
-    return Path.of(System.getProperty("modernbert.home", ".")).toAbsolutePath().normalize().resolve("data/streams");
+    return Path.of(System.getProperty("modernbert.home", "."))
+        .toAbsolutePath()
+        .normalize()
+        .resolve("data/streams");
   }
 
   public AppConfig withApplicationId(String value) {
-    return new AppConfig(bootstrapServers, value, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides, input, outputFormat, schemaRegistry);
+    return new AppConfig(
+        bootstrapServers,
+        value,
+        topics,
+        modelDir,
+        engine,
+        maxWait,
+        maxDocumentBytes,
+        processingGuarantee,
+        stateDir,
+        streamThreads,
+        instanceId,
+        streamsOverrides,
+        input,
+        outputFormat,
+        schemaRegistry);
   }
 
   public AppConfig withTopics(TopicNames value) {
-    return new AppConfig(bootstrapServers, applicationId, value, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides, input, outputFormat, schemaRegistry);
+    return new AppConfig(
+        bootstrapServers,
+        applicationId,
+        value,
+        modelDir,
+        engine,
+        maxWait,
+        maxDocumentBytes,
+        processingGuarantee,
+        stateDir,
+        streamThreads,
+        instanceId,
+        streamsOverrides,
+        input,
+        outputFormat,
+        schemaRegistry);
   }
 
   public AppConfig withEngine(EngineOptions value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, value, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides, input, outputFormat, schemaRegistry);
+    return new AppConfig(
+        bootstrapServers,
+        applicationId,
+        topics,
+        modelDir,
+        value,
+        maxWait,
+        maxDocumentBytes,
+        processingGuarantee,
+        stateDir,
+        streamThreads,
+        instanceId,
+        streamsOverrides,
+        input,
+        outputFormat,
+        schemaRegistry);
   }
 
   public AppConfig withMaxWait(Duration value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, value, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides, input, outputFormat, schemaRegistry);
+    return new AppConfig(
+        bootstrapServers,
+        applicationId,
+        topics,
+        modelDir,
+        engine,
+        value,
+        maxDocumentBytes,
+        processingGuarantee,
+        stateDir,
+        streamThreads,
+        instanceId,
+        streamsOverrides,
+        input,
+        outputFormat,
+        schemaRegistry);
   }
 
   public AppConfig withMaxDocumentBytes(int value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, value, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides, input, outputFormat, schemaRegistry);
+    return new AppConfig(
+        bootstrapServers,
+        applicationId,
+        topics,
+        modelDir,
+        engine,
+        maxWait,
+        value,
+        processingGuarantee,
+        stateDir,
+        streamThreads,
+        instanceId,
+        streamsOverrides,
+        input,
+        outputFormat,
+        schemaRegistry);
   }
 
   public AppConfig withProcessingGuarantee(String value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, value, stateDir, streamThreads, instanceId, streamsOverrides, input, outputFormat, schemaRegistry);
+    return new AppConfig(
+        bootstrapServers,
+        applicationId,
+        topics,
+        modelDir,
+        engine,
+        maxWait,
+        maxDocumentBytes,
+        value,
+        stateDir,
+        streamThreads,
+        instanceId,
+        streamsOverrides,
+        input,
+        outputFormat,
+        schemaRegistry);
   }
 
   public AppConfig withStateDir(Path value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, value, streamThreads, instanceId, streamsOverrides, input, outputFormat, schemaRegistry);
+    return new AppConfig(
+        bootstrapServers,
+        applicationId,
+        topics,
+        modelDir,
+        engine,
+        maxWait,
+        maxDocumentBytes,
+        processingGuarantee,
+        value,
+        streamThreads,
+        instanceId,
+        streamsOverrides,
+        input,
+        outputFormat,
+        schemaRegistry);
   }
 
   public AppConfig withStreamThreads(int value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, value, instanceId, streamsOverrides, input, outputFormat, schemaRegistry);
+    return new AppConfig(
+        bootstrapServers,
+        applicationId,
+        topics,
+        modelDir,
+        engine,
+        maxWait,
+        maxDocumentBytes,
+        processingGuarantee,
+        stateDir,
+        value,
+        instanceId,
+        streamsOverrides,
+        input,
+        outputFormat,
+        schemaRegistry);
   }
 
   public AppConfig withStreamsOverrides(java.util.Map<String, String> value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, value, input, outputFormat, schemaRegistry);
+    return new AppConfig(
+        bootstrapServers,
+        applicationId,
+        topics,
+        modelDir,
+        engine,
+        maxWait,
+        maxDocumentBytes,
+        processingGuarantee,
+        stateDir,
+        streamThreads,
+        instanceId,
+        value,
+        input,
+        outputFormat,
+        schemaRegistry);
   }
 
   public AppConfig withInput(InputSpec value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides, value, outputFormat, schemaRegistry);
+    return new AppConfig(
+        bootstrapServers,
+        applicationId,
+        topics,
+        modelDir,
+        engine,
+        maxWait,
+        maxDocumentBytes,
+        processingGuarantee,
+        stateDir,
+        streamThreads,
+        instanceId,
+        streamsOverrides,
+        value,
+        outputFormat,
+        schemaRegistry);
   }
 
   public AppConfig withOutputFormat(OutputFormat value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides, input, value, schemaRegistry);
+    return new AppConfig(
+        bootstrapServers,
+        applicationId,
+        topics,
+        modelDir,
+        engine,
+        maxWait,
+        maxDocumentBytes,
+        processingGuarantee,
+        stateDir,
+        streamThreads,
+        instanceId,
+        streamsOverrides,
+        input,
+        value,
+        schemaRegistry);
   }
 
   public AppConfig withSchemaRegistry(SchemaRegistry value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, instanceId, streamsOverrides, input, outputFormat, value);
+    return new AppConfig(
+        bootstrapServers,
+        applicationId,
+        topics,
+        modelDir,
+        engine,
+        maxWait,
+        maxDocumentBytes,
+        processingGuarantee,
+        stateDir,
+        streamThreads,
+        instanceId,
+        streamsOverrides,
+        input,
+        outputFormat,
+        value);
   }
 
   public AppConfig withInstanceId(String value) {
-    return new AppConfig(bootstrapServers, applicationId, topics, modelDir, engine, maxWait, maxDocumentBytes, processingGuarantee, stateDir, streamThreads, value, streamsOverrides, input, outputFormat, schemaRegistry);
+    return new AppConfig(
+        bootstrapServers,
+        applicationId,
+        topics,
+        modelDir,
+        engine,
+        maxWait,
+        maxDocumentBytes,
+        processingGuarantee,
+        stateDir,
+        streamThreads,
+        value,
+        streamsOverrides,
+        input,
+        outputFormat,
+        schemaRegistry);
   }
 
   /**
-   * The {@code group.instance.id} of this instance: {@link #instanceId} when given (a Kubernetes pod
-   * name, say), else {@code <host>-<hash of the state folder>}. Both survive a restart of the same
-   * instance, and two instances on one host cannot share a state folder (Kafka Streams locks it),
-   * so they never share a name.
+   * The {@code group.instance.id} of this instance: {@link #instanceId} when given (a Kubernetes
+   * pod name, say), else {@code <host>-<hash of the state folder>}. Both survive a restart of the
+   * same instance, and two instances on one host cannot share a state folder (Kafka Streams locks
+   * it), so they never share a name.
    */
   public String groupInstanceId() {
     if (instanceId != null && !instanceId.isBlank()) {

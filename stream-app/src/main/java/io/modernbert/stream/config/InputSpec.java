@@ -15,8 +15,13 @@ import java.util.Locale;
  * @param windowOverlap content tokens consecutive windows share
  * @param copiedHeaders names of input record headers copied to the outputs
  */
-public record InputSpec(Format format, String textPointer, String idPointer, Windows.LongDocuments longDocuments,
-    int windowOverlap, java.util.List<String> copiedHeaders) {
+public record InputSpec(
+    Format format,
+    String textPointer,
+    String idPointer,
+    Windows.LongDocuments longDocuments,
+    int windowOverlap,
+    java.util.List<String> copiedHeaders) {
   /** Value formats of the documents topic. */
   public enum Format {
     /** Our Avro {@code Document} in single-object encoding (the default). */
@@ -25,18 +30,27 @@ public record InputSpec(Format format, String textPointer, String idPointer, Win
     JSON,
     /** The value is the text (UTF-8); the key is the id. */
     STRING,
-    /** Avro in Confluent wire format, the schema from the Schema Registry; text and id by field path. */
+    /**
+     * Avro in Confluent wire format, the schema from the Schema Registry; text and id by field
+     * path.
+     */
     REGISTRY_AVRO,
     /** JSON Schema in Confluent wire format; text and id by JSON Pointer. */
     REGISTRY_JSON;
 
-    /** {@code document}, {@code json}, {@code string}, {@code registry-avro} or {@code registry-json}, any case. */
+    /**
+     * {@code document}, {@code json}, {@code string}, {@code registry-avro} or {@code
+     * registry-json}, any case.
+     */
     public static Format parse(String name) {
       try {
         return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
-            "input format must be document, json, string, registry-avro or registry-json, not '" + name + "'", e);
+            "input format must be document, json, string, registry-avro or registry-json, not '"
+                + name
+                + "'",
+            e);
       }
     }
 
@@ -61,27 +75,60 @@ public record InputSpec(Format format, String textPointer, String idPointer, Win
   }
 
   public static InputSpec document() {
-    return new InputSpec(Format.DOCUMENT, null, null, Windows.LongDocuments.TRUNCATE, Windows.DEFAULT_OVERLAP, java.util.List.of());
+    return new InputSpec(
+        Format.DOCUMENT,
+        null,
+        null,
+        Windows.LongDocuments.TRUNCATE,
+        Windows.DEFAULT_OVERLAP,
+        java.util.List.of());
   }
 
   public static InputSpec string() {
-    return new InputSpec(Format.STRING, null, null, Windows.LongDocuments.TRUNCATE, Windows.DEFAULT_OVERLAP, java.util.List.of());
+    return new InputSpec(
+        Format.STRING,
+        null,
+        null,
+        Windows.LongDocuments.TRUNCATE,
+        Windows.DEFAULT_OVERLAP,
+        java.util.List.of());
   }
 
-  /** JSON values: the text at {@code textPointer}, the id at {@code idPointer} or (null) the record key. */
+  /**
+   * JSON values: the text at {@code textPointer}, the id at {@code idPointer} or (null) the record
+   * key.
+   */
   public static InputSpec json(String textPointer, String idPointer) {
-    return new InputSpec(Format.JSON, textPointer, idPointer, Windows.LongDocuments.TRUNCATE, Windows.DEFAULT_OVERLAP, java.util.List.of());
+    return new InputSpec(
+        Format.JSON,
+        textPointer,
+        idPointer,
+        Windows.LongDocuments.TRUNCATE,
+        Windows.DEFAULT_OVERLAP,
+        java.util.List.of());
   }
 
-  /** Schema Registry values ({@link Format#REGISTRY_AVRO} or {@link Format#REGISTRY_JSON}): text and id by path as for JSON. */
+  /**
+   * Schema Registry values ({@link Format#REGISTRY_AVRO} or {@link Format#REGISTRY_JSON}): text and
+   * id by path as for JSON.
+   */
   public static InputSpec registry(Format format, String textPath, String idPath) {
     if (!format.usesRegistry()) {
       throw new IllegalArgumentException(format + " is not a Schema Registry format");
     }
-    return new InputSpec(format, textPath, idPath, Windows.LongDocuments.TRUNCATE, Windows.DEFAULT_OVERLAP, java.util.List.of());
+    return new InputSpec(
+        format,
+        textPath,
+        idPath,
+        Windows.LongDocuments.TRUNCATE,
+        Windows.DEFAULT_OVERLAP,
+        java.util.List.of());
   }
 
-  /** The same, with documents over the limit {@code mode}d ({@link Windows.LongDocuments#WINDOWS}: read whole). */
+  /**
+   * The same, with documents over the limit {@code mode}d ({@link Windows.LongDocuments#WINDOWS}:
+   * read whole).
+   */
   public InputSpec withLongDocuments(Windows.LongDocuments mode, int overlap) {
     return new InputSpec(format, textPointer, idPointer, mode, overlap, copiedHeaders);
   }
@@ -93,7 +140,8 @@ public record InputSpec(Format format, String textPointer, String idPointer, Win
 
   private static void compile(String pointer, String what) {
     if (pointer == null || pointer.isEmpty() || !pointer.startsWith("/")) {
-      throw new IllegalArgumentException("the " + what + " must be a JSON Pointer such as /body/text, not '" + pointer + "'");
+      throw new IllegalArgumentException(
+          "the " + what + " must be a JSON Pointer such as /body/text, not '" + pointer + "'");
     }
     JsonPointer.compile(pointer);
   }

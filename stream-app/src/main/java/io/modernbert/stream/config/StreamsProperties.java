@@ -23,10 +23,15 @@ public final class StreamsProperties {
     // Static membership: a restarted instance (same name) takes its tasks back at once, without a
     // rebalance and without waiting for the dead member's session to time out (45 s by default).
     // Kafka Streams appends the stream thread's index to the name.
-    props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), config.groupInstanceId());
+    props.put(
+        StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+        config.groupInstanceId());
     // Bad input: Kafka's handler mechanism with our envelope, on Kafka's own dead-letter setting.
-    props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
-    props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().deadLetters());
+    props.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        DeadLetterHandler.class.getName());
+    props.put(
+        StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().deadLetters());
     props.put(DeadLetterHandler.METER_REGISTRY_CONFIG, meters);
     // Results become visible to read_committed consumers at the next commit: commit often (each
     // commit is one transaction for all the thread's tasks), and let an idle thread come back from
@@ -40,7 +45,8 @@ public final class StreamsProperties {
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     // The HTTP API writes documents in transactions; a request whose transaction aborted must not
     // be embedded. Exactly-once reads committed data anyway; this makes at_least_once do so too.
-    props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
+    props.put(
+        StreamsConfig.mainConsumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
     props.putAll(config.streamsOverrides());
     return props;
   }

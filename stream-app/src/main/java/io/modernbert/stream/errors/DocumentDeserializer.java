@@ -41,42 +41,63 @@ public final class DocumentDeserializer implements Deserializer<Document> {
     java.util.List<Schema.Field> fields = new java.util.ArrayList<>();
     for (Schema.Field field : document.getFields()) {
       boolean raw = field.name().equals("id") || field.name().equals("text");
-      fields.add(new Schema.Field(field.name(), raw ? Schema.create(Schema.Type.BYTES) : field.schema(), field.doc(),
-          field.defaultVal()));
+      fields.add(
+          new Schema.Field(
+              field.name(),
+              raw ? Schema.create(Schema.Type.BYTES) : field.schema(),
+              field.doc(),
+              field.defaultVal()));
     }
-    return Schema.createRecord(document.getName(), document.getDoc(), document.getNamespace(), false, fields);
+    return Schema.createRecord(
+        document.getName(), document.getDoc(), document.getNamespace(), false, fields);
   }
 
   @Override
   public Document deserialize(String topic, byte[] bytes) {
     if (bytes == null) {
-      throw new InvalidDocumentException(DeadLetterReason.MISSING_TEXT, "null value (tombstone): no document");
+      throw new InvalidDocumentException(
+          DeadLetterReason.MISSING_TEXT, "null value (tombstone): no document");
     }
     GenericRecord raw;
     try {
       raw = decoder.decode(bytes);
     } catch (Exception e) {
-      throw new InvalidDocumentException(DeadLetterReason.UNDECODABLE,
-          "not a single-object encoded io.modernbert.schemas.Document (" + e.getMessage() + ")", e);
+      throw new InvalidDocumentException(
+          DeadLetterReason.UNDECODABLE,
+          "not a single-object encoded io.modernbert.schemas.Document (" + e.getMessage() + ")",
+          e);
     }
     String id = strictUtf8((ByteBuffer) raw.get("id"), "id");
     if (id.isBlank()) {
-      throw new InvalidDocumentException(DeadLetterReason.MISSING_ID, "the document has an empty id");
+      throw new InvalidDocumentException(
+          DeadLetterReason.MISSING_ID, "the document has an empty id");
     }
     ByteBuffer textBytes = (ByteBuffer) raw.get("text");
     if (textBytes.remaining() > maxTextBytes) {
-      throw new InvalidDocumentException(DeadLetterReason.TOO_LARGE,
-          "document " + id + " has " + textBytes.remaining() + " bytes of text; the limit is " + maxTextBytes);
+      throw new InvalidDocumentException(
+          DeadLetterReason.TOO_LARGE,
+          "document "
+              + id
+              + " has "
+              + textBytes.remaining()
+              + " bytes of text; the limit is "
+              + maxTextBytes);
     }
     String text = strictUtf8(textBytes, "text of document " + id);
     if (text.isBlank()) {
-      throw new InvalidDocumentException(DeadLetterReason.EMPTY_TEXT, "document " + id + " has no text");
+      throw new InvalidDocumentException(
+          DeadLetterReason.EMPTY_TEXT, "document " + id + " has no text");
     }
     @SuppressWarnings("unchecked")
     Map<Object, Object> attributes = (Map<Object, Object>) raw.get("attributes");
     Map<String, String> copied = new HashMap<>();
     attributes.forEach((key, value) -> copied.put(key.toString(), value.toString()));
-    return Document.newBuilder().setId(id).setText(text).setAttributes(copied).setCreatedAt((java.time.Instant) createdAt(raw)).build();
+    return Document.newBuilder()
+        .setId(id)
+        .setText(text)
+        .setAttributes(copied)
+        .setCreatedAt((java.time.Instant) createdAt(raw))
+        .build();
   }
 
   private static Object createdAt(GenericRecord raw) {
@@ -86,13 +107,15 @@ public final class DocumentDeserializer implements Deserializer<Document> {
 
   private static String strictUtf8(ByteBuffer bytes, String what) {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(bytes.duplicate())
           .toString();
     } catch (CharacterCodingException e) {
-      throw new InvalidDocumentException(DeadLetterReason.INVALID_UTF8, "the " + what + " is not valid UTF-8", e);
+      throw new InvalidDocumentException(
+          DeadLetterReason.INVALID_UTF8, "the " + what + " is not valid UTF-8", e);
     }
   }
 }

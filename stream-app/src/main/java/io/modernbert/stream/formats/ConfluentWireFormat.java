@@ -17,7 +17,8 @@ final class ConfluentWireFormat {
   /** The schema id of a wire-format value; a value in another format is the record's fault. */
   static int schemaId(byte[] value) {
     if (value.length < HEADER_BYTES || value[0] != MAGIC) {
-      throw new InvalidDocumentException(DeadLetterReason.UNDECODABLE,
+      throw new InvalidDocumentException(
+          DeadLetterReason.UNDECODABLE,
           "not in Confluent wire format (a zero byte, a 4-byte schema id, then the payload)");
     }
     return ByteBuffer.wrap(value, 1, 4).getInt();

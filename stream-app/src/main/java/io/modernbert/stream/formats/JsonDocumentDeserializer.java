@@ -31,7 +31,8 @@ public final class JsonDocumentDeserializer implements Deserializer<Document> {
   @Override
   public Document deserialize(String topic, byte[] bytes) {
     if (bytes == null) {
-      throw new InvalidDocumentException(DeadLetterReason.MISSING_TEXT, "null value (tombstone): no document");
+      throw new InvalidDocumentException(
+          DeadLetterReason.MISSING_TEXT, "null value (tombstone): no document");
     }
     // Decoded strictly first: Jackson would replace invalid UTF-8 inside strings silently.
     String json = TextValues.utf8(bytes, "value");
@@ -39,24 +40,32 @@ public final class JsonDocumentDeserializer implements Deserializer<Document> {
     try {
       root = JSON.readTree(json);
     } catch (IOException e) {
-      throw new InvalidDocumentException(DeadLetterReason.UNDECODABLE, "not JSON: " + e.getMessage(), e);
+      throw new InvalidDocumentException(
+          DeadLetterReason.UNDECODABLE, "not JSON: " + e.getMessage(), e);
     }
     if (root == null || !root.isObject()) {
       throw new InvalidDocumentException(DeadLetterReason.UNDECODABLE, "not a JSON object");
     }
     JsonNode textNode = root.at(text);
     if (!textNode.isTextual()) {
-      throw new InvalidDocumentException(DeadLetterReason.MISSING_TEXT,
-          textNode.isMissingNode() ? "no text at " + text : "the value at " + text + " is not a string");
+      throw new InvalidDocumentException(
+          DeadLetterReason.MISSING_TEXT,
+          textNode.isMissingNode()
+              ? "no text at " + text
+              : "the value at " + text + " is not a string");
     }
     String documentId = "";
     if (id != null) {
       JsonNode idNode = root.at(id);
       if (!(idNode.isTextual() || idNode.isIntegralNumber()) || idNode.asText().isBlank()) {
-        throw new InvalidDocumentException(DeadLetterReason.MISSING_ID, "no string or integer id at " + id);
+        throw new InvalidDocumentException(
+            DeadLetterReason.MISSING_ID, "no string or integer id at " + id);
       }
       documentId = idNode.asText();
     }
-    return Document.newBuilder().setId(documentId).setText(TextValues.checked(textNode.asText(), maxTextBytes)).build();
+    return Document.newBuilder()
+        .setId(documentId)
+        .setText(TextValues.checked(textNode.asText(), maxTextBytes))
+        .build();
   }
 }

@@ -33,7 +33,8 @@ public final class JsonRecordSerializer<T extends SpecificRecord> implements Ser
     try {
       return JSON.writeValueAsBytes(toJson(record));
     } catch (JsonProcessingException e) {
-      throw new SerializationException("cannot write " + record.getSchema().getFullName() + " as JSON", e);
+      throw new SerializationException(
+          "cannot write " + record.getSchema().getFullName() + " as JSON", e);
     }
   }
 

@@ -26,7 +26,8 @@ public final class RegistryAvroDocumentDeserializer implements Deserializer<Docu
   private final int maxTextBytes;
   private final Map<Integer, GenericDatumReader<GenericRecord>> readers = new ConcurrentHashMap<>();
 
-  public RegistryAvroDocumentDeserializer(SchemaRegistryClient registry, String textPath, String idPath, int maxTextBytes) {
+  public RegistryAvroDocumentDeserializer(
+      SchemaRegistryClient registry, String textPath, String idPath, int maxTextBytes) {
     this.registry = registry;
     this.textPath = segments(textPath);
     this.idPath = idPath == null ? null : segments(idPath);
@@ -40,35 +41,54 @@ public final class RegistryAvroDocumentDeserializer implements Deserializer<Docu
   @Override
   public Document deserialize(String topic, byte[] bytes) {
     if (bytes == null) {
-      throw new InvalidDocumentException(DeadLetterReason.MISSING_TEXT, "null value (tombstone): no document");
+      throw new InvalidDocumentException(
+          DeadLetterReason.MISSING_TEXT, "null value (tombstone): no document");
     }
     int schemaId = ConfluentWireFormat.schemaId(bytes);
     GenericRecord record;
     try {
-      record = reader(schemaId).read(null, DecoderFactory.get().binaryDecoder(bytes, ConfluentWireFormat.HEADER_BYTES,
-          bytes.length - ConfluentWireFormat.HEADER_BYTES, null));
+      record =
+          reader(schemaId)
+              .read(
+                  null,
+                  DecoderFactory.get()
+                      .binaryDecoder(
+                          bytes,
+                          ConfluentWireFormat.HEADER_BYTES,
+                          bytes.length - ConfluentWireFormat.HEADER_BYTES,
+                          null));
     } catch (IOException | RuntimeException e) {
       if (e instanceof RegistryUnavailableException || e instanceof InvalidDocumentException) {
         throw (RuntimeException) e;
       }
-      throw new InvalidDocumentException(DeadLetterReason.UNDECODABLE,
-          "not an Avro record of schema " + schemaId + ": " + e.getMessage(), e);
+      throw new InvalidDocumentException(
+          DeadLetterReason.UNDECODABLE,
+          "not an Avro record of schema " + schemaId + ": " + e.getMessage(),
+          e);
     }
     Object text = at(record, textPath);
     if (!(text instanceof CharSequence)) {
-      throw new InvalidDocumentException(DeadLetterReason.MISSING_TEXT,
-          text == null ? "no text at /" + String.join("/", textPath) : "the field /" + String.join("/", textPath) + " is not a string");
+      throw new InvalidDocumentException(
+          DeadLetterReason.MISSING_TEXT,
+          text == null
+              ? "no text at /" + String.join("/", textPath)
+              : "the field /" + String.join("/", textPath) + " is not a string");
     }
     String id = "";
     if (idPath != null) {
       Object value = at(record, idPath);
-      if (!(value instanceof CharSequence || value instanceof Integer || value instanceof Long) || value.toString().isBlank()) {
-        throw new InvalidDocumentException(DeadLetterReason.MISSING_ID, "no string or integer id at /" + String.join("/", idPath));
+      if (!(value instanceof CharSequence || value instanceof Integer || value instanceof Long)
+          || value.toString().isBlank()) {
+        throw new InvalidDocumentException(
+            DeadLetterReason.MISSING_ID, "no string or integer id at /" + String.join("/", idPath));
       }
       id = value instanceof Utf8 utf8 ? strict(utf8, "id") : value.toString();
     }
     String decoded = text instanceof Utf8 utf8 ? strict(utf8, "text") : text.toString();
-    return Document.newBuilder().setId(id).setText(TextValues.checked(decoded, maxTextBytes)).build();
+    return Document.newBuilder()
+        .setId(id)
+        .setText(TextValues.checked(decoded, maxTextBytes))
+        .build();
   }
 
   private GenericDatumReader<GenericRecord> reader(int schemaId) {
@@ -78,14 +98,22 @@ public final class RegistryAvroDocumentDeserializer implements Deserializer<Docu
     }
     SchemaRegistryClient.RegisteredSchema registered = registry.schemaById(schemaId);
     if (!registered.type().equals("AVRO")) {
-      throw new InvalidDocumentException(DeadLetterReason.UNDECODABLE,
-          "schema " + schemaId + " is " + registered.type() + ", not AVRO (use --input-format registry-json for JSON Schema)");
+      throw new InvalidDocumentException(
+          DeadLetterReason.UNDECODABLE,
+          "schema "
+              + schemaId
+              + " is "
+              + registered.type()
+              + ", not AVRO (use --input-format registry-json for JSON Schema)");
     }
     Schema schema;
     try {
       schema = new Schema.Parser().parse(registered.schema());
     } catch (RuntimeException e) {
-      throw new InvalidDocumentException(DeadLetterReason.UNDECODABLE, "schema " + schemaId + " is not valid Avro: " + e.getMessage(), e);
+      throw new InvalidDocumentException(
+          DeadLetterReason.UNDECODABLE,
+          "schema " + schemaId + " is not valid Avro: " + e.getMessage(),
+          e);
     }
     reader = new GenericDatumReader<>(schema);
     readers.put(schemaId, reader);
@@ -95,7 +123,8 @@ public final class RegistryAvroDocumentDeserializer implements Deserializer<Docu
   private static Object at(GenericRecord record, String[] path) {
     Object value = record;
     for (String field : path) {
-      if (!(value instanceof GenericRecord current) || current.getSchema().getField(field) == null) {
+      if (!(value instanceof GenericRecord current)
+          || current.getSchema().getField(field) == null) {
         return null;
       }
       value = current.get(field);

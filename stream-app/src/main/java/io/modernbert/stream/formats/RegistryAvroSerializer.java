@@ -34,7 +34,8 @@ public final class RegistryAvroSerializer<T extends SpecificRecord> implements S
       encoder.flush();
       return ConfluentWireFormat.header(id, payload.size()).put(payload.toByteArray()).array();
     } catch (IOException e) {
-      throw new SerializationException("cannot write " + record.getSchema().getFullName() + " as Avro", e);
+      throw new SerializationException(
+          "cannot write " + record.getSchema().getFullName() + " as Avro", e);
     }
   }
 }

@@ -15,7 +15,8 @@ public final class RegistryJsonDocumentDeserializer implements Deserializer<Docu
   private final SchemaRegistryClient registry;
   private final JsonDocumentDeserializer json;
 
-  public RegistryJsonDocumentDeserializer(SchemaRegistryClient registry, String textPointer, String idPointer, int maxTextBytes) {
+  public RegistryJsonDocumentDeserializer(
+      SchemaRegistryClient registry, String textPointer, String idPointer, int maxTextBytes) {
     this.registry = registry;
     this.json = new JsonDocumentDeserializer(textPointer, idPointer, maxTextBytes);
   }
@@ -23,14 +24,21 @@ public final class RegistryJsonDocumentDeserializer implements Deserializer<Docu
   @Override
   public Document deserialize(String topic, byte[] bytes) {
     if (bytes == null) {
-      throw new InvalidDocumentException(DeadLetterReason.MISSING_TEXT, "null value (tombstone): no document");
+      throw new InvalidDocumentException(
+          DeadLetterReason.MISSING_TEXT, "null value (tombstone): no document");
     }
     int schemaId = ConfluentWireFormat.schemaId(bytes);
     SchemaRegistryClient.RegisteredSchema schema = registry.schemaById(schemaId);
     if (!schema.type().equals("JSON")) {
-      throw new InvalidDocumentException(DeadLetterReason.UNDECODABLE,
-          "schema " + schemaId + " is " + schema.type() + ", not JSON (use --input-format registry-avro for Avro)");
+      throw new InvalidDocumentException(
+          DeadLetterReason.UNDECODABLE,
+          "schema "
+              + schemaId
+              + " is "
+              + schema.type()
+              + ", not JSON (use --input-format registry-avro for Avro)");
     }
-    return json.deserialize(topic, Arrays.copyOfRange(bytes, ConfluentWireFormat.HEADER_BYTES, bytes.length));
+    return json.deserialize(
+        topic, Arrays.copyOfRange(bytes, ConfluentWireFormat.HEADER_BYTES, bytes.length));
   }
 }

@@ -20,17 +20,21 @@ import java.util.concurrent.ConcurrentHashMap;
  * A small client of the Confluent Schema Registry REST API, which Confluent's registry, Apicurio's
  * compatibility API ({@code /apis/ccompat/v7}), Redpanda and Karapace all serve: schemas by id and
  * registration under a subject, both cached for the life of the process (a schema id never changes
- * meaning). Basic auth from {@code user:password}; TLS through the JVM's own settings
- * ({@code javax.net.ssl.trustStore}, ...).
+ * meaning). Basic auth from {@code user:password}; TLS through the JVM's own settings ({@code
+ * javax.net.ssl.trustStore}, ...).
  *
- * <p>A schema id the registry does not know is the record's fault ({@link InvalidDocumentException},
- * a dead letter); a registry that does not answer is not ({@link RegistryUnavailableException}).
+ * <p>A schema id the registry does not know is the record's fault ({@link
+ * InvalidDocumentException}, a dead letter); a registry that does not answer is not ({@link
+ * RegistryUnavailableException}).
  */
 public final class SchemaRegistryClient {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
 
-  /** A schema as the registry stores it: its type ({@code AVRO}, {@code JSON}, {@code PROTOBUF}) and text. */
+  /**
+   * A schema as the registry stores it: its type ({@code AVRO}, {@code JSON}, {@code PROTOBUF}) and
+   * text.
+   */
   public record RegisteredSchema(int id, String type, String schema) {}
 
   private final URI base;
@@ -47,8 +51,11 @@ public final class SchemaRegistryClient {
    */
   public SchemaRegistryClient(String url, String basicAuth, Duration timeout) {
     this.base = URI.create(url.endsWith("/") ? url : url + "/");
-    this.authorization = basicAuth == null || basicAuth.isBlank() ? null
-        : "Basic " + Base64.getEncoder().encodeToString(basicAuth.getBytes(StandardCharsets.UTF_8));
+    this.authorization =
+        basicAuth == null || basicAuth.isBlank()
+            ? null
+            : "Basic "
+                + Base64.getEncoder().encodeToString(basicAuth.getBytes(StandardCharsets.UTF_8));
     this.timeout = timeout;
     this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
   }
@@ -63,18 +70,25 @@ public final class SchemaRegistryClient {
     if (cached != null) {
       return cached;
     }
-    HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("schemas/ids/" + id)).GET(), "schema " + id);
+    HttpResponse<String> response =
+        send(HttpRequest.newBuilder(base.resolve("schemas/ids/" + id)).GET(), "schema " + id);
     if (response.statusCode() == 404) {
-      throw new InvalidDocumentException(DeadLetterReason.UNDECODABLE,
+      throw new InvalidDocumentException(
+          DeadLetterReason.UNDECODABLE,
           "schema id " + id + " is not in the registry at " + base + ": " + response.body());
     }
     JsonNode body = ok(response, "schema " + id);
-    RegisteredSchema schema = new RegisteredSchema(id, body.path("schemaType").asText("AVRO"), body.path("schema").asText());
+    RegisteredSchema schema =
+        new RegisteredSchema(
+            id, body.path("schemaType").asText("AVRO"), body.path("schema").asText());
     byId.put(id, schema);
     return schema;
   }
 
-  /** Registers {@code schema} under {@code subject} (or finds it registered) and returns its id; cached. */
+  /**
+   * Registers {@code schema} under {@code subject} (or finds it registered) and returns its id;
+   * cached.
+   */
   public int register(String subject, String type, String schema) {
     String key = subject + '\u0000' + type + '\u0000' + schema;
     Integer cached = bySubjectAndSchema.get(key);
@@ -92,11 +106,22 @@ public final class SchemaRegistryClient {
       throw new IllegalStateException(e);
     }
     String path = "subjects/" + URLEncoder.encode(subject, StandardCharsets.UTF_8) + "/versions";
-    HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve(path))
-        .header("Content-Type", CONTENT_TYPE).POST(HttpRequest.BodyPublishers.ofString(body)), "registering " + subject);
+    HttpResponse<String> response =
+        send(
+            HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", CONTENT_TYPE)
+                .POST(HttpRequest.BodyPublishers.ofString(body)),
+            "registering " + subject);
     if (response.statusCode() >= 400 && response.statusCode() < 500) {
-      throw new IllegalStateException("the registry at " + base + " refused the schema for " + subject + " ("
-          + response.statusCode() + "): " + response.body());
+      throw new IllegalStateException(
+          "the registry at "
+              + base
+              + " refused the schema for "
+              + subject
+              + " ("
+              + response.statusCode()
+              + "): "
+              + response.body());
     }
     int id = ok(response, "registering " + subject).path("id").asInt();
     bySubjectAndSchema.put(key, id);
@@ -111,27 +136,46 @@ public final class SchemaRegistryClient {
     try {
       return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new RegistryUnavailableException("the schema registry at " + base + " did not answer (" + what + "): " + e, e);
+      throw new RegistryUnavailableException(
+          "the schema registry at " + base + " did not answer (" + what + "): " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new RegistryUnavailableException("interrupted while asking the schema registry (" + what + ")", e);
+      throw new RegistryUnavailableException(
+          "interrupted while asking the schema registry (" + what + ")", e);
     }
   }
 
   private JsonNode ok(HttpResponse<String> response, String what) {
-    if (response.statusCode() >= 500 || response.statusCode() == 401 || response.statusCode() == 403) {
-      throw new RegistryUnavailableException("the schema registry at " + base + " answered " + response.statusCode()
-          + " (" + what + "): " + response.body(), null);
+    if (response.statusCode() >= 500
+        || response.statusCode() == 401
+        || response.statusCode() == 403) {
+      throw new RegistryUnavailableException(
+          "the schema registry at "
+              + base
+              + " answered "
+              + response.statusCode()
+              + " ("
+              + what
+              + "): "
+              + response.body(),
+          null);
     }
     if (response.statusCode() != 200) {
-      throw new IllegalStateException("unexpected answer " + response.statusCode() + " from the schema registry at "
-          + base + " (" + what + "): " + response.body());
+      throw new IllegalStateException(
+          "unexpected answer "
+              + response.statusCode()
+              + " from the schema registry at "
+              + base
+              + " ("
+              + what
+              + "): "
+              + response.body());
     }
     try {
       return JSON.readTree(response.body());
     } catch (IOException e) {
-      throw new RegistryUnavailableException("the schema registry at " + base + " answered with something not JSON ("
-          + what + ")", e);
+      throw new RegistryUnavailableException(
+          "the schema registry at " + base + " answered with something not JSON (" + what + ")", e);
     }
   }
 }

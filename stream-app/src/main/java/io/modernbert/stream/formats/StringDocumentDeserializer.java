@@ -6,8 +6,8 @@ import io.modernbert.stream.errors.InvalidDocumentException;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * {@code --input-format string}: the record value is the text, UTF-8; the record key is the id
- * (the returned document's id is empty, and the processor takes the key).
+ * {@code --input-format string}: the record value is the text, UTF-8; the record key is the id (the
+ * returned document's id is empty, and the processor takes the key).
  */
 public final class StringDocumentDeserializer implements Deserializer<Document> {
   private final int maxTextBytes;
@@ -19,10 +19,12 @@ public final class StringDocumentDeserializer implements Deserializer<Document> 
   @Override
   public Document deserialize(String topic, byte[] bytes) {
     if (bytes == null) {
-      throw new InvalidDocumentException(DeadLetterReason.MISSING_TEXT, "null value (tombstone): no text");
+      throw new InvalidDocumentException(
+          DeadLetterReason.MISSING_TEXT, "null value (tombstone): no text");
     }
     if (bytes.length > maxTextBytes) {
-      throw new InvalidDocumentException(DeadLetterReason.TOO_LARGE,
+      throw new InvalidDocumentException(
+          DeadLetterReason.TOO_LARGE,
           "the text has " + bytes.length + " bytes; the limit is " + maxTextBytes);
     }
     String text = TextValues.checked(TextValues.utf8(bytes, "value"), maxTextBytes);

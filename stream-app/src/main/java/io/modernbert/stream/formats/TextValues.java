@@ -14,13 +14,15 @@ final class TextValues {
   /** Strict UTF-8: invalid bytes are an error, never U+FFFD. */
   static String utf8(byte[] bytes, String what) {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes))
           .toString();
     } catch (CharacterCodingException e) {
-      throw new InvalidDocumentException(DeadLetterReason.INVALID_UTF8, "the " + what + " is not valid UTF-8", e);
+      throw new InvalidDocumentException(
+          DeadLetterReason.INVALID_UTF8, "the " + what + " is not valid UTF-8", e);
     }
   }
 
@@ -28,7 +30,8 @@ final class TextValues {
   static String checked(String text, int maxTextBytes) {
     int bytes = text.getBytes(StandardCharsets.UTF_8).length;
     if (bytes > maxTextBytes) {
-      throw new InvalidDocumentException(DeadLetterReason.TOO_LARGE,
+      throw new InvalidDocumentException(
+          DeadLetterReason.TOO_LARGE,
           "the text has " + bytes + " bytes; the limit is " + maxTextBytes);
     }
     if (text.isBlank()) {

@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -24,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * Produces the documents of HTTP requests to the input topic (Avro single-object encoding, key =
  * id), all or nothing per request: one thread groups the requests waiting at that moment into one
  * Kafka transaction and commits it, so a request is either wholly visible to read_committed
- * consumers (the topology under exactly-once) or not at all, and many requests share one commit.
- * A request's future completes when its transaction committed, and fails if it aborted.
+ * consumers (the topology under exactly-once) or not at all, and many requests share one commit. A
+ * request's future completes when its transaction committed, and fails if it aborted.
  */
 public final class DocumentPublisher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DocumentPublisher.class);
@@ -92,7 +91,8 @@ public final class DocumentPublisher implements AutoCloseable {
       producer.beginTransaction();
       for (Request request : batch) {
         for (Document document : request.documents()) {
-          producer.send(new ProducerRecord<>(topic, document.getId(), Serdes.DOCUMENT.encode(document)));
+          producer.send(
+              new ProducerRecord<>(topic, document.getId(), Serdes.DOCUMENT.encode(document)));
         }
       }
       producer.commitTransaction();
@@ -109,7 +109,9 @@ public final class DocumentPublisher implements AutoCloseable {
       } catch (RuntimeException abort) {
         e.addSuppressed(abort);
         failed = true;
-        LOG.error("HTTP publisher cannot abort its transaction; it stops taking documents (/ready turns false)", abort);
+        LOG.error(
+            "HTTP publisher cannot abort its transaction; it stops taking documents (/ready turns false)",
+            abort);
       }
       batch.forEach(request -> request.done().completeExceptionally(e));
     }

@@ -26,7 +26,8 @@ final class DocumentRequestParser {
   List<Document> parse(String body) {
     String trimmed = body.strip();
     if (trimmed.isEmpty()) {
-      throw new HttpError(400, "Validation", "empty body: send a JSON object, an array of objects, or NDJSON");
+      throw new HttpError(
+          400, "Validation", "empty body: send a JSON object, an array of objects, or NDJSON");
     }
     List<JsonNode> items = new ArrayList<>();
     if (trimmed.startsWith("[")) {
@@ -44,7 +45,10 @@ final class DocumentRequestParser {
       throw new HttpError(400, "Validation", "no documents in the request");
     }
     if (items.size() > limits.maxItems()) {
-      throw new HttpError(413, "Validation", items.size() + " documents in one request; the limit is " + limits.maxItems());
+      throw new HttpError(
+          413,
+          "Validation",
+          items.size() + " documents in one request; the limit is " + limits.maxItems());
     }
     List<Document> documents = new ArrayList<>(items.size());
     for (int i = 0; i < items.size(); i++) {
@@ -57,7 +61,8 @@ final class DocumentRequestParser {
     try {
       return json.readTree(text);
     } catch (JsonProcessingException e) {
-      throw new HttpError(400, "Validation", "malformed JSON in " + where + ": " + e.getOriginalMessage());
+      throw new HttpError(
+          400, "Validation", "malformed JSON in " + where + ": " + e.getOriginalMessage());
     }
   }
 
@@ -72,22 +77,38 @@ final class DocumentRequestParser {
     }
     JsonNode text = node.get("text");
     if (text == null || !text.isTextual() || text.asText().isBlank()) {
-      throw new HttpError(400, "Validation", where + " (" + id.asText() + "): \"text\" must be a non-empty string");
+      throw new HttpError(
+          400, "Validation", where + " (" + id.asText() + "): \"text\" must be a non-empty string");
     }
     int bytes = text.asText().getBytes(StandardCharsets.UTF_8).length;
     if (bytes > limits.maxDocumentBytes()) {
-      throw new HttpError(413, "Validation",
-          where + " (" + id.asText() + ") has " + bytes + " bytes of text; the limit is " + limits.maxDocumentBytes());
+      throw new HttpError(
+          413,
+          "Validation",
+          where
+              + " ("
+              + id.asText()
+              + ") has "
+              + bytes
+              + " bytes of text; the limit is "
+              + limits.maxDocumentBytes());
     }
     Map<String, String> attributes = new HashMap<>();
     JsonNode given = node.get("attributes");
     if (given != null && !given.isNull()) {
       if (!given.isObject()) {
-        throw new HttpError(400, "Validation", where + ": \"attributes\" must be an object of strings");
+        throw new HttpError(
+            400, "Validation", where + ": \"attributes\" must be an object of strings");
       }
-      given.fields().forEachRemaining(entry -> attributes.put(entry.getKey(), entry.getValue().asText()));
+      given
+          .fields()
+          .forEachRemaining(entry -> attributes.put(entry.getKey(), entry.getValue().asText()));
     }
-    return Document.newBuilder().setId(id.asText()).setText(text.asText()).setAttributes(attributes)
-        .setCreatedAt(java.time.Instant.now()).build();
+    return Document.newBuilder()
+        .setId(id.asText())
+        .setText(text.asText())
+        .setAttributes(attributes)
+        .setCreatedAt(java.time.Instant.now())
+        .build();
   }
 }

@@ -1,6 +1,8 @@
 package io.modernbert.stream.http;
 
-/** A request we refuse, with its HTTP status; answered as {@code {"error": ..., "error_type": ...}}. */
+/**
+ * A request we refuse, with its HTTP status; answered as {@code {"error": ..., "error_type": ...}}.
+ */
 final class HttpError extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

@@ -9,9 +9,11 @@ import java.util.Set;
  * @param maxItems more documents in one request answer 413
  * @param maxDocumentBytes a longer text (UTF-8 bytes) answers 413
  * @param maxInFlight more concurrent requests answer 429
- * @param apiKeys accepted keys ({@code Authorization: Bearer KEY} or {@code X-API-Key: KEY}); empty: no keys needed
+ * @param apiKeys accepted keys ({@code Authorization: Bearer KEY} or {@code X-API-Key: KEY});
+ *     empty: no keys needed
  */
-public record HttpLimits(long maxBodyBytes, int maxItems, int maxDocumentBytes, int maxInFlight, Set<String> apiKeys) {
+public record HttpLimits(
+    long maxBodyBytes, int maxItems, int maxDocumentBytes, int maxInFlight, Set<String> apiKeys) {
   public HttpLimits {
     apiKeys = Set.copyOf(apiKeys);
   }

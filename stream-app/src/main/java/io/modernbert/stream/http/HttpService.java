@@ -21,16 +21,40 @@ public final class HttpService implements AutoCloseable {
     this.publisher = publisher;
   }
 
-  /** Serves {@code /v1/documents}, {@code /embed}, {@code /predict} and the rest on {@code port}. */
-  public static HttpService start(StreamApp app, AppConfig config, PrometheusMeterRegistry meters, int port,
-      HttpLimits limits, Duration timeout) throws Exception {
-    DocumentPublisher publisher = new DocumentPublisher(config.bootstrapServers(), config.topics().documents());
+  /**
+   * Serves {@code /v1/documents}, {@code /embed}, {@code /predict} and the rest on {@code port}.
+   */
+  public static HttpService start(
+      StreamApp app,
+      AppConfig config,
+      PrometheusMeterRegistry meters,
+      int port,
+      HttpLimits limits,
+      Duration timeout)
+      throws Exception {
+    DocumentPublisher publisher =
+        new DocumentPublisher(config.bootstrapServers(), config.topics().documents());
     Vertx vertx = Vertx.vertx();
-    IngestionApi api = new IngestionApi(publisher, app.scheduler(), timeout, limits,
-        () -> app.streams().state() == KafkaStreams.State.RUNNING && app.scheduler().warm() && app.scheduler().running()
-            && publisher.healthy(), meters);
-    HttpServer server = vertx.createHttpServer().requestHandler(api.router(vertx)).listen(port)
-        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    IngestionApi api =
+        new IngestionApi(
+            publisher,
+            app.scheduler(),
+            timeout,
+            limits,
+            () ->
+                app.streams().state() == KafkaStreams.State.RUNNING
+                    && app.scheduler().warm()
+                    && app.scheduler().running()
+                    && publisher.healthy(),
+            meters);
+    HttpServer server =
+        vertx
+            .createHttpServer()
+            .requestHandler(api.router(vertx))
+            .listen(port)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
     return new HttpService(vertx, server, publisher);
   }
 
@@ -47,7 +71,8 @@ public final class HttpService implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      org.slf4j.LoggerFactory.getLogger(HttpService.class).warn("HTTP server did not stop cleanly: {}", e.toString());
+      org.slf4j.LoggerFactory.getLogger(HttpService.class)
+          .warn("HTTP server did not stop cleanly: {}", e.toString());
     }
     publisher.close();
   }

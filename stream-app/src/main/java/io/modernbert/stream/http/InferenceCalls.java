@@ -59,40 +59,59 @@ final class InferenceCalls {
    * @param bytes UTF-8 bytes of the inputs in all: decides where tokenizing runs
    * @param hiddenStates whether the results must carry every token's hidden state
    */
-  void run(RoutingContext ctx, long bytes, Callable<List<int[]>> tokenize, boolean hiddenStates,
-      Function<List<EncodedDocument>, JsonNode> render, ErrorWriter errors) {
+  void run(
+      RoutingContext ctx,
+      long bytes,
+      Callable<List<int[]>> tokenize,
+      boolean hiddenStates,
+      Function<List<EncodedDocument>, JsonNode> render,
+      ErrorWriter errors) {
     Object request = new Object(); // owner of this request's jobs, to cancel them together
     submitted(ctx, bytes, () -> submit(tokenize.call(), hiddenStates, request))
-        .thenCompose(waits -> CompletableFuture.allOf(waits.toArray(CompletableFuture<?>[]::new))
-            .thenApply(done -> waits.stream().map(CompletableFuture::join).toList()))
+        .thenCompose(
+            waits ->
+                CompletableFuture.allOf(waits.toArray(CompletableFuture<?>[]::new))
+                    .thenApply(done -> waits.stream().map(CompletableFuture::join).toList()))
         .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete((results, failure) -> ctx.vertx().runOnContext(v -> {
-          if (failure == null) {
-            JsonNode body;
-            try {
-              body = render.apply(results);
-            } catch (HttpError e) {
-              errors.write(ctx, e.status(), e.type(), e.getMessage());
-              return;
-            }
-            IngestionApi.json(ctx.response(), 200, body);
-            return;
-          }
-          scheduler.cancel(request);
-          Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-          if (cause instanceof HttpError e) {
-            errors.write(ctx, e.status(), e.type(), e.getMessage());
-          } else if (cause instanceof TimeoutException) {
-            errors.write(ctx, 504, "Timeout", "no result within " + timeout.toMillis() + " ms");
-          } else if (cause instanceof Overloaded) {
-            errors.write(ctx, 429, "Overloaded", cause.getMessage());
-          } else {
-            errors.write(ctx, 503, "Unavailable", "inference failed: " + cause.getMessage());
-          }
-        }));
+        .whenComplete(
+            (results, failure) ->
+                ctx.vertx()
+                    .runOnContext(
+                        v -> {
+                          if (failure == null) {
+                            JsonNode body;
+                            try {
+                              body = render.apply(results);
+                            } catch (HttpError e) {
+                              errors.write(ctx, e.status(), e.type(), e.getMessage());
+                              return;
+                            }
+                            IngestionApi.json(ctx.response(), 200, body);
+                            return;
+                          }
+                          scheduler.cancel(request);
+                          Throwable cause =
+                              failure instanceof CompletionException ? failure.getCause() : failure;
+                          if (cause instanceof HttpError e) {
+                            errors.write(ctx, e.status(), e.type(), e.getMessage());
+                          } else if (cause instanceof TimeoutException) {
+                            errors.write(
+                                ctx,
+                                504,
+                                "Timeout",
+                                "no result within " + timeout.toMillis() + " ms");
+                          } else if (cause instanceof Overloaded) {
+                            errors.write(ctx, 429, "Overloaded", cause.getMessage());
+                          } else {
+                            errors.write(
+                                ctx, 503, "Unavailable", "inference failed: " + cause.getMessage());
+                          }
+                        }));
   }
 
-  /** Runs {@code work} on the event loop when the inputs are short, on a worker thread otherwise. */
+  /**
+   * Runs {@code work} on the event loop when the inputs are short, on a worker thread otherwise.
+   */
   static <T> CompletableFuture<T> submitted(RoutingContext ctx, long bytes, Callable<T> work) {
     if (bytes <= INLINE_TOKENIZE_BYTES) {
       try {
@@ -105,17 +124,25 @@ final class InferenceCalls {
   }
 
   /** Queues one interactive job per input; one future each. */
-  private List<CompletableFuture<EncodedDocument>> submit(List<int[]> inputs, boolean hiddenStates, Object request) {
+  private List<CompletableFuture<EncodedDocument>> submit(
+      List<int[]> inputs, boolean hiddenStates, Object request) {
     List<CompletableFuture<EncodedDocument>> waits = new ArrayList<>(inputs.size());
     for (int[] ids : inputs) {
       CompletableFuture<EncodedDocument> result = new CompletableFuture<>();
-      InferenceJob job = new InferenceJob("http", ids, InferenceJob.Priority.INTERACTIVE, request, outcome -> {
-        if (outcome.succeeded()) {
-          result.complete(outcome.result());
-        } else {
-          result.completeExceptionally(outcome.failure());
-        }
-      }, hiddenStates);
+      InferenceJob job =
+          new InferenceJob(
+              "http",
+              ids,
+              InferenceJob.Priority.INTERACTIVE,
+              request,
+              outcome -> {
+                if (outcome.succeeded()) {
+                  result.complete(outcome.result());
+                } else {
+                  result.completeExceptionally(outcome.failure());
+                }
+              },
+              hiddenStates);
       if (!scheduler.offer(job)) {
         scheduler.cancel(request);
         throw new Overloaded();

@@ -16,12 +16,12 @@ import java.util.Locale;
 
 /**
  * The inference routes of Hugging Face text-embeddings-inference, in its request and response
- * shapes: {@code POST /embed}, {@code /embed_all} and {@code /predict} take {@code {"inputs": "text"
- * | ["text", ...], "normalize": true, "truncate": false, "truncation_direction": "Right"}}. As there,
- * an input over the model's token limit is refused (413) unless {@code truncate} is true; then it
- * keeps its beginning ({@code Right}) or its end ({@code Left}). The inputs run on the instance's
- * scheduler through {@link InferenceCalls}. {@code /info}, {@code /tokenize} and {@code /decode}
- * are in {@link TokenizerRoutes}.
+ * shapes: {@code POST /embed}, {@code /embed_all} and {@code /predict} take {@code {"inputs":
+ * "text" | ["text", ...], "normalize": true, "truncate": false, "truncation_direction": "Right"}}.
+ * As there, an input over the model's token limit is refused (413) unless {@code truncate} is true;
+ * then it keeps its beginning ({@code Right}) or its end ({@code Left}). The inputs run on the
+ * instance's scheduler through {@link InferenceCalls}. {@code /info}, {@code /tokenize} and {@code
+ * /decode} are in {@link TokenizerRoutes}.
  */
 final class InferenceRoutes {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,55 +37,77 @@ final class InferenceRoutes {
   }
 
   /** A request's inputs and options. */
-  record Inputs(List<String> texts, long bytes, boolean single, boolean normalize, boolean truncate, boolean keepEnd) {}
+  record Inputs(
+      List<String> texts,
+      long bytes,
+      boolean single,
+      boolean normalize,
+      boolean truncate,
+      boolean keepEnd) {}
 
   void embed(RoutingContext ctx) {
     boolean alreadyNormalized = engine.pooling().normalize() || engine.options().normalize();
-    run(ctx, false, (inputs, results) -> {
-      ArrayNode out = JSON.createArrayNode();
-      for (EncodedDocument result : results) {
-        ArrayNode values = out.addArray();
-        for (float v : Vectors.scaled(result.embedding(), inputs.normalize() && !alreadyNormalized)) {
-          values.add(v);
-        }
-      }
-      return out;
-    });
+    run(
+        ctx,
+        false,
+        (inputs, results) -> {
+          ArrayNode out = JSON.createArrayNode();
+          for (EncodedDocument result : results) {
+            ArrayNode values = out.addArray();
+            for (float v :
+                Vectors.scaled(result.embedding(), inputs.normalize() && !alreadyNormalized)) {
+              values.add(v);
+            }
+          }
+          return out;
+        });
   }
 
-  /** Every token's last hidden state (after the final norm), per input: {@code [[[float; hidden]; tokens]; inputs]}. */
+  /**
+   * Every token's last hidden state (after the final norm), per input: {@code [[[float; hidden];
+   * tokens]; inputs]}.
+   */
   void embedAll(RoutingContext ctx) {
-    run(ctx, true, (inputs, results) -> {
-      ArrayNode out = JSON.createArrayNode();
-      for (EncodedDocument result : results) {
-        ArrayNode tokens = out.addArray();
-        for (float[] state : result.lastHiddenState()) {
-          ArrayNode values = tokens.addArray();
-          for (float v : state) {
-            values.add(v);
+    run(
+        ctx,
+        true,
+        (inputs, results) -> {
+          ArrayNode out = JSON.createArrayNode();
+          for (EncodedDocument result : results) {
+            ArrayNode tokens = out.addArray();
+            for (float[] state : result.lastHiddenState()) {
+              ArrayNode values = tokens.addArray();
+              for (float v : state) {
+                values.add(v);
+              }
+            }
           }
-        }
-      }
-      return out;
-    });
+          return out;
+        });
   }
 
   void predict(RoutingContext ctx) {
     if (!engine.config().isClassifier()) {
-      IngestionApi.error(ctx, 400, "Validation",
+      IngestionApi.error(
+          ctx,
+          400,
+          "Validation",
           "the model is not a classifier (no labels to predict); use /embed, or serve a ModernBertForSequenceClassification model");
       return;
     }
-    run(ctx, false, (inputs, results) -> {
-      ArrayNode out = JSON.createArrayNode();
-      for (EncodedDocument result : results) {
-        ArrayNode scores = out.addArray();
-        for (LabelScore score : result.labels()) {
-          scores.addObject().put("label", score.label()).put("score", score.score());
-        }
-      }
-      return inputs.single() ? out.get(0) : out;
-    });
+    run(
+        ctx,
+        false,
+        (inputs, results) -> {
+          ArrayNode out = JSON.createArrayNode();
+          for (EncodedDocument result : results) {
+            ArrayNode scores = out.addArray();
+            for (LabelScore score : result.labels()) {
+              scores.addObject().put("label", score.label()).put("score", score.score());
+            }
+          }
+          return inputs.single() ? out.get(0) : out;
+        });
   }
 
   /** Renders a request's results. */
@@ -102,18 +124,31 @@ final class InferenceRoutes {
       IngestionApi.error(ctx, e.status(), e.type(), e.getMessage());
       return;
     }
-    calls.run(ctx, inputs.bytes(), () -> tokenize(inputs), hiddenStates, results -> render.apply(inputs, results),
+    calls.run(
+        ctx,
+        inputs.bytes(),
+        () -> tokenize(inputs),
+        hiddenStates,
+        results -> render.apply(inputs, results),
         IngestionApi::error);
   }
 
   private List<int[]> tokenize(Inputs inputs) {
     List<int[]> ids = new ArrayList<>(inputs.texts().size());
     for (String text : inputs.texts()) {
-      Encoding encoding = inputs.keepEnd() ? engine.tokenizer().encodeKeepingEnd(text) : engine.tokenizer().encode(text);
+      Encoding encoding =
+          inputs.keepEnd()
+              ? engine.tokenizer().encodeKeepingEnd(text)
+              : engine.tokenizer().encode(text);
       if (encoding.truncated() && !inputs.truncate()) {
-        throw new HttpError(413, "Validation", "Input validation error: `inputs` must have less than "
-            + engine.tokenizer().maxTokens() + " tokens. Given: " + encoding.originalLength()
-            + " (send \"truncate\": true to keep the first tokens)");
+        throw new HttpError(
+            413,
+            "Validation",
+            "Input validation error: `inputs` must have less than "
+                + engine.tokenizer().maxTokens()
+                + " tokens. Given: "
+                + encoding.originalLength()
+                + " (send \"truncate\": true to keep the first tokens)");
       }
       ids.add(encoding.ids());
     }
@@ -138,24 +173,33 @@ final class InferenceRoutes {
     }
     String direction = root.path("truncation_direction").asText("Right").toLowerCase(Locale.ROOT);
     if (!direction.equals("right") && !direction.equals("left")) {
-      throw new HttpError(400, "Validation", "\"truncation_direction\" must be \"Right\" or \"Left\"");
+      throw new HttpError(
+          400, "Validation", "\"truncation_direction\" must be \"Right\" or \"Left\"");
     }
-    return new Inputs(texts, bytes, given.isTextual(), root.path("normalize").asBoolean(true),
-        root.path("truncate").asBoolean(false), direction.equals("left"));
+    return new Inputs(
+        texts,
+        bytes,
+        given.isTextual(),
+        root.path("normalize").asBoolean(true),
+        root.path("truncate").asBoolean(false),
+        direction.equals("left"));
   }
 
-  /** The texts of {@code "inputs"}: a string or an array of strings, none empty, within the limits. */
+  /**
+   * The texts of {@code "inputs"}: a string or an array of strings, none empty, within the limits.
+   */
   static List<String> texts(JsonNode given, HttpLimits limits) {
     List<String> texts = new ArrayList<>();
     if (given.isTextual()) {
       texts.add(given.asText());
     } else if (given.isArray()) {
-      given.forEach(node -> {
-        if (!node.isTextual()) {
-          throw new HttpError(400, "Validation", "every input must be a string");
-        }
-        texts.add(node.asText());
-      });
+      given.forEach(
+          node -> {
+            if (!node.isTextual()) {
+              throw new HttpError(400, "Validation", "every input must be a string");
+            }
+            texts.add(node.asText());
+          });
     } else {
       throw new HttpError(400, "Validation", "\"inputs\" must be a string or an array of strings");
     }
@@ -163,14 +207,18 @@ final class InferenceRoutes {
       throw new HttpError(400, "Validation", "\"inputs\" is empty");
     }
     if (texts.size() > limits.maxItems()) {
-      throw new HttpError(413, "Validation", texts.size() + " inputs in one request; the limit is " + limits.maxItems());
+      throw new HttpError(
+          413,
+          "Validation",
+          texts.size() + " inputs in one request; the limit is " + limits.maxItems());
     }
     for (String text : texts) {
       if (text.isBlank()) {
         throw new HttpError(400, "Validation", "an input is empty");
       }
       if (text.getBytes(StandardCharsets.UTF_8).length > limits.maxDocumentBytes()) {
-        throw new HttpError(413, "Validation", "an input is over " + limits.maxDocumentBytes() + " bytes");
+        throw new HttpError(
+            413, "Validation", "an input is over " + limits.maxDocumentBytes() + " bytes");
       }
     }
     return texts;

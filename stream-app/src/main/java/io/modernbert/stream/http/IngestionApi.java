@@ -20,16 +20,18 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP routes, non-blocking: {@code POST /v1/documents} produces to the input topic and answers
  * 202 with the ids once the broker acknowledged them; {@code POST /embed} and {@code /predict}
- * (text-embeddings-inference shapes, straight to the batch scheduler, see {@link InferenceRoutes}); {@code GET /health}, {@code
- * /ready} (broker and model ready), {@code /metrics} (Prometheus). Errors answer a JSON body {@code {"error",
- * "error_type"}} in the style of text-embeddings-inference: 400 malformed or invalid, 401 without
- * a valid key (when keys are configured), 404 unknown route, 413 too large, 429 too many requests
- * in flight, 503 broker unavailable.
+ * (text-embeddings-inference shapes, straight to the batch scheduler, see {@link InferenceRoutes});
+ * {@code GET /health}, {@code /ready} (broker and model ready), {@code /metrics} (Prometheus).
+ * Errors answer a JSON body {@code {"error", "error_type"}} in the style of
+ * text-embeddings-inference: 400 malformed or invalid, 401 without a valid key (when keys are
+ * configured), 404 unknown route, 413 too large, 429 too many requests in flight, 503 broker
+ * unavailable.
  */
 public final class IngestionApi {
   private static final Logger LOG = LoggerFactory.getLogger(IngestionApi.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String OPENAPI = openApi();
+
   /** How long {@code POST /v1/documents} waits for the broker before answering 503. */
   static final Duration INGEST_TIMEOUT = Duration.ofSeconds(10);
 
@@ -44,7 +46,11 @@ public final class IngestionApi {
   private final OpenAiEmbeddings openAi;
 
   /** Ingestion only: {@code /embed} and {@code /predict} answer 404. */
-  public IngestionApi(DocumentPublisher publisher, HttpLimits limits, BooleanSupplier ready, PrometheusMeterRegistry meters) {
+  public IngestionApi(
+      DocumentPublisher publisher,
+      HttpLimits limits,
+      BooleanSupplier ready,
+      PrometheusMeterRegistry meters) {
     this(publisher, null, Duration.ZERO, limits, ready, meters);
   }
 
@@ -52,13 +58,21 @@ public final class IngestionApi {
    * With a {@code scheduler}, also {@code /embed} and {@code /predict}, which run on it and wait up
    * to {@code timeout}.
    */
-  public IngestionApi(DocumentPublisher publisher, BatchScheduler scheduler, Duration timeout, HttpLimits limits,
-      BooleanSupplier ready, PrometheusMeterRegistry meters) {
+  public IngestionApi(
+      DocumentPublisher publisher,
+      BatchScheduler scheduler,
+      Duration timeout,
+      HttpLimits limits,
+      BooleanSupplier ready,
+      PrometheusMeterRegistry meters) {
     InferenceCalls calls = scheduler == null ? null : new InferenceCalls(scheduler, timeout);
-    String modelName = scheduler == null ? null
-        : scheduler.engine().modelDir().toAbsolutePath().normalize().getFileName().toString();
+    String modelName =
+        scheduler == null
+            ? null
+            : scheduler.engine().modelDir().toAbsolutePath().normalize().getFileName().toString();
     this.inference = calls == null ? null : new InferenceRoutes(calls, limits);
-    this.tokenizer = calls == null ? null : new TokenizerRoutes(scheduler.engine(), limits, modelName);
+    this.tokenizer =
+        calls == null ? null : new TokenizerRoutes(scheduler.engine(), limits, modelName);
     this.openAi = calls == null ? null : new OpenAiEmbeddings(calls, limits, modelName);
     this.publisher = publisher;
     this.parser = new DocumentRequestParser(limits);
@@ -69,35 +83,93 @@ public final class IngestionApi {
 
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
-    router.get("/health").handler(ctx -> json(ctx.response(), 200, JSON.createObjectNode().put("status", "UP")));
-    router.get("/ready").handler(ctx -> json(ctx.response(), ready.getAsBoolean() ? 200 : 503,
-        JSON.createObjectNode().put("status", ready.getAsBoolean() ? "READY" : "NOT_READY")));
-    router.get("/metrics").handler(ctx -> ctx.response().putHeader("content-type", "text/plain; version=0.0.4")
-        .end(meters.scrape()));
-    router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("content-type", "application/json").end(OPENAPI));
+    router
+        .get("/health")
+        .handler(ctx -> json(ctx.response(), 200, JSON.createObjectNode().put("status", "UP")));
+    router
+        .get("/ready")
+        .handler(
+            ctx ->
+                json(
+                    ctx.response(),
+                    ready.getAsBoolean() ? 200 : 503,
+                    JSON.createObjectNode()
+                        .put("status", ready.getAsBoolean() ? "READY" : "NOT_READY")));
+    router
+        .get("/metrics")
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader("content-type", "text/plain; version=0.0.4")
+                    .end(meters.scrape()));
+    router
+        .get("/openapi.json")
+        .handler(ctx -> ctx.response().putHeader("content-type", "application/json").end(OPENAPI));
     router.route("/v1/*").handler(this::authorize).handler(this::admit);
-    router.post("/v1/documents").handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes())).handler(this::ingest);
+    router
+        .post("/v1/documents")
+        .handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes()))
+        .handler(this::ingest);
     if (inference != null) {
       // The key is checked on a route of its own, before the body is read: a caller without one
       // cannot make us buffer 16 MiB (Vert.x runs body handlers before user handlers on one route).
-      for (String path : new String[] {"/embed", "/embed_all", "/predict", "/tokenize", "/decode", "/info"}) {
+      for (String path :
+          new String[] {"/embed", "/embed_all", "/predict", "/tokenize", "/decode", "/info"}) {
         router.route(path).handler(this::authorize).handler(this::admit);
       }
-      router.post("/embed").handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes())).handler(inference::embed);
-      router.post("/embed_all").handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes())).handler(inference::embedAll);
-      router.post("/predict").handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes())).handler(inference::predict);
-      router.post("/tokenize").handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes())).handler(tokenizer::tokenize);
-      router.post("/decode").handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes())).handler(tokenizer::decode);
+      router
+          .post("/embed")
+          .handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes()))
+          .handler(inference::embed);
+      router
+          .post("/embed_all")
+          .handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes()))
+          .handler(inference::embedAll);
+      router
+          .post("/predict")
+          .handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes()))
+          .handler(inference::predict);
+      router
+          .post("/tokenize")
+          .handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes()))
+          .handler(tokenizer::tokenize);
+      router
+          .post("/decode")
+          .handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes()))
+          .handler(tokenizer::decode);
       router.get("/info").handler(tokenizer::info);
-      router.post("/v1/embeddings").handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes())).handler(openAi::embeddings);
+      router
+          .post("/v1/embeddings")
+          .handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes()))
+          .handler(openAi::embeddings);
     }
-    router.errorHandler(404, ctx -> error(ctx, 404, "NotFound", "no route " + ctx.request().method() + " " + ctx.request().path()));
-    router.errorHandler(405, ctx -> error(ctx, 405, "MethodNotAllowed", ctx.request().method() + " not allowed on " + ctx.request().path()));
-    router.errorHandler(413, ctx -> error(ctx, 413, "Validation", "request body over " + limits.maxBodyBytes() + " bytes"));
-    router.errorHandler(500, ctx -> {
-      LOG.error("request {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
-      error(ctx, 500, "Internal", "internal error");
-    });
+    router.errorHandler(
+        404,
+        ctx ->
+            error(
+                ctx,
+                404,
+                "NotFound",
+                "no route " + ctx.request().method() + " " + ctx.request().path()));
+    router.errorHandler(
+        405,
+        ctx ->
+            error(
+                ctx,
+                405,
+                "MethodNotAllowed",
+                ctx.request().method() + " not allowed on " + ctx.request().path()));
+    router.errorHandler(
+        413,
+        ctx ->
+            error(ctx, 413, "Validation", "request body over " + limits.maxBodyBytes() + " bytes"));
+    router.errorHandler(
+        500,
+        ctx -> {
+          LOG.error(
+              "request {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+          error(ctx, 500, "Internal", "internal error");
+        });
     return router;
   }
 
@@ -107,11 +179,18 @@ public final class IngestionApi {
       return;
     }
     String header = ctx.request().getHeader("Authorization");
-    String key = header != null && header.startsWith("Bearer ") ? header.substring(7).trim() : ctx.request().getHeader("X-API-Key");
+    String key =
+        header != null && header.startsWith("Bearer ")
+            ? header.substring(7).trim()
+            : ctx.request().getHeader("X-API-Key");
     if (key != null && limits.apiKeys().contains(key)) {
       ctx.next();
     } else {
-      error(ctx, 401, "Unauthorized", "a valid API key is required (Authorization: Bearer KEY or X-API-Key: KEY)");
+      error(
+          ctx,
+          401,
+          "Unauthorized",
+          "a valid API key is required (Authorization: Bearer KEY or X-API-Key: KEY)");
     }
   }
 
@@ -119,7 +198,11 @@ public final class IngestionApi {
   private void admit(RoutingContext ctx) {
     if (inFlight.incrementAndGet() > limits.maxInFlight()) {
       inFlight.decrementAndGet();
-      error(ctx, 429, "Overloaded", "more than " + limits.maxInFlight() + " requests in flight; retry later");
+      error(
+          ctx,
+          429,
+          "Overloaded",
+          "more than " + limits.maxInFlight() + " requests in flight; retry later");
       return;
     }
     ctx.addEndHandler(done -> inFlight.decrementAndGet());
@@ -135,21 +218,35 @@ public final class IngestionApi {
       error(ctx, e.status(), e.type(), e.getMessage());
       return;
     }
-    publisher.publish(documents).orTimeout(INGEST_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-        .whenComplete((ok, failure) -> ctx.vertx().runOnContext(v -> {
-      if (failure != null) {
-        String why = failure instanceof java.util.concurrent.TimeoutException
-            ? "no acknowledgement within " + INGEST_TIMEOUT.toSeconds() + " s (is the broker down?); the documents may still be written"
-            : failure.getMessage();
-        LOG.warn("producing {} documents failed: {}", documents.size(), why);
-        error(ctx, 503, "Unavailable", "the broker did not acknowledge the documents: " + why);
-        return;
-      }
-      ObjectNode body = JSON.createObjectNode().put("accepted", documents.size());
-      var ids = body.putArray("ids");
-      documents.forEach(d -> ids.add(d.getId()));
-      json(ctx.response(), 202, body);
-    }));
+    publisher
+        .publish(documents)
+        .orTimeout(INGEST_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .whenComplete(
+            (ok, failure) ->
+                ctx.vertx()
+                    .runOnContext(
+                        v -> {
+                          if (failure != null) {
+                            String why =
+                                failure instanceof java.util.concurrent.TimeoutException
+                                    ? "no acknowledgement within "
+                                        + INGEST_TIMEOUT.toSeconds()
+                                        + " s (is the broker down?); the documents may still be written"
+                                    : failure.getMessage();
+                            LOG.warn("producing {} documents failed: {}", documents.size(), why);
+                            error(
+                                ctx,
+                                503,
+                                "Unavailable",
+                                "the broker did not acknowledge the documents: " + why);
+                            return;
+                          }
+                          ObjectNode body =
+                              JSON.createObjectNode().put("accepted", documents.size());
+                          var ids = body.putArray("ids");
+                          documents.forEach(d -> ids.add(d.getId()));
+                          json(ctx.response(), 202, body);
+                        }));
   }
 
   private static String openApi() {
@@ -165,13 +262,19 @@ public final class IngestionApi {
 
   static void error(RoutingContext ctx, int status, String type, String message) {
     if (!ctx.response().ended()) {
-      json(ctx.response(), status, JSON.createObjectNode().put("error", message).put("error_type", type));
+      json(
+          ctx.response(),
+          status,
+          JSON.createObjectNode().put("error", message).put("error_type", type));
     }
   }
 
   static void json(HttpServerResponse response, int status, Object body) {
     try {
-      response.setStatusCode(status).putHeader("content-type", "application/json").end(JSON.writeValueAsString(body));
+      response
+          .setStatusCode(status)
+          .putHeader("content-type", "application/json")
+          .end(JSON.writeValueAsString(body));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       response.setStatusCode(500).end();
     }

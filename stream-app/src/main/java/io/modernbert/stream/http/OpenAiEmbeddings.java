@@ -31,8 +31,8 @@ import java.util.List;
  * default). {@code dimensions} keeps the first n values and normalizes again (Matryoshka-style, as
  * OpenAI's text-embedding-3 models do). {@code base64} is the little-endian float32 bytes. Token-id
  * inputs are this model's ids; [CLS] and [SEP] are added when missing. Any {@code model} is
- * accepted: the instance serves one, and the response names it. Errors are OpenAI's
- * {@code {"error": {"message", "type", "param", "code"}}}.
+ * accepted: the instance serves one, and the response names it. Errors are OpenAI's {@code
+ * {"error": {"message", "type", "param", "code"}}}.
  */
 final class OpenAiEmbeddings {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,7 +50,12 @@ final class OpenAiEmbeddings {
   }
 
   /** A parsed request: texts or token ids (one of them), and the output options. */
-  private record Request(List<String> texts, List<int[]> tokenIds, long bytes, boolean base64, int dimensions) {} // dimensions 0: all
+  private record Request(
+      List<String> texts,
+      List<int[]> tokenIds,
+      long bytes,
+      boolean base64,
+      int dimensions) {} // dimensions 0: all
 
   void embeddings(RoutingContext ctx) {
     Request request;
@@ -60,7 +65,12 @@ final class OpenAiEmbeddings {
       error(ctx, e.status(), e.type(), e.getMessage());
       return;
     }
-    calls.run(ctx, request.bytes(), () -> tokenize(request), false, results -> render(request, results),
+    calls.run(
+        ctx,
+        request.bytes(),
+        () -> tokenize(request),
+        false,
+        results -> render(request, results),
         OpenAiEmbeddings::error);
   }
 
@@ -80,9 +90,14 @@ final class OpenAiEmbeddings {
 
   private Encoding checked(Encoding encoding) {
     if (encoding.truncated()) {
-      throw new HttpError(400, "invalid_request_error", "This model's maximum context length is "
-          + engine.tokenizer().maxTokens() + " tokens, however you requested " + encoding.originalLength()
-          + " tokens in an input. Please reduce your input.");
+      throw new HttpError(
+          400,
+          "invalid_request_error",
+          "This model's maximum context length is "
+              + engine.tokenizer().maxTokens()
+              + " tokens, however you requested "
+              + encoding.originalLength()
+              + " tokens in an input. Please reduce your input.");
     }
     return encoding;
   }
@@ -106,10 +121,16 @@ final class OpenAiEmbeddings {
       tokens += result.tokens();
       float[] full = Vectors.scaled(result.embedding(), true);
       if (request.dimensions() > full.length) {
-        throw new HttpError(400, "invalid_request_error",
-            "'dimensions' must be at most " + full.length + " for this model, not " + request.dimensions());
+        throw new HttpError(
+            400,
+            "invalid_request_error",
+            "'dimensions' must be at most "
+                + full.length
+                + " for this model, not "
+                + request.dimensions());
       }
-      float[] vector = request.dimensions() == 0 ? full : Vectors.scaled(full, request.dimensions(), true);
+      float[] vector =
+          request.dimensions() == 0 ? full : Vectors.scaled(full, request.dimensions(), true);
       ObjectNode item = data.addObject().put("object", "embedding").put("index", i);
       if (request.base64()) {
         ByteBuffer bytes = ByteBuffer.allocate(4 * vector.length).order(ByteOrder.LITTLE_ENDIAN);
@@ -132,26 +153,35 @@ final class OpenAiEmbeddings {
     try {
       root = JSON.readTree(body == null ? "" : body);
     } catch (JsonProcessingException e) {
-      throw new HttpError(400, "invalid_request_error", "We could not parse the JSON body of your request: " + e.getOriginalMessage());
+      throw new HttpError(
+          400,
+          "invalid_request_error",
+          "We could not parse the JSON body of your request: " + e.getOriginalMessage());
     }
     if (root == null || !root.isObject() || !root.has("input")) {
       throw new HttpError(400, "invalid_request_error", "'input' is a required property");
     }
     String format = root.path("encoding_format").asText("float");
     if (!format.equals("float") && !format.equals("base64")) {
-      throw new HttpError(400, "invalid_request_error", "'encoding_format' must be 'float' or 'base64', not '" + format + "'");
+      throw new HttpError(
+          400,
+          "invalid_request_error",
+          "'encoding_format' must be 'float' or 'base64', not '" + format + "'");
     }
     int dimensions = 0; // all
     if (root.hasNonNull("dimensions")) {
       JsonNode given = root.get("dimensions");
       if (!given.isIntegralNumber() || given.asInt() < 1) {
-        throw new HttpError(400, "invalid_request_error", "'dimensions' must be a positive integer");
+        throw new HttpError(
+            400, "invalid_request_error", "'dimensions' must be a positive integer");
       }
       dimensions = given.asInt();
     }
     JsonNode input = root.get("input");
     boolean base64 = format.equals("base64");
-    if (input.isArray() && !input.isEmpty() && (input.get(0).isNumber() || input.get(0).isArray())) {
+    if (input.isArray()
+        && !input.isEmpty()
+        && (input.get(0).isNumber() || input.get(0).isArray())) {
       List<int[]> ids = new ArrayList<>();
       if (input.get(0).isNumber()) {
         ids.add(TokenizerRoutes.intArray(input));
@@ -159,7 +189,10 @@ final class OpenAiEmbeddings {
         input.forEach(sequence -> ids.add(TokenizerRoutes.intArray(sequence)));
       }
       if (ids.size() > limits.maxItems()) {
-        throw new HttpError(400, "invalid_request_error", ids.size() + " inputs in one request; the limit is " + limits.maxItems());
+        throw new HttpError(
+            400,
+            "invalid_request_error",
+            ids.size() + " inputs in one request; the limit is " + limits.maxItems());
       }
       return new Request(null, ids, 0, base64, dimensions);
     }
@@ -167,22 +200,29 @@ final class OpenAiEmbeddings {
     try {
       texts = InferenceRoutes.texts(input, limits);
     } catch (HttpError e) {
-      throw new HttpError(400, "invalid_request_error", e.getMessage().replace("\"inputs\"", "'input'"));
+      throw new HttpError(
+          400, "invalid_request_error", e.getMessage().replace("\"inputs\"", "'input'"));
     }
-    long bytes = texts.stream().mapToLong(text -> text.getBytes(StandardCharsets.UTF_8).length).sum();
+    long bytes =
+        texts.stream().mapToLong(text -> text.getBytes(StandardCharsets.UTF_8).length).sum();
     return new Request(texts, null, bytes, base64, dimensions);
   }
 
-  /** OpenAI's error shape; {@code type} is theirs ({@code invalid_request_error}, ...) or ours for 429/503/504. */
+  /**
+   * OpenAI's error shape; {@code type} is theirs ({@code invalid_request_error}, ...) or ours for
+   * 429/503/504.
+   */
   static void error(RoutingContext ctx, int status, String type, String message) {
     ObjectNode body = JSON.createObjectNode();
     ObjectNode error = body.putObject("error");
     error.put("message", message);
-    error.put("type", switch (status) {
-      case 429 -> "rate_limit_error";
-      case 400, 413 -> "invalid_request_error";
-      default -> type;
-    });
+    error.put(
+        "type",
+        switch (status) {
+          case 429 -> "rate_limit_error";
+          case 400, 413 -> "invalid_request_error";
+          default -> type;
+        });
     error.putNull("param");
     error.putNull("code");
     IngestionApi.json(ctx.response(), status == 413 ? 400 : status, body);

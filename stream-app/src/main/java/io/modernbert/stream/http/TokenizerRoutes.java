@@ -18,9 +18,9 @@ import java.util.stream.Collectors;
 /**
  * The routes of text-embeddings-inference that describe the model and its tokenizer, in its shapes:
  * {@code GET /info}, {@code POST /tokenize} ({@code {"inputs": ..., "add_special_tokens": true}} to
- * {@code [[{"id", "text", "special", "start", "stop"}, ...], ...]}, offsets in UTF-8 bytes as there)
- * and {@code POST /decode} ({@code {"ids": [..] | [[..], ..], "skip_special_tokens": true}} to
- * {@code ["text", ...]}). They use the tokenizer only, never the model.
+ * {@code [[{"id", "text", "special", "start", "stop"}, ...], ...]}, offsets in UTF-8 bytes as
+ * there) and {@code POST /decode} ({@code {"ids": [..] | [[..], ..], "skip_special_tokens": true}}
+ * to {@code ["text", ...]}). They use the tokenizer only, never the model.
  */
 final class TokenizerRoutes {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,21 +39,33 @@ final class TokenizerRoutes {
     ObjectNode info = JSON.createObjectNode();
     info.put("model_id", modelName);
     info.putNull("model_sha");
-    info.put("model_dtype", switch (engine.options().precision()) { // text-embeddings-inference's names
-      case FP32 -> "float32";
-      case BF16 -> "bfloat16";
-    });
+    info.put(
+        "model_dtype",
+        switch (engine.options().precision()) { // text-embeddings-inference's names
+          case FP32 -> "float32";
+          case BF16 -> "bfloat16";
+        });
     ObjectNode type = info.putObject("model_type");
     if (engine.config().isClassifier()) {
       ObjectNode classifier = type.putObject("classifier");
       Map<String, String> id2label = new java.util.LinkedHashMap<>(); // in id order
-      new TreeMap<>(engine.config().id2label()).forEach((id, label) -> id2label.put(Integer.toString(id), label));
+      new TreeMap<>(engine.config().id2label())
+          .forEach((id, label) -> id2label.put(Integer.toString(id), label));
       classifier.set("id2label", JSON.valueToTree(id2label));
-      classifier.set("label2id", JSON.valueToTree(engine.config().id2label().entrySet().stream()
-          .collect(Collectors.toMap(Map.Entry::getValue, Map.Entry::getKey, (a, b) -> a, TreeMap::new))));
+      classifier.set(
+          "label2id",
+          JSON.valueToTree(
+              engine.config().id2label().entrySet().stream()
+                  .collect(
+                      Collectors.toMap(
+                          Map.Entry::getValue, Map.Entry::getKey, (a, b) -> a, TreeMap::new))));
     } else {
-      type.putObject("embedding").put("pooling", engine.pooling().modes().stream()
-          .map(mode -> mode.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining("+")));
+      type.putObject("embedding")
+          .put(
+              "pooling",
+              engine.pooling().modes().stream()
+                  .map(mode -> mode.name().toLowerCase(Locale.ROOT))
+                  .collect(Collectors.joining("+")));
     }
     info.put("max_concurrent_requests", limits.maxInFlight());
     info.put("max_input_length", engine.tokenizer().maxTokens());
@@ -62,8 +74,11 @@ final class TokenizerRoutes {
     info.put("max_client_batch_size", limits.maxItems());
     info.put("auto_truncate", false);
     info.put("tokenization_workers", 1);
-    info.put("version", TokenizerRoutes.class.getPackage().getImplementationVersion() == null ? "dev"
-        : TokenizerRoutes.class.getPackage().getImplementationVersion());
+    info.put(
+        "version",
+        TokenizerRoutes.class.getPackage().getImplementationVersion() == null
+            ? "dev"
+            : TokenizerRoutes.class.getPackage().getImplementationVersion());
     IngestionApi.json(ctx.response(), 200, info);
   }
 
@@ -73,7 +88,8 @@ final class TokenizerRoutes {
     try {
       root = body(ctx);
       if (!root.has("inputs")) {
-        throw new HttpError(400, "Validation", "expected {\"inputs\": \"text\" or [\"text\", ...]}");
+        throw new HttpError(
+            400, "Validation", "expected {\"inputs\": \"text\" or [\"text\", ...]}");
       }
       texts = InferenceRoutes.texts(root.get("inputs"), limits);
     } catch (HttpError e) {
@@ -82,35 +98,50 @@ final class TokenizerRoutes {
     }
     boolean special = root.path("add_special_tokens").asBoolean(true);
     long bytes = texts.stream().mapToLong(text -> text.length()).sum();
-    InferenceCalls.submitted(ctx, bytes, () -> {
-      ArrayNode out = JSON.createArrayNode();
-      for (String text : texts) {
-        ArrayNode tokens = out.addArray();
-        for (ModernBertTokenizer.Token token : engine.tokenizer().tokens(text)) {
-          if (token.special() && !special) {
-            continue;
-          }
-          // As text-embeddings-inference: a special token shows its own string and no offsets; any
-          // other token the part of the input it covers, with offsets in UTF-8 bytes.
-          ObjectNode node = tokens.addObject().put("id", token.id());
-          if (token.special() || token.start() < 0) {
-            node.put("text", token.text()).put("special", token.special()).putNull("start").putNull("stop");
-          } else {
-            int start = text.offsetByCodePoints(0, token.start());
-            int stop = text.offsetByCodePoints(0, token.stop());
-            node.put("text", text.substring(start, stop)).put("special", false)
-                .put("start", utf8Offset(text, start)).put("stop", utf8Offset(text, stop));
-          }
-        }
-      }
-      return out;
-    }).whenComplete((out, failure) -> ctx.vertx().runOnContext(v -> {
-      if (failure != null) {
-        IngestionApi.error(ctx, 500, "Backend", "tokenizing failed: " + failure.getMessage());
-      } else {
-        IngestionApi.json(ctx.response(), 200, out);
-      }
-    }));
+    InferenceCalls.submitted(
+            ctx,
+            bytes,
+            () -> {
+              ArrayNode out = JSON.createArrayNode();
+              for (String text : texts) {
+                ArrayNode tokens = out.addArray();
+                for (ModernBertTokenizer.Token token : engine.tokenizer().tokens(text)) {
+                  if (token.special() && !special) {
+                    continue;
+                  }
+                  // As text-embeddings-inference: a special token shows its own string and no
+                  // offsets; any
+                  // other token the part of the input it covers, with offsets in UTF-8 bytes.
+                  ObjectNode node = tokens.addObject().put("id", token.id());
+                  if (token.special() || token.start() < 0) {
+                    node.put("text", token.text())
+                        .put("special", token.special())
+                        .putNull("start")
+                        .putNull("stop");
+                  } else {
+                    int start = text.offsetByCodePoints(0, token.start());
+                    int stop = text.offsetByCodePoints(0, token.stop());
+                    node.put("text", text.substring(start, stop))
+                        .put("special", false)
+                        .put("start", utf8Offset(text, start))
+                        .put("stop", utf8Offset(text, stop));
+                  }
+                }
+              }
+              return out;
+            })
+        .whenComplete(
+            (out, failure) ->
+                ctx.vertx()
+                    .runOnContext(
+                        v -> {
+                          if (failure != null) {
+                            IngestionApi.error(
+                                ctx, 500, "Backend", "tokenizing failed: " + failure.getMessage());
+                          } else {
+                            IngestionApi.json(ctx.response(), 200, out);
+                          }
+                        }));
   }
 
   void decode(RoutingContext ctx) {
@@ -139,7 +170,9 @@ final class TokenizerRoutes {
 
   private static JsonNode body(RoutingContext ctx) {
     try {
-      JsonNode root = JSON.readTree(ctx.body() == null || ctx.body().asString() == null ? "" : ctx.body().asString());
+      JsonNode root =
+          JSON.readTree(
+              ctx.body() == null || ctx.body().asString() == null ? "" : ctx.body().asString());
       if (root == null || !root.isObject()) {
         throw new HttpError(400, "Validation", "expected a JSON object");
       }
@@ -166,6 +199,8 @@ final class TokenizerRoutes {
 
   /** The UTF-8 byte offset of the UTF-16 index {@code chars} of {@code text}. */
   private static int utf8Offset(String text, int chars) {
-    return text.substring(0, Math.min(chars, text.length())).getBytes(StandardCharsets.UTF_8).length;
+    return text.substring(0, Math.min(chars, text.length()))
+        .getBytes(StandardCharsets.UTF_8)
+        .length;
   }
 }

@@ -9,7 +9,10 @@ final class Vectors {
     return scaled(vector, vector.length, normalize);
   }
 
-  /** The first {@code dimensions} values of {@code vector}, divided by their L2 norm when {@code normalize}. */
+  /**
+   * The first {@code dimensions} values of {@code vector}, divided by their L2 norm when {@code
+   * normalize}.
+   */
   static float[] scaled(float[] vector, int dimensions, boolean normalize) {
     double norm = 0;
     for (int i = 0; i < dimensions; i++) {

@@ -59,12 +59,25 @@ public final class BatchScheduler implements AutoCloseable {
    * #warm()} says when. The caller can start consuming at once: joining the group and restoring
    * stores overlap the warm-up, and queued documents go first.
    */
-  public BatchScheduler(InferenceEngine engine, SchedulerSettings settings, PassObserver observer, boolean warmUpFirst) {
-    this(engine, settings, observer, warmUpFirst, (documents, hiddenStates, onPacked) -> engine.encode(documents, hiddenStates, onPacked));
+  public BatchScheduler(
+      InferenceEngine engine,
+      SchedulerSettings settings,
+      PassObserver observer,
+      boolean warmUpFirst) {
+    this(
+        engine,
+        settings,
+        observer,
+        warmUpFirst,
+        (documents, hiddenStates, onPacked) -> engine.encode(documents, hiddenStates, onPacked));
   }
 
   /** As above, with {@code runner} in place of the engine's own pass (tests inject failures). */
-  public BatchScheduler(InferenceEngine engine, SchedulerSettings settings, PassObserver observer, boolean warmUpFirst,
+  public BatchScheduler(
+      InferenceEngine engine,
+      SchedulerSettings settings,
+      PassObserver observer,
+      boolean warmUpFirst,
       PassRunner runner) {
     this.engine = engine;
     this.runner = runner;
@@ -133,7 +146,9 @@ public final class BatchScheduler implements AutoCloseable {
     }
   }
 
-  /** Drops the queued jobs of {@code owner} (a task that closed); a pass already running finishes. */
+  /**
+   * Drops the queued jobs of {@code owner} (a task that closed); a pass already running finishes.
+   */
   public int cancel(Object owner) {
     lock.lock();
     try {
@@ -166,7 +181,8 @@ public final class BatchScheduler implements AutoCloseable {
       throw new SchedulerStoppedException("the batch scheduler is closed", null);
     }
     long now = System.nanoTime();
-    long delay = job.priority() == InferenceJob.Priority.INTERACTIVE ? 0 : settings.maxWait().toNanos();
+    long delay =
+        job.priority() == InferenceJob.Priority.INTERACTIVE ? 0 : settings.maxWait().toNanos();
     queue.add(new QueuedJob(job, sequence++, now, now + delay));
     queuedTokens += job.tokens();
     notEmpty.signal();
@@ -211,8 +227,8 @@ public final class BatchScheduler implements AutoCloseable {
 
   /**
    * Warm-up runs only while nothing is queued, one shape at a time: after a restart, documents
-   * restored from the stores are served at once (a shape compiles on its first use) and the rest
-   * of the shapes run in the gaps.
+   * restored from the stores are served at once (a shape compiles on its first use) and the rest of
+   * the shapes run in the gaps.
    */
   private void warmUpNext(List<BatchShape> toWarm, long startNanos) {
     BatchShape shape = toWarm.remove(0);
@@ -221,26 +237,43 @@ public final class BatchScheduler implements AutoCloseable {
     if (!engine.hasRun(shape)) {
       try {
         double seconds = engine.warmUp(shape);
-        LOG.info(String.format(Locale.ROOT, "warm-up %d/%d: batch shape %s (%,d slots) in %.1f s",
-            done, total, shape, shape.slots(), seconds));
+        LOG.info(
+            String.format(
+                Locale.ROOT,
+                "warm-up %d/%d: batch shape %s (%,d slots) in %.1f s",
+                done,
+                total,
+                shape,
+                shape.slots(),
+                seconds));
       } catch (RuntimeException e) {
-        LOG.error("warm-up of batch shape {} failed; it compiles on first use instead: {}", shape, e.toString(), e);
+        LOG.error(
+            "warm-up of batch shape {} failed; it compiles on first use instead: {}",
+            shape,
+            e.toString(),
+            e);
       }
     }
     if (toWarm.isEmpty()) {
       warm = true;
-      LOG.info(String.format(Locale.ROOT, "warm-up done: %d batch shapes in %.1f s, serving meanwhile (precision %s)",
-          total, (System.nanoTime() - startNanos) / 1e9, engine.options().precision()));
+      LOG.info(
+          String.format(
+              Locale.ROOT,
+              "warm-up done: %d batch shapes in %.1f s, serving meanwhile (precision %s)",
+              total,
+              (System.nanoTime() - startNanos) / 1e9,
+              engine.options().precision()));
     }
   }
 
   /**
    * Runs one pass and hands every job its outcome. A failed pass is retried once; if it fails
-   * again, it is split in halves, recursively, until the documents that fail on their own are found.
-   * When only some fail, they fail (the others got their results). When all of them fail, a probe
-   * document ([CLS] [SEP]) tells the two cases apart: if the model runs it, the documents are at
-   * fault and fail; if not, the model itself is broken (a bad model, out of memory), so the scheduler
-   * stops, its jobs stay in the stream tasks' stores, and {@link #onEngineFailure} is told.
+   * again, it is split in halves, recursively, until the documents that fail on their own are
+   * found. When only some fail, they fail (the others got their results). When all of them fail, a
+   * probe document ([CLS] [SEP]) tells the two cases apart: if the model runs it, the documents are
+   * at fault and fail; if not, the model itself is broken (a bad model, out of memory), so the
+   * scheduler stops, its jobs stay in the stream tasks' stores, and {@link #onEngineFailure} is
+   * told.
    */
   private void run(List<QueuedJob> pass) {
     RuntimeException failure;
@@ -264,7 +297,11 @@ public final class BatchScheduler implements AutoCloseable {
     }
     for (QueuedJob queued : failed) {
       InferenceJob job = queued.job();
-      LOG.error("document {} ({} tokens) fails inference on its own: {}", job.id(), job.tokens(), failure.toString());
+      LOG.error(
+          "document {} ({} tokens) fails inference on its own: {}",
+          job.id(),
+          job.tokens(),
+          failure.toString());
       deliver(job, null, failure, new PassSummary(instance + "/failed", 1, job.tokens(), 0, 0));
     }
   }
@@ -283,7 +320,10 @@ public final class BatchScheduler implements AutoCloseable {
     return false;
   }
 
-  /** Runs the jobs as one pass and delivers their results; throws (delivering nothing) if the model fails. */
+  /**
+   * Runs the jobs as one pass and delivers their results; throws (delivering nothing) if the model
+   * fails.
+   */
   private void attempt(List<QueuedJob> jobs) {
     List<DocumentInput> inputs = new ArrayList<>(jobs.size());
     long[] waits = new long[jobs.size()];
@@ -298,29 +338,45 @@ public final class BatchScheduler implements AutoCloseable {
       tokens += job.tokens();
     }
     int[] slots = {0};
-    List<EncodedDocument> results = runner.run(inputs, hiddenStates, packed -> {
-      slots[0] += packed.shape().slots();
-      observer.packed(packed);
-    });
+    List<EncodedDocument> results =
+        runner.run(
+            inputs,
+            hiddenStates,
+            packed -> {
+              slots[0] += packed.shape().slots();
+              observer.packed(packed);
+            });
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    PassSummary summary = new PassSummary(instance + "/" + (++passes), jobs.size(), tokens, slots[0], millis);
+    PassSummary summary =
+        new PassSummary(instance + "/" + (++passes), jobs.size(), tokens, slots[0], millis);
     observer.passDone(summary, waits);
     for (int i = 0; i < jobs.size(); i++) {
       deliver(jobs.get(i).job(), results.get(i), null, summary);
     }
     if (LOG.isDebugEnabled()) {
-      LOG.debug(String.format(Locale.ROOT, "pass %s: %d documents, %d tokens, %d slots, %d ms",
-          summary.id(), summary.documents(), tokens, slots[0], millis));
+      LOG.debug(
+          String.format(
+              Locale.ROOT,
+              "pass %s: %d documents, %d tokens, %d slots, %d ms",
+              summary.id(),
+              summary.documents(),
+              tokens,
+              slots[0],
+              millis));
     }
   }
 
-  /** Bisects a failed pass: halves that run deliver their results; single documents that fail go to {@code failed}. */
+  /**
+   * Bisects a failed pass: halves that run deliver their results; single documents that fail go to
+   * {@code failed}.
+   */
   private void isolate(List<QueuedJob> jobs, RuntimeException failure, List<QueuedJob> failed) {
     if (jobs.size() == 1) {
       failed.add(jobs.get(0));
       return;
     }
-    for (List<QueuedJob> half : List.of(jobs.subList(0, jobs.size() / 2), jobs.subList(jobs.size() / 2, jobs.size()))) {
+    for (List<QueuedJob> half :
+        List.of(jobs.subList(0, jobs.size() / 2), jobs.subList(jobs.size() / 2, jobs.size()))) {
       try {
         attempt(half);
       } catch (RuntimeException e) {
@@ -329,7 +385,8 @@ public final class BatchScheduler implements AutoCloseable {
     }
   }
 
-  private void deliver(InferenceJob job, EncodedDocument result, RuntimeException failure, PassSummary summary) {
+  private void deliver(
+      InferenceJob job, EncodedDocument result, RuntimeException failure, PassSummary summary) {
     try {
       job.sink().accept(new JobOutcome(job, result, failure, summary));
     } catch (RuntimeException e) {
@@ -337,10 +394,17 @@ public final class BatchScheduler implements AutoCloseable {
     }
   }
 
-  /** The model does not run at all: stop, fail what is queued and running (not the documents' fault), and say so. */
+  /**
+   * The model does not run at all: stop, fail what is queued and running (not the documents'
+   * fault), and say so.
+   */
   private void engineFailed(RuntimeException failure, List<QueuedJob> running) {
-    LOG.error("the model fails even on a probe document; stopping the scheduler: {}", failure.toString(), failure);
-    SchedulerStoppedException stopped = new SchedulerStoppedException("the model does not run: " + failure.getMessage(), failure);
+    LOG.error(
+        "the model fails even on a probe document; stopping the scheduler: {}",
+        failure.toString(),
+        failure);
+    SchedulerStoppedException stopped =
+        new SchedulerStoppedException("the model does not run: " + failure.getMessage(), failure);
     stop(stopped);
     PassSummary none = new PassSummary(instance + "/stopped", 0, 0, 0, 0);
     running.forEach(queued -> deliver(queued.job(), null, stopped, none));

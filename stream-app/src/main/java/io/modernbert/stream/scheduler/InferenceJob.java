@@ -12,15 +12,21 @@ import java.util.function.Consumer;
  *     better-filled pass
  * @param owner the submitter (a stream task's processor, an HTTP request); {@link
  *     BatchScheduler#cancel} drops every queued job of an owner
- * @param sink receives the outcome exactly once, on the scheduler's thread: keep it short (hand
- *     the outcome to a queue or complete a future)
+ * @param sink receives the outcome exactly once, on the scheduler's thread: keep it short (hand the
+ *     outcome to a queue or complete a future)
  * @param hiddenStates the result must carry every token's last hidden state ({@code /embed_all})
  */
 public record InferenceJob(
-    String id, int[] tokenIds, Priority priority, Object owner, Consumer<JobOutcome> sink, boolean hiddenStates) {
+    String id,
+    int[] tokenIds,
+    Priority priority,
+    Object owner,
+    Consumer<JobOutcome> sink,
+    boolean hiddenStates) {
 
   /** A job whose result needs no hidden states. */
-  public InferenceJob(String id, int[] tokenIds, Priority priority, Object owner, Consumer<JobOutcome> sink) {
+  public InferenceJob(
+      String id, int[] tokenIds, Priority priority, Object owner, Consumer<JobOutcome> sink) {
     this(id, tokenIds, priority, owner, sink, false);
   }
 

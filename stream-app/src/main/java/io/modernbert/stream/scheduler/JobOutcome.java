@@ -10,7 +10,8 @@ import io.modernbert.model.engine.EncodedDocument;
  * @param failure why the pass failed; null on success
  * @param pass the pass that ran the job
  */
-public record JobOutcome(InferenceJob job, EncodedDocument result, RuntimeException failure, PassSummary pass) {
+public record JobOutcome(
+    InferenceJob job, EncodedDocument result, RuntimeException failure, PassSummary pass) {
   public boolean succeeded() {
     return failure == null;
   }

@@ -10,11 +10,12 @@ public interface PassObserver {
   /** A scheduler pass finished; {@code queueWaitsNanos} is how long each of its jobs was queued. */
   void passDone(PassSummary pass, long[] queueWaitsNanos);
 
-  PassObserver NONE = new PassObserver() {
-    @Override
-    public void packed(PackedBatch pass) {}
+  PassObserver NONE =
+      new PassObserver() {
+        @Override
+        public void packed(PackedBatch pass) {}
 
-    @Override
-    public void passDone(PassSummary pass, long[] queueWaitsNanos) {}
-  };
+        @Override
+        public void passDone(PassSummary pass, long[] queueWaitsNanos) {}
+      };
 }

@@ -13,5 +13,6 @@ import java.util.function.Consumer;
  */
 @FunctionalInterface
 public interface PassRunner {
-  List<EncodedDocument> run(List<DocumentInput> documents, boolean hiddenStates, Consumer<PackedBatch> onPacked);
+  List<EncodedDocument> run(
+      List<DocumentInput> documents, boolean hiddenStates, Consumer<PackedBatch> onPacked);
 }

@@ -9,10 +9,10 @@ import java.util.function.Function;
 /**
  * Chooses the documents of the next pass from the queue, length-aware.
  *
- * <p>The pool is the queue's first {@code poolTokens} tokens by deadline. The engine's planner packs
- * the pool into passes (long documents set the row length, short ones fill the gaps); one of them
- * runs now, the rest stay queued and are planned again with whatever arrives meanwhile. Which one:
- * the pass holding the earliest-deadline job once that deadline has passed (so no job, long or
+ * <p>The pool is the queue's first {@code poolTokens} tokens by deadline. The engine's planner
+ * packs the pool into passes (long documents set the row length, short ones fill the gaps); one of
+ * them runs now, the rest stay queued and are planned again with whatever arrives meanwhile. Which
+ * one: the pass holding the earliest-deadline job once that deadline has passed (so no job, long or
  * short, waits much past its deadline), otherwise the pass with the most tokens (the model is idle:
  * run the best work queued now rather than wait).
  */
@@ -26,7 +26,10 @@ final class PassSelector {
     this.poolTokens = poolTokens;
   }
 
-  /** The jobs of the next pass, from {@code queue} in deadline order (not empty); the queue is not changed. */
+  /**
+   * The jobs of the next pass, from {@code queue} in deadline order (not empty); the queue is not
+   * changed.
+   */
   List<QueuedJob> select(Collection<QueuedJob> queue, long nowNanos) {
     List<QueuedJob> pool = new ArrayList<>();
     long tokens = 0;
@@ -41,7 +44,8 @@ final class PassSelector {
       return pool;
     }
     List<PackedBatch> passes = planner.apply(pool.stream().map(q -> q.job().tokenIds()).toList());
-    PackedBatch chosen = pool.get(0).deadlineNanos() <= nowNanos ? holding(passes, 0) : mostTokens(passes);
+    PackedBatch chosen =
+        pool.get(0).deadlineNanos() <= nowNanos ? holding(passes, 0) : mostTokens(passes);
     List<QueuedJob> selected = new ArrayList<>(chosen.placements().size());
     for (PackedBatch.Placement placement : chosen.placements()) {
       selected.add(pool.get(placement.document()));

@@ -14,14 +14,20 @@ import java.time.Duration;
  * @param maxWait the longest a stream document is passed over for better-filled passes; never a
  *     delay: an idle model runs what is queued at once
  */
-public record SchedulerSettings(int passTokens, int poolTokens, long queueTokens, Duration maxWait) {
+public record SchedulerSettings(
+    int passTokens, int poolTokens, long queueTokens, Duration maxWait) {
   public static final int DEFAULT_POOL_PASSES = 4;
   public static final int DEFAULT_QUEUE_PASSES = 8;
 
   public SchedulerSettings {
     if (passTokens < 1 || poolTokens < passTokens || queueTokens < passTokens) {
-      throw new IllegalArgumentException("need 1 <= pass tokens <= pool tokens, queue tokens; got " + passTokens
-          + ", " + poolTokens + ", " + queueTokens);
+      throw new IllegalArgumentException(
+          "need 1 <= pass tokens <= pool tokens, queue tokens; got "
+              + passTokens
+              + ", "
+              + poolTokens
+              + ", "
+              + queueTokens);
     }
     if (maxWait.isNegative()) {
       throw new IllegalArgumentException("max wait must not be negative");
@@ -29,7 +35,10 @@ public record SchedulerSettings(int passTokens, int poolTokens, long queueTokens
   }
 
   public static SchedulerSettings of(int passTokens, Duration maxWait) {
-    return new SchedulerSettings(passTokens, passTokens * DEFAULT_POOL_PASSES,
-        (long) passTokens * DEFAULT_QUEUE_PASSES, maxWait);
+    return new SchedulerSettings(
+        passTokens,
+        passTokens * DEFAULT_POOL_PASSES,
+        (long) passTokens * DEFAULT_QUEUE_PASSES,
+        maxWait);
   }
 }

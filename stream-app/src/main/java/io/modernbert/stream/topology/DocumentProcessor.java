@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>After a crash the store is restored to its last commit and {@link #init} submits every entry
  * again, so each document is forwarded exactly once. When the task closes (a rebalance moved it),
- * its queued jobs are cancelled and late results are dropped: the new owner restores the store
- * and submits them itself.
+ * its queued jobs are cancelled and late results are dropped: the new owner restores the store and
+ * submits them itself.
  */
 final class DocumentProcessor implements Processor<String, Document, String, Object> {
   private static final Logger LOG = LoggerFactory.getLogger(DocumentProcessor.class);
@@ -79,14 +79,16 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
     for (KeyValue<String, PendingDocument> entry : pending) {
       submit(entry.key, entry.value);
     }
-    context.schedule(settings.forwardInterval(), PunctuationType.WALL_CLOCK_TIME, now -> forwardFinished());
+    context.schedule(
+        settings.forwardInterval(), PunctuationType.WALL_CLOCK_TIME, now -> forwardFinished());
   }
 
   @Override
   public void process(Record<String, Document> record) {
     Document document = record.value();
     long offset = context.recordMetadata().orElseThrow().offset();
-    // Formats without an id field (string, json without --id-field) leave it empty: the key is the id.
+    // Formats without an id field (string, json without --id-field) leave it empty: the key is the
+    // id.
     String id = document.getId().isEmpty() ? record.key() : document.getId();
     if (id == null || id.isBlank()) {
       missingId(record, offset);
@@ -95,22 +97,26 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
     Encoding encoding = engine.tokenizer().encode(document.getText());
     List<List<Integer>> windows = List.of();
     if (encoding.truncated() && settings.windowed()) {
-      windows = Windows.split(engine, document.getText(), settings.windowOverlap()).stream()
-          .map(window -> toList(window.ids())).toList();
+      windows =
+          Windows.split(engine, document.getText(), settings.windowOverlap()).stream()
+              .map(window -> toList(window.ids()))
+              .toList();
     }
-    PendingDocument pending = PendingDocument.newBuilder()
-        .setId(id)
-        .setKey(record.key())
-        .setTokenIds(windows.isEmpty() ? toList(encoding.ids()) : List.of())
-        .setWindows(windows)
-        .setTruncated(encoding.truncated() && windows.isEmpty())
-        .setArrivedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
-        .setSourceTimestamp(Instant.ofEpochMilli(record.timestamp()))
-        .setAttributes(document.getAttributes())
-        .setHeaders(copied(record.headers()))
-        .setCreatedAt(document.getCreatedAt())
-        .build();
-    String key = String.format("%019d", offset); // one input partition per task: offsets are unique keys
+    PendingDocument pending =
+        PendingDocument.newBuilder()
+            .setId(id)
+            .setKey(record.key())
+            .setTokenIds(windows.isEmpty() ? toList(encoding.ids()) : List.of())
+            .setWindows(windows)
+            .setTruncated(encoding.truncated() && windows.isEmpty())
+            .setArrivedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
+            .setSourceTimestamp(Instant.ofEpochMilli(record.timestamp()))
+            .setAttributes(document.getAttributes())
+            .setHeaders(copied(record.headers()))
+            .setCreatedAt(document.getCreatedAt())
+            .build();
+    String key =
+        String.format("%019d", offset); // one input partition per task: offsets are unique keys
     store.put(key, pending);
     submit(key, pending);
   }
@@ -120,8 +126,13 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
       submitWindows(key, pending);
       return;
     }
-    submit(new InferenceJob(pending.getId(), toArray(pending.getTokenIds()), InferenceJob.Priority.STREAM, this,
-        outcome -> finished.add(new Finished(key, pending, outcome))));
+    submit(
+        new InferenceJob(
+            pending.getId(),
+            toArray(pending.getTokenIds()),
+            InferenceJob.Priority.STREAM,
+            this,
+            outcome -> finished.add(new Finished(key, pending, outcome))));
   }
 
   /**
@@ -137,22 +148,32 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
     boolean normalized = engine.pooling().normalize() || engine.options().normalize();
     for (int i = 0; i < windows.size(); i++) {
       int window = i;
-      submit(new InferenceJob(pending.getId() + "#" + window, toArray(windows.get(window)), InferenceJob.Priority.STREAM, this,
-          outcome -> {
-            if (failed[0]) {
-              return;
-            }
-            if (!outcome.succeeded()) {
-              failed[0] = true;
-              finished.add(new Finished(key, pending, outcome));
-              return;
-            }
-            parts[window] = outcome.result();
-            if (--remaining[0] == 0) {
-              EncodedDocument combined = Windows.combine(pending.getId(), List.of(parts), engine.config(), normalized);
-              finished.add(new Finished(key, pending, new JobOutcome(outcome.job(), combined, null, outcome.pass())));
-            }
-          }));
+      submit(
+          new InferenceJob(
+              pending.getId() + "#" + window,
+              toArray(windows.get(window)),
+              InferenceJob.Priority.STREAM,
+              this,
+              outcome -> {
+                if (failed[0]) {
+                  return;
+                }
+                if (!outcome.succeeded()) {
+                  failed[0] = true;
+                  finished.add(new Finished(key, pending, outcome));
+                  return;
+                }
+                parts[window] = outcome.result();
+                if (--remaining[0] == 0) {
+                  EncodedDocument combined =
+                      Windows.combine(pending.getId(), List.of(parts), engine.config(), normalized);
+                  finished.add(
+                      new Finished(
+                          key,
+                          pending,
+                          new JobOutcome(outcome.job(), combined, null, outcome.pass())));
+                }
+              }));
     }
   }
 
@@ -161,7 +182,8 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
       scheduler.submit(job);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new StreamsException("interrupted while handing document " + job.id() + " to the scheduler", e);
+      throw new StreamsException(
+          "interrupted while handing document " + job.id() + " to the scheduler", e);
     }
   }
 
@@ -183,11 +205,21 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
       var headers = OutputRecords.headers(settings.modelName(), outcome.pass());
       source.getHeaders().forEach((name, value) -> headers.add(name, bytes(value)));
       String key = outputKey(source);
-      context.forward(new Record<String, Object>(key,
-          OutputRecords.embedding(settings, engine, source, result, now), timestamp, headers), ProcessorSettings.EMBEDDINGS_SINK);
+      context.forward(
+          new Record<String, Object>(
+              key,
+              OutputRecords.embedding(settings, engine, source, result, now),
+              timestamp,
+              headers),
+          ProcessorSettings.EMBEDDINGS_SINK);
       if (engine.config().isClassifier()) {
-        context.forward(new Record<String, Object>(key,
-            OutputRecords.labels(settings, engine, source, result, now), timestamp, headers), ProcessorSettings.LABELS_SINK);
+        context.forward(
+            new Record<String, Object>(
+                key,
+                OutputRecords.labels(settings, engine, source, result, now),
+                timestamp,
+                headers),
+            ProcessorSettings.LABELS_SINK);
       }
       store.delete(done.key());
       metrics.delivered(timestamp, now);
@@ -197,46 +229,66 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
   /** A record whose format gives no id and that has no key either: a MISSING_ID dead letter. */
   private void missingId(Record<String, Document> record, long offset) {
     long now = context.currentSystemTimeMs();
-    DeadLetter letter = DeadLetter.newBuilder()
-        .setReason(DeadLetterReason.MISSING_ID)
-        .setDetail("the record has no key and its value no id field (name one, or key the records by id)")
-        .setSourceTopic(settings.sourceTopic())
-        .setSourcePartition(context.taskId().partition())
-        .setSourceOffset(offset)
-        .setSourceTimestamp(Instant.ofEpochMilli(record.timestamp()))
-        .setKey(null)
-        .setValue(ByteBuffer.wrap(record.value().getText().getBytes(StandardCharsets.UTF_8))) // the text, as read
-        .setApplication(settings.application())
-        .setFailedAt(Instant.ofEpochMilli(now))
-        .build();
-    context.forward(new Record<String, Object>(null, letter, record.timestamp()), ProcessorSettings.DEAD_LETTERS_SINK);
+    DeadLetter letter =
+        DeadLetter.newBuilder()
+            .setReason(DeadLetterReason.MISSING_ID)
+            .setDetail(
+                "the record has no key and its value no id field (name one, or key the records by id)")
+            .setSourceTopic(settings.sourceTopic())
+            .setSourcePartition(context.taskId().partition())
+            .setSourceOffset(offset)
+            .setSourceTimestamp(Instant.ofEpochMilli(record.timestamp()))
+            .setKey(null)
+            .setValue(
+                ByteBuffer.wrap(
+                    record.value().getText().getBytes(StandardCharsets.UTF_8))) // the text, as read
+            .setApplication(settings.application())
+            .setFailedAt(Instant.ofEpochMilli(now))
+            .build();
+    context.forward(
+        new Record<String, Object>(null, letter, record.timestamp()),
+        ProcessorSettings.DEAD_LETTERS_SINK);
   }
 
-  /** A document that fails inference on its own: a PROCESSING_FAILED dead letter, and the rest goes on. */
+  /**
+   * A document that fails inference on its own: a PROCESSING_FAILED dead letter, and the rest goes
+   * on.
+   */
   private void deadLetter(String key, PendingDocument source, RuntimeException failure, long now) {
     int partition = context.taskId().partition();
     long offset = Long.parseLong(key);
-    LOG.warn("dead letter PROCESSING_FAILED for {}-{}@{} (document {}): {}", settings.sourceTopic(), partition, offset,
-        source.getId(), failure.toString());
-    DeadLetter letter = DeadLetter.newBuilder()
-        .setReason(DeadLetterReason.PROCESSING_FAILED)
-        .setDetail("inference failed: " + failure)
-        .setSourceTopic(settings.sourceTopic())
-        .setSourcePartition(partition)
-        .setSourceOffset(offset)
-        .setSourceTimestamp(source.getSourceTimestamp())
-        .setKey(ByteBuffer.wrap(source.getId().getBytes(StandardCharsets.UTF_8)))
-        .setValue(null) // the text is not kept after tokenizing: find it at the source offset
-        .setApplication(settings.application())
-        .setFailedAt(Instant.ofEpochMilli(now))
-        .build();
-    context.forward(new Record<String, Object>(source.getId(), letter, source.getSourceTimestamp().toEpochMilli()),
+    LOG.warn(
+        "dead letter PROCESSING_FAILED for {}-{}@{} (document {}): {}",
+        settings.sourceTopic(),
+        partition,
+        offset,
+        source.getId(),
+        failure.toString());
+    DeadLetter letter =
+        DeadLetter.newBuilder()
+            .setReason(DeadLetterReason.PROCESSING_FAILED)
+            .setDetail("inference failed: " + failure)
+            .setSourceTopic(settings.sourceTopic())
+            .setSourcePartition(partition)
+            .setSourceOffset(offset)
+            .setSourceTimestamp(source.getSourceTimestamp())
+            .setKey(ByteBuffer.wrap(source.getId().getBytes(StandardCharsets.UTF_8)))
+            .setValue(null) // the text is not kept after tokenizing: find it at the source offset
+            .setApplication(settings.application())
+            .setFailedAt(Instant.ofEpochMilli(now))
+            .build();
+    context.forward(
+        new Record<String, Object>(
+            source.getId(), letter, source.getSourceTimestamp().toEpochMilli()),
         ProcessorSettings.DEAD_LETTERS_SINK);
     store.delete(key);
     metrics.processingFailed();
   }
 
-  /** The task is closing: its queued jobs need not run, and results still to come are dropped with this object. */
+  /**
+   * The task is closing: its queued jobs need not run, and results still to come are dropped with
+   * this object.
+   */
   @Override
   public void close() {
     scheduler.cancel(this);

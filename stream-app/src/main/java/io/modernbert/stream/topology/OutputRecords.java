@@ -24,9 +24,14 @@ public final class OutputRecords {
   public static final String INFERENCE_MS_HEADER = "modernbert.inference.ms";
   public static final String BATCH_DOCUMENTS_HEADER = "modernbert.batch.documents";
   public static final String BATCH_TOKENS_HEADER = "modernbert.batch.tokens";
+
   /** Token slots the pass computed, padding included: tokens / slots is how full it was. */
   public static final String BATCH_SLOTS_HEADER = "modernbert.batch.slots";
-  /** The scheduler's pass id, {@code <instance>/<sequence>}: outputs with equal values were encoded in one pass. */
+
+  /**
+   * The scheduler's pass id, {@code <instance>/<sequence>}: outputs with equal values were encoded
+   * in one pass.
+   */
   public static final String BATCH_ID_HEADER = "modernbert.batch.id";
 
   private OutputRecords() {}
@@ -48,7 +53,11 @@ public final class OutputRecords {
   }
 
   static Embedding embedding(
-      ProcessorSettings settings, InferenceEngine engine, PendingDocument source, EncodedDocument result, long now) {
+      ProcessorSettings settings,
+      InferenceEngine engine,
+      PendingDocument source,
+      EncodedDocument result,
+      long now) {
     List<Float> vector = new ArrayList<>(result.embedding().length);
     for (float value : result.embedding()) {
       vector.add(value);
@@ -59,7 +68,10 @@ public final class OutputRecords {
         .setModel(settings.modelName())
         .setVector(vector)
         .setDimensions(vector.size())
-        .setPooling(pooling.modes().stream().map(m -> m.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining("+")))
+        .setPooling(
+            pooling.modes().stream()
+                .map(m -> m.name().toLowerCase(Locale.ROOT))
+                .collect(Collectors.joining("+")))
         .setNormalized(pooling.normalize() || engine.options().normalize())
         .setTokens(result.tokens())
         .setTruncated(source.getTruncated())
@@ -71,7 +83,11 @@ public final class OutputRecords {
   }
 
   static Labels labels(
-      ProcessorSettings settings, InferenceEngine engine, PendingDocument source, EncodedDocument result, long now) {
+      ProcessorSettings settings,
+      InferenceEngine engine,
+      PendingDocument source,
+      EncodedDocument result,
+      long now) {
     List<io.modernbert.schemas.LabelScore> labels = new ArrayList<>();
     for (LabelScore label : result.labels()) {
       labels.add(new io.modernbert.schemas.LabelScore(label.label(), label.score()));

@@ -13,8 +13,13 @@ import java.time.Duration;
  *     windows share; negative: such documents are truncated
  * @param copiedHeaders input headers copied to the outputs
  */
-record ProcessorSettings(String modelName, Duration forwardInterval, String sourceTopic, String application,
-    int windowOverlap, java.util.List<String> copiedHeaders) {
+record ProcessorSettings(
+    String modelName,
+    Duration forwardInterval,
+    String sourceTopic,
+    String application,
+    int windowOverlap,
+    java.util.List<String> copiedHeaders) {
   boolean windowed() {
     return windowOverlap >= 0;
   }

@@ -28,21 +28,50 @@ public final class StreamMetrics implements PassObserver {
   private final Counter processingFailed;
 
   public StreamMetrics(MeterRegistry registry) {
-    this.batches = Counter.builder("modernbert.batches").description("Scheduler passes run (each one engine call of up to 8,192 tokens)").register(registry);
-    this.passes = Counter.builder("modernbert.passes").description("Forward passes run").register(registry);
-    this.batchTokens = DistributionSummary.builder("modernbert.batch.tokens").description("Tokens per batch").register(registry);
-    this.batchDocuments = DistributionSummary.builder("modernbert.batch.documents").description("Documents per batch").register(registry);
-    this.paddingWaste = DistributionSummary.builder("modernbert.pass.padding.ratio")
-        .description("Share of a pass's token slots that hold no token").register(registry);
-    this.slots = Counter.builder("modernbert.slots").description("Token slots computed, padding included").register(registry);
-    this.tokens = Counter.builder("modernbert.tokens").description("Tokens encoded").register(registry);
-    this.inference = Timer.builder("modernbert.inference").description("Model time per batch").publishPercentiles(0.5, 0.99).register(registry);
-    this.endToEnd = Timer.builder("modernbert.end.to.end.latency")
-        .description("Input record timestamp to output").publishPercentiles(0.5, 0.99).register(registry);
-    this.processingFailed = Counter.builder("modernbert.dead.letters").tag("reason", "PROCESSING_FAILED")
-        .description("Records sent to the dead-letter topic").register(registry);
-    this.queueWait = Timer.builder("modernbert.scheduler.queue.wait")
-        .description("Time a document waited in the scheduler's queue").publishPercentiles(0.5, 0.99).register(registry);
+    this.batches =
+        Counter.builder("modernbert.batches")
+            .description("Scheduler passes run (each one engine call of up to 8,192 tokens)")
+            .register(registry);
+    this.passes =
+        Counter.builder("modernbert.passes").description("Forward passes run").register(registry);
+    this.batchTokens =
+        DistributionSummary.builder("modernbert.batch.tokens")
+            .description("Tokens per batch")
+            .register(registry);
+    this.batchDocuments =
+        DistributionSummary.builder("modernbert.batch.documents")
+            .description("Documents per batch")
+            .register(registry);
+    this.paddingWaste =
+        DistributionSummary.builder("modernbert.pass.padding.ratio")
+            .description("Share of a pass's token slots that hold no token")
+            .register(registry);
+    this.slots =
+        Counter.builder("modernbert.slots")
+            .description("Token slots computed, padding included")
+            .register(registry);
+    this.tokens =
+        Counter.builder("modernbert.tokens").description("Tokens encoded").register(registry);
+    this.inference =
+        Timer.builder("modernbert.inference")
+            .description("Model time per batch")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
+    this.endToEnd =
+        Timer.builder("modernbert.end.to.end.latency")
+            .description("Input record timestamp to output")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
+    this.processingFailed =
+        Counter.builder("modernbert.dead.letters")
+            .tag("reason", "PROCESSING_FAILED")
+            .description("Records sent to the dead-letter topic")
+            .register(registry);
+    this.queueWait =
+        Timer.builder("modernbert.scheduler.queue.wait")
+            .description("Time a document waited in the scheduler's queue")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
   }
 
   @Override

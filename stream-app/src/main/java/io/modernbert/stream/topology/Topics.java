@@ -6,16 +6,16 @@ import io.modernbert.schemas.Embedding;
 import io.modernbert.schemas.Labels;
 import io.modernbert.schemas.Serdes;
 import io.modernbert.stream.config.AppConfig;
-import io.modernbert.stream.errors.DocumentDeserializer;
 import io.modernbert.stream.config.InputSpec;
+import io.modernbert.stream.errors.DocumentDeserializer;
 import io.modernbert.stream.formats.JsonDocumentDeserializer;
 import io.modernbert.stream.formats.JsonRecordSerializer;
 import io.modernbert.stream.formats.RegistryAvroDocumentDeserializer;
 import io.modernbert.stream.formats.RegistryAvroSerializer;
 import io.modernbert.stream.formats.RegistryJsonDocumentDeserializer;
 import io.modernbert.stream.formats.SchemaRegistryClient;
-import org.apache.avro.specific.SpecificRecord;
 import io.modernbert.stream.formats.StringDocumentDeserializer;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 
@@ -25,43 +25,70 @@ import org.apache.kafka.common.serialization.Serde;
  * that cannot be read are written by {@link io.modernbert.stream.errors.DeadLetterHandler}, keyed
  * by the original key bytes; documents that fail inference by the topology, keyed by their id.
  */
-public record Topics(Topic<Document> documents, Topic<Embedding> embeddings, Topic<Labels> labels, Topic<DeadLetter> deadLetters) {
+public record Topics(
+    Topic<Document> documents,
+    Topic<Embedding> embeddings,
+    Topic<Labels> labels,
+    Topic<DeadLetter> deadLetters) {
 
   /** A topic name with its serdes. */
   public record Topic<V>(String name, Serde<String> keySerde, Serde<V> valueSerde) {}
 
-  /** Reads the documents topic's values in the configured format; what does not fit is an InvalidDocumentException (a dead letter). */
+  /**
+   * Reads the documents topic's values in the configured format; what does not fit is an
+   * InvalidDocumentException (a dead letter).
+   */
   static Deserializer<Document> documentReader(AppConfig config, SchemaRegistryClient registry) {
     InputSpec input = config.input();
     return switch (input.format()) {
       case DOCUMENT -> new DocumentDeserializer(config.maxDocumentBytes());
-      case JSON -> new JsonDocumentDeserializer(input.textPointer(), input.idPointer(), config.maxDocumentBytes());
+      case JSON ->
+          new JsonDocumentDeserializer(
+              input.textPointer(), input.idPointer(), config.maxDocumentBytes());
       case STRING -> new StringDocumentDeserializer(config.maxDocumentBytes());
-      case REGISTRY_AVRO -> new RegistryAvroDocumentDeserializer(registry, input.textPointer(), input.idPointer(), config.maxDocumentBytes());
-      case REGISTRY_JSON -> new RegistryJsonDocumentDeserializer(registry, input.textPointer(), input.idPointer(), config.maxDocumentBytes());
+      case REGISTRY_AVRO ->
+          new RegistryAvroDocumentDeserializer(
+              registry, input.textPointer(), input.idPointer(), config.maxDocumentBytes());
+      case REGISTRY_JSON ->
+          new RegistryJsonDocumentDeserializer(
+              registry, input.textPointer(), input.idPointer(), config.maxDocumentBytes());
     };
   }
 
-  /** The output serde: ours (Avro), JSON or Schema Registry Avro on write; reading back is Avro-only (tests, tail). */
-  private static <T extends SpecificRecord> Serde<T> output(AppConfig config, SchemaRegistryClient registry, Serde<T> avro) {
+  /**
+   * The output serde: ours (Avro), JSON or Schema Registry Avro on write; reading back is Avro-only
+   * (tests, tail).
+   */
+  private static <T extends SpecificRecord> Serde<T> output(
+      AppConfig config, SchemaRegistryClient registry, Serde<T> avro) {
     return switch (config.outputFormat()) {
       case AVRO -> avro;
-      case JSON -> org.apache.kafka.common.serialization.Serdes.serdeFrom(new JsonRecordSerializer<>(), avro.deserializer());
-      case REGISTRY_AVRO -> org.apache.kafka.common.serialization.Serdes.serdeFrom(new RegistryAvroSerializer<>(registry),
-          avro.deserializer());
+      case JSON ->
+          org.apache.kafka.common.serialization.Serdes.serdeFrom(
+              new JsonRecordSerializer<>(), avro.deserializer());
+      case REGISTRY_AVRO ->
+          org.apache.kafka.common.serialization.Serdes.serdeFrom(
+              new RegistryAvroSerializer<>(registry), avro.deserializer());
     };
   }
 
-  /** The registry client when a format needs one; a clear error when one does and none is configured. */
+  /**
+   * The registry client when a format needs one; a clear error when one does and none is
+   * configured.
+   */
   private static SchemaRegistryClient registry(AppConfig config) {
-    boolean needed = config.input().format().usesRegistry() || config.outputFormat() == AppConfig.OutputFormat.REGISTRY_AVRO;
+    boolean needed =
+        config.input().format().usesRegistry()
+            || config.outputFormat() == AppConfig.OutputFormat.REGISTRY_AVRO;
     if (!needed) {
       return null;
     }
     if (config.schemaRegistry() == null) {
-      throw new IllegalArgumentException("the registry-avro and registry-json formats need a schema registry (--schema-registry-url)");
+      throw new IllegalArgumentException(
+          "the registry-avro and registry-json formats need a schema registry (--schema-registry-url)");
     }
-    return new SchemaRegistryClient(config.schemaRegistry().url(), config.schemaRegistry().basicAuth(), REGISTRY_TIMEOUT);
+    return new SchemaRegistryClient(
+        config.schemaRegistry().url(), config.schemaRegistry().basicAuth(), REGISTRY_TIMEOUT);
   }
 
   /** How long a registry request may take before the registry counts as unavailable. */
@@ -70,8 +97,9 @@ public record Topics(Topic<Document> documents, Topic<Embedding> embeddings, Top
   public static Topics of(AppConfig config) {
     SchemaRegistryClient registry = registry(config);
     Serde<String> keys = org.apache.kafka.common.serialization.Serdes.String();
-    Serde<Document> documents = org.apache.kafka.common.serialization.Serdes.serdeFrom(
-        Serdes.DOCUMENT.serializer(), documentReader(config, registry));
+    Serde<Document> documents =
+        org.apache.kafka.common.serialization.Serdes.serdeFrom(
+            Serdes.DOCUMENT.serializer(), documentReader(config, registry));
     return new Topics(
         new Topic<>(config.topics().documents(), keys, documents),
         new Topic<>(config.topics().embeddings(), keys, output(config, registry, Serdes.EMBEDDING)),

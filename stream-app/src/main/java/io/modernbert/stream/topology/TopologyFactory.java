@@ -18,33 +18,58 @@ import org.apache.kafka.streams.state.Stores;
  *                      documents that fail inference -> dead letters (PROCESSING_FAILED)
  * </pre>
  *
- * <p>Every task of every stream thread hands its documents to the same {@link BatchScheduler}, which
- * runs the model on its own thread.
+ * <p>Every task of every stream thread hands its documents to the same {@link BatchScheduler},
+ * which runs the model on its own thread.
  */
 public final class TopologyFactory {
   private TopologyFactory() {}
 
   public static Topology build(AppConfig config, BatchScheduler scheduler, StreamMetrics metrics) {
     Topics topics = Topics.of(config);
-    ProcessorSettings settings = new ProcessorSettings(config.modelName(), ProcessorSettings.DEFAULT_FORWARD_INTERVAL,
-        topics.documents().name(), config.applicationId(),
-        config.input().longDocuments() == Windows.LongDocuments.WINDOWS ? config.input().windowOverlap() : -1,
-        config.input().copiedHeaders());
+    ProcessorSettings settings =
+        new ProcessorSettings(
+            config.modelName(),
+            ProcessorSettings.DEFAULT_FORWARD_INTERVAL,
+            topics.documents().name(),
+            config.applicationId(),
+            config.input().longDocuments() == Windows.LongDocuments.WINDOWS
+                ? config.input().windowOverlap()
+                : -1,
+            config.input().copiedHeaders());
     Topology topology = new Topology();
-    topology.addSource(ProcessorSettings.SOURCE, topics.documents().keySerde().deserializer(),
-        topics.documents().valueSerde().deserializer(), topics.documents().name());
-    topology.addProcessor(ProcessorSettings.PROCESSOR, () -> new DocumentProcessor(scheduler, settings, metrics),
+    topology.addSource(
+        ProcessorSettings.SOURCE,
+        topics.documents().keySerde().deserializer(),
+        topics.documents().valueSerde().deserializer(),
+        topics.documents().name());
+    topology.addProcessor(
+        ProcessorSettings.PROCESSOR,
+        () -> new DocumentProcessor(scheduler, settings, metrics),
         ProcessorSettings.SOURCE);
     topology.addStateStore(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ProcessorSettings.STORE),
-            org.apache.kafka.common.serialization.Serdes.String(), Serdes.PENDING_DOCUMENT),
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(ProcessorSettings.STORE),
+            org.apache.kafka.common.serialization.Serdes.String(),
+            Serdes.PENDING_DOCUMENT),
         ProcessorSettings.PROCESSOR);
-    topology.addSink(ProcessorSettings.EMBEDDINGS_SINK, topics.embeddings().name(),
-        topics.embeddings().keySerde().serializer(), topics.embeddings().valueSerde().serializer(), ProcessorSettings.PROCESSOR);
-    topology.addSink(ProcessorSettings.LABELS_SINK, topics.labels().name(),
-        topics.labels().keySerde().serializer(), topics.labels().valueSerde().serializer(), ProcessorSettings.PROCESSOR);
-    topology.addSink(ProcessorSettings.DEAD_LETTERS_SINK, topics.deadLetters().name(),
-        topics.deadLetters().keySerde().serializer(), topics.deadLetters().valueSerde().serializer(), ProcessorSettings.PROCESSOR);
+    topology.addSink(
+        ProcessorSettings.EMBEDDINGS_SINK,
+        topics.embeddings().name(),
+        topics.embeddings().keySerde().serializer(),
+        topics.embeddings().valueSerde().serializer(),
+        ProcessorSettings.PROCESSOR);
+    topology.addSink(
+        ProcessorSettings.LABELS_SINK,
+        topics.labels().name(),
+        topics.labels().keySerde().serializer(),
+        topics.labels().valueSerde().serializer(),
+        ProcessorSettings.PROCESSOR);
+    topology.addSink(
+        ProcessorSettings.DEAD_LETTERS_SINK,
+        topics.deadLetters().name(),
+        topics.deadLetters().keySerde().serializer(),
+        topics.deadLetters().valueSerde().serializer(),
+        ProcessorSettings.PROCESSOR);
     return topology;
   }
 }

@@ -14,11 +14,14 @@ class StreamsPropertiesTest {
   @ParameterizedTest
   @ValueSource(strings = {StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE})
   void shouldReadOnlyCommittedDocumentsUnderEitherGuarantee(String guarantee) {
-    AppConfig config = AppConfig.defaults("localhost:9092", Path.of("models/langid-modernbert"))
-        .withProcessingGuarantee(guarantee);
-    StreamsConfig streams = new StreamsConfig(StreamsProperties.of(config, new SimpleMeterRegistry()));
+    AppConfig config =
+        AppConfig.defaults("localhost:9092", Path.of("models/langid-modernbert"))
+            .withProcessingGuarantee(guarantee);
+    StreamsConfig streams =
+        new StreamsConfig(StreamsProperties.of(config, new SimpleMeterRegistry()));
 
-    java.util.Map<String, Object> mainConsumer = streams.getMainConsumerConfigs("group", "client", 0);
+    java.util.Map<String, Object> mainConsumer =
+        streams.getMainConsumerConfigs("group", "client", 0);
 
     assertThat(mainConsumer.get(ConsumerConfig.ISOLATION_LEVEL_CONFIG)).isEqualTo("read_committed");
   }

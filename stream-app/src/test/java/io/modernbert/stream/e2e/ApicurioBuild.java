@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Builds Apicurio Registry from {@code deploy/local/apicurio} when its runner jar is missing (about 15 s, 50 s cold). */
+/**
+ * Builds Apicurio Registry from {@code deploy/local/apicurio} when its runner jar is missing (about
+ * 15 s, 50 s cold).
+ */
 final class ApicurioBuild {
   static final String JAR = "target/local-apicurio-registry-2.4.2.Final-runner.jar";
 
@@ -19,18 +22,41 @@ final class ApicurioBuild {
     }
     Path wrapper = build.resolve("../../../mvnw").normalize();
     Path log = Files.createTempFile("apicurio-build-", ".log");
-    Process maven = new ProcessBuilder(List.of(wrapper.toString(), "-q", "-B", "-f", build.resolve("pom.xml").toString(), "package"))
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    if (!maven.waitFor(15, TimeUnit.MINUTES) || maven.exitValue() != 0 || !Files.isRegularFile(jar)) {
+    Process maven =
+        new ProcessBuilder(
+                List.of(
+                    wrapper.toString(),
+                    "-q",
+                    "-B",
+                    "-f",
+                    build.resolve("pom.xml").toString(),
+                    "package"))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    if (!maven.waitFor(15, TimeUnit.MINUTES)
+        || maven.exitValue() != 0
+        || !Files.isRegularFile(jar)) {
       maven.destroyForcibly();
-      throw new IllegalStateException("building Apicurio Registry (" + String.join(" ", maven.info().commandLine().orElse("mvnw"))
-          + ") failed; its log: " + log + "\n" + Files.readString(log));
+      throw new IllegalStateException(
+          "building Apicurio Registry ("
+              + String.join(" ", maven.info().commandLine().orElse("mvnw"))
+              + ") failed; its log: "
+              + log
+              + "\n"
+              + Files.readString(log));
     }
     return jar;
   }
 
   static List<String> command(Path jar, int port) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return List.of(java, "-Xmx384m", "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1", "-jar", jar.toString());
+    return List.of(
+        java,
+        "-Xmx384m",
+        "-Dquarkus.http.port=" + port,
+        "-Dquarkus.http.host=127.0.0.1",
+        "-jar",
+        jar.toString());
   }
 }

@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real Schema Registry for the tests: Apicurio Registry 2.4.2 with in-memory storage, built from
  * Maven Central by {@code deploy/local/apicurio} (built here on first use), run as a child process.
- * Its Confluent-compatible API is at {@link #url()}. {@link #pause()} freezes the process (SIGSTOP):
- * to its clients the registry is down, and {@link #resume()} brings it back with its schemas.
+ * Its Confluent-compatible API is at {@link #url()}. {@link #pause()} freezes the process
+ * (SIGSTOP): to its clients the registry is down, and {@link #resume()} brings it back with its
+ * schemas.
  */
 final class ApicurioRegistry implements AutoCloseable {
   private static final Path BUILD = StreamFixtures.REPO.resolve("deploy/local/apicurio");
@@ -39,8 +40,11 @@ final class ApicurioRegistry implements AutoCloseable {
       port = socket.getLocalPort();
     }
     Path log = Files.createTempFile("apicurio-", ".log");
-    Process process = new ProcessBuilder(ApicurioBuild.command(jar, port))
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process process =
+        new ProcessBuilder(ApicurioBuild.command(jar, port))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     ApicurioRegistry registry = new ApicurioRegistry(process, port, log);
     registry.awaitReady(Duration.ofSeconds(90));
     return registry;
@@ -55,11 +59,16 @@ final class ApicurioRegistry implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("Apicurio Registry exited; its log: " + log + "\n" + tail());
+        throw new IllegalStateException(
+            "Apicurio Registry exited; its log: " + log + "\n" + tail());
       }
       try {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url() + "/subjects"))
-            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response =
+            http.send(
+                HttpRequest.newBuilder(URI.create(url() + "/subjects"))
+                    .timeout(Duration.ofSeconds(2))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 200) {
           return;
         }
@@ -69,7 +78,8 @@ final class ApicurioRegistry implements AutoCloseable {
       Thread.sleep(200);
     }
     close();
-    throw new IllegalStateException("Apicurio Registry not ready within " + timeout + "; its log: " + log + "\n" + tail());
+    throw new IllegalStateException(
+        "Apicurio Registry not ready within " + timeout + "; its log: " + log + "\n" + tail());
   }
 
   void pause() throws Exception {
@@ -81,7 +91,10 @@ final class ApicurioRegistry implements AutoCloseable {
   }
 
   private void signal(String signal) throws Exception {
-    Process kill = new ProcessBuilder(List.of("kill", signal, Long.toString(process.pid()))).inheritIO().start();
+    Process kill =
+        new ProcessBuilder(List.of("kill", signal, Long.toString(process.pid())))
+            .inheritIO()
+            .start();
     if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
       throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
     }

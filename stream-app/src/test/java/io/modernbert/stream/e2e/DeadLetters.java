@@ -16,7 +16,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class DeadLetters {
   private DeadLetters() {}
 
-  static List<DeadLetter> read(String bootstrapServers, String topic, int expected, Duration timeout) {
+  static List<DeadLetter> read(
+      String bootstrapServers, String topic, int expected, Duration timeout) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "dead-letter-reader-" + UUID.randomUUID());

@@ -23,7 +23,8 @@ class EmbeddedBrokerEndToEndIntegrationTest {
   }
 
   @Test
-  void shouldEmitExactlyOneEmbeddingAndOneLabelsRecordPerDocument(@TempDir Path stateDir) throws Exception {
+  void shouldEmitExactlyOneEmbeddingAndOneLabelsRecordPerDocument(@TempDir Path stateDir)
+      throws Exception {
     EndToEndScenario.run(kafka.bootstrapServers(), stateDir, "embedded");
   }
 }

@@ -11,10 +11,14 @@ final class HttpGet {
   private HttpGet() {}
 
   static String body(String url) throws Exception {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
-      throw new AssertionError("GET " + url + " answered " + response.statusCode() + ": " + response.body());
+      throw new AssertionError(
+          "GET " + url + " answered " + response.statusCode() + ": " + response.body());
     }
     return response.body();
   }

@@ -11,7 +11,6 @@ import io.modernbert.model.engine.EncodedDocument;
 import io.modernbert.model.engine.InferenceEngine;
 import io.modernbert.schemas.DeadLetter;
 import io.modernbert.schemas.Embedding;
-import io.modernbert.schemas.Labels;
 import io.modernbert.schemas.Serdes;
 import io.modernbert.stream.ReadCommitted;
 import io.modernbert.stream.StreamApp;
@@ -63,16 +62,22 @@ class InputFormatsIntegrationTest {
   private static AppConfig config(String name, InputSpec input) {
     return AppConfig.defaults(kafka.bootstrapServers(), StreamFixtures.LANGID_MODEL)
         .withApplicationId("formats-" + name)
-        .withTopics(new AppConfig.TopicNames(name + "-in", name + "-embeddings", name + "-labels", name + "-dead"))
+        .withTopics(
+            new AppConfig.TopicNames(
+                name + "-in", name + "-embeddings", name + "-labels", name + "-dead"))
         .withEngine(StreamFixtures.engineOptions())
         .withStateDir(dataDir.resolve("state-" + name))
         .withInput(input);
   }
 
-  private static void send(String topic, List<ProducerRecord<String, byte[]>> records) throws Exception {
-    try (KafkaProducer<String, byte[]> producer = LoadGenerator.producer(kafka.bootstrapServers())) {
+  private static void send(String topic, List<ProducerRecord<String, byte[]>> records)
+      throws Exception {
+    try (KafkaProducer<String, byte[]> producer =
+        LoadGenerator.producer(kafka.bootstrapServers())) {
       for (ProducerRecord<String, byte[]> record : records) {
-        producer.send(new ProducerRecord<>(topic, null, record.key(), record.value(), record.headers())).get(60, TimeUnit.SECONDS);
+        producer
+            .send(new ProducerRecord<>(topic, null, record.key(), record.value(), record.headers()))
+            .get(60, TimeUnit.SECONDS);
       }
     }
   }
@@ -81,17 +86,38 @@ class InputFormatsIntegrationTest {
     return new ProducerRecord<>("unused", key, value.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Runs the app on {@code records}; checks outputs against {@code texts} by key, and the dead letters' reasons. */
-  private static void runAndCheck(AppConfig config, List<ProducerRecord<String, byte[]>> records, Map<String, String> texts,
-      Map<String, String> expectedIds, List<String> deadLetterReasons) throws Exception {
-    try (StreamApp app = StreamApp.start(config, new SimpleMeterRegistry(), 2, Duration.ofMinutes(2))) {
+  /**
+   * Runs the app on {@code records}; checks outputs against {@code texts} by key, and the dead
+   * letters' reasons.
+   */
+  private static void runAndCheck(
+      AppConfig config,
+      List<ProducerRecord<String, byte[]>> records,
+      Map<String, String> texts,
+      Map<String, String> expectedIds,
+      List<String> deadLetterReasons)
+      throws Exception {
+    try (StreamApp app =
+        StreamApp.start(config, new SimpleMeterRegistry(), 2, Duration.ofMinutes(2))) {
       send(config.topics().documents(), records);
       List<ConsumerRecord<String, byte[]>> embeddings =
-          ReadCommitted.records(kafka.bootstrapServers(), config.topics().embeddings(), texts.size(), Duration.ofMinutes(2));
+          ReadCommitted.records(
+              kafka.bootstrapServers(),
+              config.topics().embeddings(),
+              texts.size(),
+              Duration.ofMinutes(2));
       List<ConsumerRecord<String, byte[]>> labels =
-          ReadCommitted.records(kafka.bootstrapServers(), config.topics().labels(), texts.size(), Duration.ofSeconds(30));
-      List<DeadLetter> dead = DeadLetters.read(kafka.bootstrapServers(), config.topics().deadLetters(),
-          deadLetterReasons.size(), Duration.ofSeconds(30));
+          ReadCommitted.records(
+              kafka.bootstrapServers(),
+              config.topics().labels(),
+              texts.size(),
+              Duration.ofSeconds(30));
+      List<DeadLetter> dead =
+          DeadLetters.read(
+              kafka.bootstrapServers(),
+              config.topics().deadLetters(),
+              deadLetterReasons.size(),
+              Duration.ofSeconds(30));
 
       List<String> keys = new ArrayList<>(texts.keySet());
       List<DocumentInput> inputs = new ArrayList<>();
@@ -111,12 +137,15 @@ class InputFormatsIntegrationTest {
         }
       }
       Map<String, String> top = new HashMap<>();
-      labels.forEach(r -> top.put(r.key(), Serdes.LABELS.decode(r.value()).getLabels().get(0).getLabel()));
+      labels.forEach(
+          r -> top.put(r.key(), Serdes.LABELS.decode(r.value()).getLabels().get(0).getLabel()));
       assertThat(labels).hasSize(texts.size());
       for (int i = 0; i < keys.size(); i++) {
         assertThat(top.get(keys.get(i))).isEqualTo(expected.get(i).labels().get(0).label());
       }
-      assertThat(dead).extracting(letter -> letter.getReason().name()).containsExactlyInAnyOrderElementsOf(deadLetterReasons);
+      assertThat(dead)
+          .extracting(letter -> letter.getReason().name())
+          .containsExactlyInAnyOrderElementsOf(deadLetterReasons);
     }
   }
 
@@ -137,7 +166,11 @@ class InputFormatsIntegrationTest {
     records.add(record(null, "{\"body\": {\"text\": \"a record with neither key nor id\"}}"));
     Map<String, String> ids = new HashMap<>();
     texts.keySet().forEach(key -> ids.put(key, key));
-    runAndCheck(config("json", InputSpec.json("/body/text", null)), records, texts, ids,
+    runAndCheck(
+        config("json", InputSpec.json("/body/text", null)),
+        records,
+        texts,
+        ids,
         List.of("MISSING_TEXT", "UNDECODABLE", "MISSING_ID"));
   }
 
@@ -157,7 +190,8 @@ class InputFormatsIntegrationTest {
       records.add(record(key, JSON.writeValueAsString(value)));
       i++;
     }
-    runAndCheck(config("jsonid", InputSpec.json("/text", "/meta/id")), records, texts, ids, List.of());
+    runAndCheck(
+        config("jsonid", InputSpec.json("/text", "/meta/id")), records, texts, ids, List.of());
   }
 
   @Test
@@ -174,28 +208,43 @@ class InputFormatsIntegrationTest {
     records.add(record("blank", "   "));
     Map<String, String> ids = new HashMap<>();
     texts.keySet().forEach(key -> ids.put(key, key));
-    runAndCheck(config("string", InputSpec.string()), records, texts, ids, List.of("INVALID_UTF8", "EMPTY_TEXT"));
+    runAndCheck(
+        config("string", InputSpec.string()),
+        records,
+        texts,
+        ids,
+        List.of("INVALID_UTF8", "EMPTY_TEXT"));
   }
 
   @Test
   void jsonOutputsCarryTheSameValuesAsAvro() throws Exception {
-    AppConfig config = config("jsonout", InputSpec.string().withCopiedHeaders(List.of("trace-id")))
-        .withOutputFormat(AppConfig.OutputFormat.JSON);
+    AppConfig config =
+        config("jsonout", InputSpec.string().withCopiedHeaders(List.of("trace-id")))
+            .withOutputFormat(AppConfig.OutputFormat.JSON);
     String text = StreamFixtures.sentences().get(100);
     EncodedDocument expected = engine.encode(List.of(DocumentInput.text("k", text)), false).get(0);
-    try (StreamApp app = StreamApp.start(config, new SimpleMeterRegistry(), 1, Duration.ofMinutes(2))) {
+    try (StreamApp app =
+        StreamApp.start(config, new SimpleMeterRegistry(), 1, Duration.ofMinutes(2))) {
       ProducerRecord<String, byte[]> input = record("json-out-1", text);
-      input.headers().add("trace-id", new byte[] {1, 2, 3}).add("tenant", "acme".getBytes(StandardCharsets.UTF_8));
+      input
+          .headers()
+          .add("trace-id", new byte[] {1, 2, 3})
+          .add("tenant", "acme".getBytes(StandardCharsets.UTF_8));
       send(config.topics().documents(), List.of(input));
       List<ConsumerRecord<String, byte[]>> embeddings =
-          ReadCommitted.records(kafka.bootstrapServers(), config.topics().embeddings(), 1, Duration.ofMinutes(2));
+          ReadCommitted.records(
+              kafka.bootstrapServers(), config.topics().embeddings(), 1, Duration.ofMinutes(2));
       List<ConsumerRecord<String, byte[]>> labels =
-          ReadCommitted.records(kafka.bootstrapServers(), config.topics().labels(), 1, Duration.ofSeconds(30));
+          ReadCommitted.records(
+              kafka.bootstrapServers(), config.topics().labels(), 1, Duration.ofSeconds(30));
       assertThat(embeddings).hasSize(1);
       var embedding = JSON.readTree(embeddings.get(0).value());
       assertThat(embeddings.get(0).key()).isEqualTo("json-out-1");
-      assertThat(embeddings.get(0).headers().lastHeader("trace-id").value()).containsExactly(1, 2, 3);
-      assertThat(embeddings.get(0).headers().lastHeader("tenant")).as("only the named headers are copied").isNull();
+      assertThat(embeddings.get(0).headers().lastHeader("trace-id").value())
+          .containsExactly(1, 2, 3);
+      assertThat(embeddings.get(0).headers().lastHeader("tenant"))
+          .as("only the named headers are copied")
+          .isNull();
       assertThat(labels.get(0).headers().lastHeader("trace-id").value()).containsExactly(1, 2, 3);
       assertThat(embeddings.get(0).headers().lastHeader("modernbert.model")).isNotNull();
       assertThat(embedding.path("id").asText()).isEqualTo("json-out-1");
@@ -204,11 +253,13 @@ class InputFormatsIntegrationTest {
       assertThat(embedding.path("processedAt").asText()).matches("\\d{4}-\\d{2}-\\d{2}T.*Z");
       assertThat(embedding.path("vector").size()).isEqualTo(expected.embedding().length);
       for (int d = 0; d < expected.embedding().length; d++) {
-        assertThat(embedding.path("vector").get(d).asDouble()).isCloseTo(expected.embedding()[d], within(1e-5));
+        assertThat(embedding.path("vector").get(d).asDouble())
+            .isCloseTo(expected.embedding()[d], within(1e-5));
       }
       var label = JSON.readTree(labels.get(0).value());
       assertThat(label.at("/labels/0/label").asText()).isEqualTo(expected.labels().get(0).label());
-      assertThat(label.at("/labels/0/score").asDouble()).isCloseTo(expected.labels().get(0).score(), within(1e-5));
+      assertThat(label.at("/labels/0/score").asDouble())
+          .isCloseTo(expected.labels().get(0).score(), within(1e-5));
     }
   }
 }

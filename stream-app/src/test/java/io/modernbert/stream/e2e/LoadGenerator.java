@@ -17,15 +17,16 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Documents for the end-to-end tests: lognormal lengths (median 40 words, log-space sigma 0.9)
- * made of real sentences, plus a few known sentences whose language the model must get right.
+ * Documents for the end-to-end tests: lognormal lengths (median 40 words, log-space sigma 0.9) made
+ * of real sentences, plus a few known sentences whose language the model must get right.
  */
 final class LoadGenerator {
-  static final Map<String, String> KNOWN = Map.of(
-      "known-fr", "Impossible d'ouvrir le fichier de configuration.",
-      "known-ja", "設定ファイルを開けませんでした。",
-      "known-de", "Die Konfigurationsdatei konnte nicht geöffnet werden.",
-      "known-ru", "Не удалось открыть файл конфигурации.");
+  static final Map<String, String> KNOWN =
+      Map.of(
+          "known-fr", "Impossible d'ouvrir le fichier de configuration.",
+          "known-ja", "設定ファイルを開けませんでした。",
+          "known-de", "Die Konfigurationsdatei konnte nicht geöffnet werden.",
+          "known-ru", "Не удалось открыть файл конфигурации.");
 
   private LoadGenerator() {}
 
@@ -36,7 +37,11 @@ final class LoadGenerator {
     Random random = new Random(seed);
     List<String> sentences = StreamFixtures.sentences();
     for (int i = documents.size(); i < count; i++) {
-      int words = (int) Math.max(3, Math.min(3000, Math.round(Math.exp(Math.log(40) + 0.9 * random.nextGaussian()))));
+      int words =
+          (int)
+              Math.max(
+                  3,
+                  Math.min(3000, Math.round(Math.exp(Math.log(40) + 0.9 * random.nextGaussian()))));
       StringBuilder text = new StringBuilder();
       while (text.toString().split("\\s+").length < words) {
         text.append(sentences.get(random.nextInt(sentences.size()))).append(' ');
@@ -55,21 +60,33 @@ final class LoadGenerator {
   }
 
   /** Sends raw values (bad input) by key and waits for the acknowledgements. */
-  static void sendRaw(String bootstrapServers, String topic, Map<String, byte[]> values) throws Exception {
+  static void sendRaw(String bootstrapServers, String topic, Map<String, byte[]> values)
+      throws Exception {
     try (KafkaProducer<String, byte[]> producer = producer(bootstrapServers)) {
       for (Map.Entry<String, byte[]> value : values.entrySet()) {
-        producer.send(new ProducerRecord<>(topic, value.getKey(), value.getValue())).get(60, TimeUnit.SECONDS);
+        producer
+            .send(new ProducerRecord<>(topic, value.getKey(), value.getValue()))
+            .get(60, TimeUnit.SECONDS);
       }
     }
   }
 
-  /** Sends every document, pausing {@code pauseMillis} between them; returns when all are acknowledged. */
-  static void send(String bootstrapServers, String topic, Map<String, String> documents, long pauseMillis)
+  /**
+   * Sends every document, pausing {@code pauseMillis} between them; returns when all are
+   * acknowledged.
+   */
+  static void send(
+      String bootstrapServers, String topic, Map<String, String> documents, long pauseMillis)
       throws Exception {
     try (KafkaProducer<String, byte[]> producer = producer(bootstrapServers)) {
       List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
       for (Map.Entry<String, String> document : documents.entrySet()) {
-        byte[] value = Serdes.DOCUMENT.encode(Document.newBuilder().setId(document.getKey()).setText(document.getValue()).build());
+        byte[] value =
+            Serdes.DOCUMENT.encode(
+                Document.newBuilder()
+                    .setId(document.getKey())
+                    .setText(document.getValue())
+                    .build());
         acks.add(producer.send(new ProducerRecord<>(topic, document.getKey(), value)));
         if (pauseMillis > 0) {
           TimeUnit.MILLISECONDS.sleep(pauseMillis);

@@ -37,7 +37,8 @@ class LongDocumentsIntegrationTest {
   void aLongDocumentIsTheMeanOfItsWindows(@TempDir Path dataDir) throws Exception {
     StringBuilder text = new StringBuilder();
     List<String> sentences = StreamFixtures.sentences();
-    try (InferenceEngine engine = InferenceEngine.load(StreamFixtures.LANGID_MODEL, StreamFixtures.engineOptions());
+    try (InferenceEngine engine =
+            InferenceEngine.load(StreamFixtures.LANGID_MODEL, StreamFixtures.engineOptions());
         EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"))) {
       for (int i = 0; engine.tokenizer().encode(text.toString()).originalLength() < 30_000; i++) {
         text.append(sentences.get(i % sentences.size())).append(' ');
@@ -52,7 +53,8 @@ class LongDocumentsIntegrationTest {
       double[] logits = null;
       long tokens = 0;
       for (Encoding window : windows) {
-        EncodedDocument alone = engine.encode(List.of(DocumentInput.ids("w", window.ids())), false).get(0);
+        EncodedDocument alone =
+            engine.encode(List.of(DocumentInput.ids("w", window.ids())), false).get(0);
         if (sum == null) {
           dimensions = alone.embedding().length;
           sum = new double[dimensions];
@@ -77,18 +79,25 @@ class LongDocumentsIntegrationTest {
         best = logits[l] > logits[best] ? l : best;
       }
 
-      AppConfig config = AppConfig.defaults(kafka.bootstrapServers(), StreamFixtures.LANGID_MODEL)
-          .withApplicationId("long-documents")
-          .withEngine(StreamFixtures.engineOptions())
-          .withStateDir(dataDir.resolve("state"))
-          .withInput(InputSpec.string().withLongDocuments(Windows.LongDocuments.WINDOWS, overlap));
-      try (StreamApp app = StreamApp.start(config, new SimpleMeterRegistry(), 1, Duration.ofMinutes(2))) {
-        LoadGenerator.sendRaw(kafka.bootstrapServers(), config.topics().documents(),
+      AppConfig config =
+          AppConfig.defaults(kafka.bootstrapServers(), StreamFixtures.LANGID_MODEL)
+              .withApplicationId("long-documents")
+              .withEngine(StreamFixtures.engineOptions())
+              .withStateDir(dataDir.resolve("state"))
+              .withInput(
+                  InputSpec.string().withLongDocuments(Windows.LongDocuments.WINDOWS, overlap));
+      try (StreamApp app =
+          StreamApp.start(config, new SimpleMeterRegistry(), 1, Duration.ofMinutes(2))) {
+        LoadGenerator.sendRaw(
+            kafka.bootstrapServers(),
+            config.topics().documents(),
             Map.of("long-1", text.toString().getBytes(StandardCharsets.UTF_8)));
         List<ConsumerRecord<String, byte[]>> embeddings =
-            ReadCommitted.records(kafka.bootstrapServers(), config.topics().embeddings(), 1, Duration.ofMinutes(2));
+            ReadCommitted.records(
+                kafka.bootstrapServers(), config.topics().embeddings(), 1, Duration.ofMinutes(2));
         List<ConsumerRecord<String, byte[]>> labels =
-            ReadCommitted.records(kafka.bootstrapServers(), config.topics().labels(), 1, Duration.ofSeconds(30));
+            ReadCommitted.records(
+                kafka.bootstrapServers(), config.topics().labels(), 1, Duration.ofSeconds(30));
         assertThat(embeddings).hasSize(1);
         assertThat(labels).hasSize(1);
         Embedding embedding = Serdes.EMBEDDING.decode(embeddings.get(0).value());
@@ -97,13 +106,19 @@ class LongDocumentsIntegrationTest {
         assertThat(embedding.getTokens()).isEqualTo((int) tokens);
         double scale = normalized ? 1 / Math.sqrt(norm) : 1;
         for (int d = 0; d < dimensions; d++) {
-          assertThat((double) embedding.getVector().get(d)).as("dimension " + d).isCloseTo(sum[d] * scale, within(1e-5));
+          assertThat((double) embedding.getVector().get(d))
+              .as("dimension " + d)
+              .isCloseTo(sum[d] * scale, within(1e-5));
         }
         Labels label = Serdes.LABELS.decode(labels.get(0).value());
         assertThat(label.getWindows()).isEqualTo(windows.size());
         assertThat(label.getLabels().get(0).getLabel()).isEqualTo(engine.config().label(best));
-        System.out.printf("LONG document of %d tokens: %d windows (overlap %d), top label %s%n",
-            windows.get(0).originalLength(), windows.size(), overlap, label.getLabels().get(0).getLabel());
+        System.out.printf(
+            "LONG document of %d tokens: %d windows (overlap %d), top label %s%n",
+            windows.get(0).originalLength(),
+            windows.size(),
+            overlap,
+            label.getLabels().get(0).getLabel());
       }
     }
   }

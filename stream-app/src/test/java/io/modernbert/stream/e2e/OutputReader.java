@@ -11,8 +11,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 
 /**
- * Reads the output topics as a downstream consumer would, with {@code read_committed}: every
- * record ever committed, in order, duplicates included (so tests can count them).
+ * Reads the output topics as a downstream consumer would, with {@code read_committed}: every record
+ * ever committed, in order, duplicates included (so tests can count them).
  */
 final class OutputReader implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> embeddings;
@@ -28,7 +28,8 @@ final class OutputReader implements AutoCloseable {
   /** Polls both topics until each has at least {@code count} records or {@code timeout} passes. */
   void readUntil(int count, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline && (embeddingRecords.size() < count || labelRecords.size() < count)) {
+    while (System.nanoTime() < deadline
+        && (embeddingRecords.size() < count || labelRecords.size() < count)) {
       poll(Duration.ofMillis(200));
     }
   }
@@ -43,14 +44,34 @@ final class OutputReader implements AutoCloseable {
 
   private void poll(Duration wait) {
     for (ConsumerRecord<String, byte[]> record : embeddings.poll(wait)) {
-      embeddingRecords.add(new ConsumerRecord<>(record.topic(), record.partition(), record.offset(), record.timestamp(),
-          record.timestampType(), record.serializedKeySize(), record.serializedValueSize(), record.key(),
-          Serdes.EMBEDDING.decode(record.value()), record.headers(), record.leaderEpoch()));
+      embeddingRecords.add(
+          new ConsumerRecord<>(
+              record.topic(),
+              record.partition(),
+              record.offset(),
+              record.timestamp(),
+              record.timestampType(),
+              record.serializedKeySize(),
+              record.serializedValueSize(),
+              record.key(),
+              Serdes.EMBEDDING.decode(record.value()),
+              record.headers(),
+              record.leaderEpoch()));
     }
     for (ConsumerRecord<String, byte[]> record : labels.poll(wait)) {
-      labelRecords.add(new ConsumerRecord<>(record.topic(), record.partition(), record.offset(), record.timestamp(),
-          record.timestampType(), record.serializedKeySize(), record.serializedValueSize(), record.key(),
-          Serdes.LABELS.decode(record.value()), record.headers(), record.leaderEpoch()));
+      labelRecords.add(
+          new ConsumerRecord<>(
+              record.topic(),
+              record.partition(),
+              record.offset(),
+              record.timestamp(),
+              record.timestampType(),
+              record.serializedKeySize(),
+              record.serializedValueSize(),
+              record.key(),
+              Serdes.LABELS.decode(record.value()),
+              record.headers(),
+              record.leaderEpoch()));
     }
   }
 

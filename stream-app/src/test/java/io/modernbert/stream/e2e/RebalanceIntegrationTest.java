@@ -41,7 +41,12 @@ class RebalanceIntegrationTest {
   private static AppConfig instance(String name) {
     return AppConfig.defaults(kafka.bootstrapServers(), StreamFixtures.LANGID_MODEL)
         .withApplicationId("e2e-" + NAME)
-        .withTopics(new AppConfig.TopicNames(NAME + "-documents", NAME + "-embeddings", NAME + "-labels", NAME + "-dead-letters"))
+        .withTopics(
+            new AppConfig.TopicNames(
+                NAME + "-documents",
+                NAME + "-embeddings",
+                NAME + "-labels",
+                NAME + "-dead-letters"))
         .withEngine(StreamFixtures.engineOptions().withThreads(1))
         .withStateDir(dataDir.resolve("state-" + name));
   }
@@ -50,14 +55,21 @@ class RebalanceIntegrationTest {
   void shouldEmitEachDocumentOnceWhileInstancesJoinAndLeave() throws Exception {
     StreamApp.createTopics(instance("first"), 6);
     Map<String, String> documents = LoadGenerator.documents(DOCUMENTS, 11);
-    try (OutputReader reader = new OutputReader(kafka.bootstrapServers(), NAME + "-embeddings", NAME + "-labels")) {
-      StreamApp first = StreamApp.start(instance("first"), new SimpleMeterRegistry(), 6, Duration.ofMinutes(2));
+    try (OutputReader reader =
+        new OutputReader(kafka.bootstrapServers(), NAME + "-embeddings", NAME + "-labels")) {
+      StreamApp first =
+          StreamApp.start(instance("first"), new SimpleMeterRegistry(), 6, Duration.ofMinutes(2));
       LoadGenerator.send(kafka.bootstrapServers(), NAME + "-documents", documents, 0);
       reader.readUntil(DOCUMENTS / 5, Duration.ofMinutes(3));
-      System.out.printf("REBALANCE second instance joins after %d embeddings%n", reader.embeddingRecords.size());
-      try (StreamApp second = StreamApp.start(instance("second"), new SimpleMeterRegistry(), 6, Duration.ofMinutes(2))) {
+      System.out.printf(
+          "REBALANCE second instance joins after %d embeddings%n", reader.embeddingRecords.size());
+      try (StreamApp second =
+          StreamApp.start(
+              instance("second"), new SimpleMeterRegistry(), 6, Duration.ofMinutes(2))) {
         reader.readUntil(DOCUMENTS / 2, Duration.ofMinutes(3));
-        System.out.printf("REBALANCE first instance leaves after %d embeddings%n", reader.embeddingRecords.size());
+        System.out.printf(
+            "REBALANCE first instance leaves after %d embeddings%n",
+            reader.embeddingRecords.size());
         first.close();
         assertThat(reader.embeddingRecords.size()).as("left mid-run").isLessThan(DOCUMENTS);
         reader.readUntil(DOCUMENTS, Duration.ofMinutes(5));

@@ -46,17 +46,23 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Schema Registry formats against a real registry (Apicurio Registry, its Confluent-compatible API)
- * and the real broker: Avro and JSON Schema records in Confluent wire format in, Avro in wire format
- * out and read back by a consumer that resolves the schema by id, and a registry outage in the
- * middle of a stream, during which records wait and after which every one is processed once.
+ * and the real broker: Avro and JSON Schema records in Confluent wire format in, Avro in wire
+ * format out and read back by a consumer that resolves the schema by id, and a registry outage in
+ * the middle of a stream, during which records wait and after which every one is processed once.
  */
 class SchemaRegistryIntegrationTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Schema TICKET_V1 = new Schema.Parser().parse("""
+  private static final Schema TICKET_V1 =
+      new Schema.Parser()
+          .parse(
+              """
       {"type": "record", "name": "Ticket", "namespace": "example.support", "fields": [
         {"name": "meta", "type": {"type": "record", "name": "Meta", "fields": [{"name": "id", "type": "long"}]}},
         {"name": "body", "type": {"type": "record", "name": "Body", "fields": [{"name": "text", "type": "string"}]}}]}""");
-  private static final Schema TICKET_V2 = new Schema.Parser().parse("""
+  private static final Schema TICKET_V2 =
+      new Schema.Parser()
+          .parse(
+              """
       {"type": "record", "name": "Ticket", "namespace": "example.support", "fields": [
         {"name": "meta", "type": {"type": "record", "name": "Meta", "fields": [{"name": "id", "type": "long"}]}},
         {"name": "body", "type": {"type": "record", "name": "Body", "fields": [{"name": "text", "type": "string"}]}},
@@ -90,7 +96,9 @@ class SchemaRegistryIntegrationTest {
   private static AppConfig config(String name, InputSpec input, AppConfig.OutputFormat output) {
     return AppConfig.defaults(kafka.bootstrapServers(), StreamFixtures.LANGID_MODEL)
         .withApplicationId("registry-" + name)
-        .withTopics(new AppConfig.TopicNames(name + "-in", name + "-embeddings", name + "-labels", name + "-dead"))
+        .withTopics(
+            new AppConfig.TopicNames(
+                name + "-in", name + "-embeddings", name + "-labels", name + "-dead"))
         .withEngine(StreamFixtures.engineOptions())
         .withStateDir(dataDir.resolve("state-" + name))
         .withInput(input)
@@ -103,7 +111,11 @@ class SchemaRegistryIntegrationTest {
   }
 
   static byte[] wire(int schemaId, byte[] payload) {
-    return ByteBuffer.allocate(5 + payload.length).put((byte) 0).putInt(schemaId).put(payload).array();
+    return ByteBuffer.allocate(5 + payload.length)
+        .put((byte) 0)
+        .putInt(schemaId)
+        .put(payload)
+        .array();
   }
 
   static byte[] avroTicket(Schema schema, int schemaId, long id, String text) throws Exception {
@@ -125,9 +137,12 @@ class SchemaRegistryIntegrationTest {
   }
 
   private static void send(String topic, Map<String, byte[]> values) throws Exception {
-    try (KafkaProducer<String, byte[]> producer = LoadGenerator.producer(kafka.bootstrapServers())) {
+    try (KafkaProducer<String, byte[]> producer =
+        LoadGenerator.producer(kafka.bootstrapServers())) {
       for (Map.Entry<String, byte[]> value : values.entrySet()) {
-        producer.send(new ProducerRecord<>(topic, value.getKey(), value.getValue())).get(60, TimeUnit.SECONDS);
+        producer
+            .send(new ProducerRecord<>(topic, value.getKey(), value.getValue()))
+            .get(60, TimeUnit.SECONDS);
       }
     }
   }
@@ -141,9 +156,13 @@ class SchemaRegistryIntegrationTest {
 
   @Test
   void avroInWireFormatInAndOutResolvedByIdFromTheRegistry() throws Exception {
-    AppConfig config = config("avro", InputSpec.registry(InputSpec.Format.REGISTRY_AVRO, "/body/text", "/meta/id"),
-        AppConfig.OutputFormat.REGISTRY_AVRO);
-    int schemaId = client().register(config.topics().documents() + "-value", "AVRO", TICKET_V1.toString());
+    AppConfig config =
+        config(
+            "avro",
+            InputSpec.registry(InputSpec.Format.REGISTRY_AVRO, "/body/text", "/meta/id"),
+            AppConfig.OutputFormat.REGISTRY_AVRO);
+    int schemaId =
+        client().register(config.topics().documents() + "-value", "AVRO", TICKET_V1.toString());
     Map<String, String> texts = new LinkedHashMap<>();
     Map<String, byte[]> values = new LinkedHashMap<>();
     List<String> sentences = StreamFixtures.sentences();
@@ -153,12 +172,21 @@ class SchemaRegistryIntegrationTest {
       values.put(key, avroTicket(TICKET_V1, schemaId, 5000 + i, sentences.get(200 + i)));
     }
     values.put("not-wire", "plain text, no schema id".getBytes(StandardCharsets.UTF_8));
-    try (StreamApp app = StreamApp.start(config, new SimpleMeterRegistry(), 2, Duration.ofMinutes(2))) {
+    try (StreamApp app =
+        StreamApp.start(config, new SimpleMeterRegistry(), 2, Duration.ofMinutes(2))) {
       send(config.topics().documents(), values);
       List<ConsumerRecord<String, byte[]>> embeddings =
-          ReadCommitted.records(kafka.bootstrapServers(), config.topics().embeddings(), texts.size(), Duration.ofMinutes(2));
+          ReadCommitted.records(
+              kafka.bootstrapServers(),
+              config.topics().embeddings(),
+              texts.size(),
+              Duration.ofMinutes(2));
       List<ConsumerRecord<String, byte[]>> labels =
-          ReadCommitted.records(kafka.bootstrapServers(), config.topics().labels(), texts.size(), Duration.ofSeconds(30));
+          ReadCommitted.records(
+              kafka.bootstrapServers(),
+              config.topics().labels(),
+              texts.size(),
+              Duration.ofSeconds(30));
       assertThat(embeddings).hasSize(texts.size());
       assertThat(labels).hasSize(texts.size());
 
@@ -170,8 +198,13 @@ class SchemaRegistryIntegrationTest {
         assertThat(record.value()[0]).isZero();
         Schema writer = new Schema.Parser().parse(consumerSide.schemaById(id).schema());
         assertThat(writer.getFullName()).isEqualTo(Embedding.getClassSchema().getFullName());
-        byKey.put(record.key(), new GenericDatumReader<GenericRecord>(writer).read(null,
-            DecoderFactory.get().binaryDecoder(record.value(), 5, record.value().length - 5, null)));
+        byKey.put(
+            record.key(),
+            new GenericDatumReader<GenericRecord>(writer)
+                .read(
+                    null,
+                    DecoderFactory.get()
+                        .binaryDecoder(record.value(), 5, record.value().length - 5, null)));
       }
       List<EncodedDocument> expected = expected(texts);
       List<String> keys = new ArrayList<>(texts.keySet());
@@ -181,30 +214,52 @@ class SchemaRegistryIntegrationTest {
         @SuppressWarnings("unchecked")
         List<Float> vector = (List<Float>) embedding.get("vector");
         for (int d = 0; d < vector.size(); d++) {
-          assertThat((double) vector.get(d)).isCloseTo(expected.get(i).embedding()[d], within(1e-5));
+          assertThat((double) vector.get(d))
+              .isCloseTo(expected.get(i).embedding()[d], within(1e-5));
         }
       }
       for (ConsumerRecord<String, byte[]> record : labels) {
-        Schema writer = new Schema.Parser().parse(consumerSide.schemaById(ByteBuffer.wrap(record.value(), 1, 4).getInt()).schema());
-        GenericRecord label = new GenericDatumReader<GenericRecord>(writer).read(null,
-            DecoderFactory.get().binaryDecoder(record.value(), 5, record.value().length - 5, null));
+        Schema writer =
+            new Schema.Parser()
+                .parse(
+                    consumerSide
+                        .schemaById(ByteBuffer.wrap(record.value(), 1, 4).getInt())
+                        .schema());
+        GenericRecord label =
+            new GenericDatumReader<GenericRecord>(writer)
+                .read(
+                    null,
+                    DecoderFactory.get()
+                        .binaryDecoder(record.value(), 5, record.value().length - 5, null));
         int index = keys.indexOf(record.key());
         @SuppressWarnings("unchecked")
         List<GenericRecord> scores = (List<GenericRecord>) label.get("labels");
-        assertThat(scores.get(0).get("label").toString()).isEqualTo(expected.get(index).labels().get(0).label());
+        assertThat(scores.get(0).get("label").toString())
+            .isEqualTo(expected.get(index).labels().get(0).label());
       }
-      assertThat(DeadLetters.read(kafka.bootstrapServers(), config.topics().deadLetters(), 1, Duration.ofSeconds(30)))
-          .extracting(letter -> letter.getReason().name()).containsExactly("UNDECODABLE");
+      assertThat(
+              DeadLetters.read(
+                  kafka.bootstrapServers(),
+                  config.topics().deadLetters(),
+                  1,
+                  Duration.ofSeconds(30)))
+          .extracting(letter -> letter.getReason().name())
+          .containsExactly("UNDECODABLE");
       String subjects = HttpGet.body(registry.url() + "/subjects");
-      assertThat(subjects).contains(config.topics().embeddings() + "-value", config.topics().labels() + "-value");
+      assertThat(subjects)
+          .contains(config.topics().embeddings() + "-value", config.topics().labels() + "-value");
     }
   }
 
   @Test
   void jsonSchemaInWireFormat() throws Exception {
-    AppConfig config = config("jsonschema", InputSpec.registry(InputSpec.Format.REGISTRY_JSON, "/body/text", null),
-        AppConfig.OutputFormat.AVRO);
-    String schema = """
+    AppConfig config =
+        config(
+            "jsonschema",
+            InputSpec.registry(InputSpec.Format.REGISTRY_JSON, "/body/text", null),
+            AppConfig.OutputFormat.AVRO);
+    String schema =
+        """
         {"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
          "properties": {"body": {"type": "object", "properties": {"text": {"type": "string"}}}}}""";
     int schemaId = client().register(config.topics().documents() + "-value", "JSON", schema);
@@ -218,16 +273,30 @@ class SchemaRegistryIntegrationTest {
       value.putObject("body").put("text", text);
       values.put(key, wire(schemaId, JSON.writeValueAsBytes(value)));
     }
-    values.put("unknown-schema", wire(999_999, "{\"body\": {\"text\": \"x\"}}".getBytes(StandardCharsets.UTF_8)));
-    try (StreamApp app = StreamApp.start(config, new SimpleMeterRegistry(), 2, Duration.ofMinutes(2))) {
+    values.put(
+        "unknown-schema",
+        wire(999_999, "{\"body\": {\"text\": \"x\"}}".getBytes(StandardCharsets.UTF_8)));
+    try (StreamApp app =
+        StreamApp.start(config, new SimpleMeterRegistry(), 2, Duration.ofMinutes(2))) {
       send(config.topics().documents(), values);
       List<ConsumerRecord<String, byte[]>> embeddings =
-          ReadCommitted.records(kafka.bootstrapServers(), config.topics().embeddings(), texts.size(), Duration.ofMinutes(2));
+          ReadCommitted.records(
+              kafka.bootstrapServers(),
+              config.topics().embeddings(),
+              texts.size(),
+              Duration.ofMinutes(2));
       assertThat(embeddings).hasSize(texts.size());
       List<EncodedDocument> expected = expected(texts);
       Map<String, String> topLabels = new HashMap<>();
-      ReadCommitted.records(kafka.bootstrapServers(), config.topics().labels(), texts.size(), Duration.ofSeconds(30))
-          .forEach(r -> topLabels.put(r.key(), Serdes.LABELS.decode(r.value()).getLabels().get(0).getLabel()));
+      ReadCommitted.records(
+              kafka.bootstrapServers(),
+              config.topics().labels(),
+              texts.size(),
+              Duration.ofSeconds(30))
+          .forEach(
+              r ->
+                  topLabels.put(
+                      r.key(), Serdes.LABELS.decode(r.value()).getLabels().get(0).getLabel()));
       assertThat(topLabels).hasSize(texts.size());
       List<String> keys = new ArrayList<>(texts.keySet());
       Map<String, Embedding> byKey = new HashMap<>();
@@ -236,22 +305,35 @@ class SchemaRegistryIntegrationTest {
         assertThat(topLabels.get(keys.get(i))).isEqualTo(expected.get(i).labels().get(0).label());
         List<Float> vector = byKey.get(keys.get(i)).getVector();
         for (int d = 0; d < vector.size(); d++) {
-          assertThat((double) vector.get(d)).isCloseTo(expected.get(i).embedding()[d], within(1e-5));
+          assertThat((double) vector.get(d))
+              .isCloseTo(expected.get(i).embedding()[d], within(1e-5));
         }
       }
-      assertThat(DeadLetters.read(kafka.bootstrapServers(), config.topics().deadLetters(), 1, Duration.ofSeconds(30)))
+      assertThat(
+              DeadLetters.read(
+                  kafka.bootstrapServers(),
+                  config.topics().deadLetters(),
+                  1,
+                  Duration.ofSeconds(30)))
           .extracting(letter -> letter.getReason().name() + ": " + letter.getDetail())
-          .singleElement().asString().startsWith("UNDECODABLE: schema id 999999 is not in the registry");
+          .singleElement()
+          .asString()
+          .startsWith("UNDECODABLE: schema id 999999 is not in the registry");
     }
   }
 
   @Test
   void recordsWaitForTheRegistryAndNoneIsLostOrDeadLettered() throws Exception {
-    AppConfig config = config("outage", InputSpec.registry(InputSpec.Format.REGISTRY_AVRO, "/body/text", null),
-        AppConfig.OutputFormat.AVRO);
+    AppConfig config =
+        config(
+            "outage",
+            InputSpec.registry(InputSpec.Format.REGISTRY_AVRO, "/body/text", null),
+            AppConfig.OutputFormat.AVRO);
     SchemaRegistryClient producerSide = client();
-    int v1 = producerSide.register(config.topics().documents() + "-value", "AVRO", TICKET_V1.toString());
-    int v2 = producerSide.register(config.topics().documents() + "-value", "AVRO", TICKET_V2.toString());
+    int v1 =
+        producerSide.register(config.topics().documents() + "-value", "AVRO", TICKET_V1.toString());
+    int v2 =
+        producerSide.register(config.topics().documents() + "-value", "AVRO", TICKET_V2.toString());
     assertThat(v2).isNotEqualTo(v1);
     List<String> sentences = StreamFixtures.sentences();
     Map<String, byte[]> before = new LinkedHashMap<>();
@@ -261,18 +343,26 @@ class SchemaRegistryIntegrationTest {
       // The service has never seen schema v2: these need the registry.
       during.put("during-" + i, avroTicket(TICKET_V2, v2, 100 + i, sentences.get(420 + i)));
     }
-    try (StreamApp app = StreamApp.start(config, new SimpleMeterRegistry(), 2, Duration.ofMinutes(2))) {
+    try (StreamApp app =
+        StreamApp.start(config, new SimpleMeterRegistry(), 2, Duration.ofMinutes(2))) {
       send(config.topics().documents(), before);
-      assertThat(ReadCommitted.records(kafka.bootstrapServers(), config.topics().embeddings(), 20, Duration.ofMinutes(2)))
+      assertThat(
+              ReadCommitted.records(
+                  kafka.bootstrapServers(),
+                  config.topics().embeddings(),
+                  20,
+                  Duration.ofMinutes(2)))
           .hasSize(20);
 
       registry.pause();
       long pausedAt = System.nanoTime();
       try {
         send(config.topics().documents(), during);
-        // While the registry is down the new records wait: nothing new comes out, nothing is dead-lettered.
+        // While the registry is down the new records wait: nothing new comes out, nothing is
+        // dead-lettered.
         List<ConsumerRecord<String, byte[]>> meanwhile =
-            ReadCommitted.records(kafka.bootstrapServers(), config.topics().embeddings(), 21, Duration.ofSeconds(15));
+            ReadCommitted.records(
+                kafka.bootstrapServers(), config.topics().embeddings(), 21, Duration.ofSeconds(15));
         assertThat(meanwhile).hasSize(20);
       } finally {
         registry.resume();
@@ -280,10 +370,16 @@ class SchemaRegistryIntegrationTest {
       System.out.printf("REGISTRY outage of %.1f s%n", (System.nanoTime() - pausedAt) / 1e9);
 
       List<ConsumerRecord<String, byte[]>> all =
-          ReadCommitted.records(kafka.bootstrapServers(), config.topics().embeddings(), 40, Duration.ofMinutes(3));
+          ReadCommitted.records(
+              kafka.bootstrapServers(), config.topics().embeddings(), 40, Duration.ofMinutes(3));
       assertThat(all).hasSize(40);
       assertThat(all.stream().map(ConsumerRecord::key).distinct().count()).isEqualTo(40);
-      assertThat(DeadLetters.read(kafka.bootstrapServers(), config.topics().deadLetters(), 1, Duration.ofSeconds(5)))
+      assertThat(
+              DeadLetters.read(
+                  kafka.bootstrapServers(),
+                  config.topics().deadLetters(),
+                  1,
+                  Duration.ofSeconds(5)))
           .isEmpty();
     }
   }

@@ -16,9 +16,10 @@ import org.testcontainers.utility.DockerImageName;
  * The same end-to-end scenario against Apache Kafka in a container, of the project's Kafka version.
  *
  * <p>The image is {@code apache/kafka:<kafka.version>}, or {@code MODERNBERT_KAFKA_IMAGE}: machines
- * without a registry build a substitute from Apache Kafka's jars ({@code deploy/local/docker-engine.sh},
- * which CI runs). Without a Docker engine the test is skipped, unless {@code
- * MODERNBERT_REQUIRE_DOCKER=true} (CI), where a missing engine is a failure, never a skip.
+ * without a registry build a substitute from Apache Kafka's jars ({@code
+ * deploy/local/docker-engine.sh}, which CI runs). Without a Docker engine the test is skipped,
+ * unless {@code MODERNBERT_REQUIRE_DOCKER=true} (CI), where a missing engine is a failure, never a
+ * skip.
  */
 class TestcontainersEndToEndIntegrationTest {
   private static KafkaContainer kafka;
@@ -43,13 +44,17 @@ class TestcontainersEndToEndIntegrationTest {
 
   static DockerImageName kafkaImage() {
     String version = System.getProperty("kafka.version");
-    assertThat(version).as("the build passes the project's Kafka version as -Dkafka.version").isNotBlank();
-    String image = System.getenv().getOrDefault("MODERNBERT_KAFKA_IMAGE", "apache/kafka:" + version);
+    assertThat(version)
+        .as("the build passes the project's Kafka version as -Dkafka.version")
+        .isNotBlank();
+    String image =
+        System.getenv().getOrDefault("MODERNBERT_KAFKA_IMAGE", "apache/kafka:" + version);
     return DockerImageName.parse(image).asCompatibleSubstituteFor("apache/kafka");
   }
 
   @Test
-  void shouldEmitExactlyOneEmbeddingAndOneLabelsRecordPerDocument(@TempDir Path stateDir) throws Exception {
+  void shouldEmitExactlyOneEmbeddingAndOneLabelsRecordPerDocument(@TempDir Path stateDir)
+      throws Exception {
     assertThat(kafka.getDockerImageName()).endsWith(":" + System.getProperty("kafka.version"));
     EndToEndScenario.run(kafka.getBootstrapServers(), stateDir, "container");
   }

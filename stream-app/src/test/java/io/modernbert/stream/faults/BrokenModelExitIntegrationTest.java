@@ -42,9 +42,17 @@ class BrokenModelExitIntegrationTest {
   @Test
   void shouldExitNonZeroAndLoseNothingWhenTheModelDoesNotRun() throws Exception {
     try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"))) {
-      AppConfig config = AppConfig.defaults(kafka.bootstrapServers(), StreamFixtures.LANGID_MODEL)
-          .withApplicationId("e2e-" + NAME).withStateDir(work.resolve("state")).withEngine(StreamFixtures.engineOptions())
-          .withTopics(new AppConfig.TopicNames(NAME + "-documents", NAME + "-embeddings", NAME + "-labels", NAME + "-dead-letters"));
+      AppConfig config =
+          AppConfig.defaults(kafka.bootstrapServers(), StreamFixtures.LANGID_MODEL)
+              .withApplicationId("e2e-" + NAME)
+              .withStateDir(work.resolve("state"))
+              .withEngine(StreamFixtures.engineOptions())
+              .withTopics(
+                  new AppConfig.TopicNames(
+                      NAME + "-documents",
+                      NAME + "-embeddings",
+                      NAME + "-labels",
+                      NAME + "-dead-letters"));
       StreamApp.createTopics(config, 1);
       Process broken = start(kafka.bootstrapServers());
       send(kafka.bootstrapServers(), "stays-pending", "Ce document attend un modèle qui marche.");
@@ -53,52 +61,91 @@ class BrokenModelExitIntegrationTest {
       assertThat(broken.exitValue()).isEqualTo(70);
       assertThat(Files.readString(work.resolve("broken.log"))).contains("the model does not run");
 
-      try (StreamApp healthy = StreamApp.start(config, new SimpleMeterRegistry(), 1, Duration.ofMinutes(2))) {
-        assertThat(read(kafka.bootstrapServers(), NAME + "-embeddings", Duration.ofSeconds(60))).containsExactly("stays-pending");
-        assertThat(read(kafka.bootstrapServers(), NAME + "-dead-letters", Duration.ofSeconds(3))).isEmpty();
+      try (StreamApp healthy =
+          StreamApp.start(config, new SimpleMeterRegistry(), 1, Duration.ofMinutes(2))) {
+        assertThat(read(kafka.bootstrapServers(), NAME + "-embeddings", Duration.ofSeconds(60)))
+            .containsExactly("stays-pending");
+        assertThat(read(kafka.bootstrapServers(), NAME + "-dead-letters", Duration.ofSeconds(3)))
+            .isEmpty();
       }
     }
   }
 
   private Process start(String bootstrapServers) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process process = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-        BrokenModelMain.class.getName(), "--bootstrap-servers", bootstrapServers,
-        "--model", StreamFixtures.LANGID_MODEL.toString(), "--application-id", "e2e-" + NAME,
-        "--state-dir", work.resolve("state").toString(), "--documents-topic", NAME + "-documents",
-        "--embeddings-topic", NAME + "-embeddings", "--labels-topic", NAME + "-labels",
-        "--dead-letter-topic", NAME + "-dead-letters", "--no-warmup", "--threads", "2", "--http-port", "-1")
-        .redirectError(work.resolve("broken.log").toFile())
-        .start();
+    Process process =
+        new ProcessBuilder(
+                java,
+                "-Xmx1g",
+                "-cp",
+                System.getProperty("java.class.path"),
+                BrokenModelMain.class.getName(),
+                "--bootstrap-servers",
+                bootstrapServers,
+                "--model",
+                StreamFixtures.LANGID_MODEL.toString(),
+                "--application-id",
+                "e2e-" + NAME,
+                "--state-dir",
+                work.resolve("state").toString(),
+                "--documents-topic",
+                NAME + "-documents",
+                "--embeddings-topic",
+                NAME + "-embeddings",
+                "--labels-topic",
+                NAME + "-labels",
+                "--dead-letter-topic",
+                NAME + "-dead-letters",
+                "--no-warmup",
+                "--threads",
+                "2",
+                "--http-port",
+                "-1")
+            .redirectError(work.resolve("broken.log").toFile())
+            .start();
     CountDownLatch running = new CountDownLatch(1);
-    Thread output = new Thread(() -> {
-      try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-          if (line.contains("RUNNING")) {
-            running.countDown();
-          }
-        }
-      } catch (java.io.IOException e) {
-        // the process ended
-      }
-    });
+    Thread output =
+        new Thread(
+            () -> {
+              try (BufferedReader lines =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                  if (line.contains("RUNNING")) {
+                    running.countDown();
+                  }
+                }
+              } catch (java.io.IOException e) {
+                // the process ended
+              }
+            });
     output.setDaemon(true);
     output.start();
-    assertThat(running.await(2, TimeUnit.MINUTES)).as("the application started; see " + work.resolve("broken.log")).isTrue();
+    assertThat(running.await(2, TimeUnit.MINUTES))
+        .as("the application started; see " + work.resolve("broken.log"))
+        .isTrue();
     return process;
   }
 
   private static void send(String bootstrapServers, String id, String text) throws Exception {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(NAME + "-documents", id,
-          Serdes.DOCUMENT.encode(Document.newBuilder().setId(id).setText(text).build()))).get(30, TimeUnit.SECONDS);
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  NAME + "-documents",
+                  id,
+                  Serdes.DOCUMENT.encode(Document.newBuilder().setId(id).setText(text).build())))
+          .get(30, TimeUnit.SECONDS);
     }
   }
 
   /** The keys on {@code topic}, read_committed. */
   private static List<String> read(String bootstrapServers, String topic, Duration wait) {
-    return ReadCommitted.records(bootstrapServers, topic, 1, wait).stream().map(record -> record.key()).toList();
+    return ReadCommitted.records(bootstrapServers, topic, 1, wait).stream()
+        .map(record -> record.key())
+        .toList();
   }
 }

@@ -38,10 +38,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The broker stops for {@value #OUTAGE_SECONDS} s in the middle of a stream
- * ({@code -Dmodernbert.outage.seconds=30} for the full fault-matrix case): the service keeps
- * running, HTTP ingestion answers 503 within its timeout, and when the broker is back processing
- * resumes by itself with every document embedded exactly once for read_committed consumers.
+ * The broker stops for {@value #OUTAGE_SECONDS} s in the middle of a stream ({@code
+ * -Dmodernbert.outage.seconds=30} for the full fault-matrix case): the service keeps running, HTTP
+ * ingestion answers 503 within its timeout, and when the broker is back processing resumes by
+ * itself with every document embedded exactly once for read_committed consumers.
  */
 class BrokerOutageIntegrationTest {
   private static final int OUTAGE_SECONDS = Integer.getInteger("modernbert.outage.seconds", 15);
@@ -57,11 +57,16 @@ class BrokerOutageIntegrationTest {
     }
     EmbeddedKafkaOptions options = EmbeddedKafkaOptions.defaults().withPort(port);
     EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), options);
-    AppConfig config = AppConfig.defaults(kafka.bootstrapServers(), StreamFixtures.LANGID_MODEL)
-        .withApplicationId("outage").withEngine(StreamFixtures.engineOptions()).withStateDir(dataDir.resolve("state"));
+    AppConfig config =
+        AppConfig.defaults(kafka.bootstrapServers(), StreamFixtures.LANGID_MODEL)
+            .withApplicationId("outage")
+            .withEngine(StreamFixtures.engineOptions())
+            .withStateDir(dataDir.resolve("state"));
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     try (StreamApp app = StreamApp.start(config, meters, 2, Duration.ofMinutes(2));
-        HttpService http = HttpService.start(app, config, meters, 0, HttpLimits.defaults(), Duration.ofSeconds(30))) {
+        HttpService http =
+            HttpService.start(
+                app, config, meters, 0, HttpLimits.defaults(), Duration.ofSeconds(30))) {
       String bootstrap = kafka.bootstrapServers();
       CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> produce(bootstrap));
       Map<String, Integer> outputs = new HashMap<>();
@@ -72,17 +77,22 @@ class BrokerOutageIntegrationTest {
         System.out.printf("OUTAGE broker stopped after %d outputs%n", outputs.size());
 
         long start = System.nanoTime();
-        HttpResponse<String> during = post(http.port(), "{\"id\":\"during-outage\",\"text\":\"Le courtier est arrêté.\"}");
+        HttpResponse<String> during =
+            post(http.port(), "{\"id\":\"during-outage\",\"text\":\"Le courtier est arrêté.\"}");
         double answeredIn = (System.nanoTime() - start) / 1e9;
-        System.out.printf("OUTAGE POST /v1/documents answered %d in %.1f s%n", during.statusCode(), answeredIn);
+        System.out.printf(
+            "OUTAGE POST /v1/documents answered %d in %.1f s%n", during.statusCode(), answeredIn);
         assertThat(during.statusCode()).isEqualTo(503);
-        assertThat(answeredIn).as("within the ingestion timeout (10 s) and a little").isLessThan(15);
+        assertThat(answeredIn)
+            .as("within the ingestion timeout (10 s) and a little")
+            .isLessThan(15);
         assertThat(get(http.port(), "/health").statusCode()).isEqualTo(200);
 
         long remaining = TimeUnit.SECONDS.toNanos(OUTAGE_SECONDS) - (System.nanoTime() - stoppedAt);
         TimeUnit.NANOSECONDS.sleep(Math.max(0, remaining));
         kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), options);
-        System.out.printf("OUTAGE broker back after %.1f s%n", (System.nanoTime() - stoppedAt) / 1e9);
+        System.out.printf(
+            "OUTAGE broker back after %.1f s%n", (System.nanoTime() - stoppedAt) / 1e9);
 
         producing.get(3, TimeUnit.MINUTES);
         readUntil(reader, outputs, DOCUMENTS, Duration.ofMinutes(4));
@@ -107,11 +117,13 @@ class BrokerOutageIntegrationTest {
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 180_000);
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 180_000);
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
       List<String> sentences = StreamFixtures.sentences();
       for (int i = 0; i < DOCUMENTS; i++) {
         String id = String.format("doc-%04d", i);
-        Document document = Document.newBuilder().setId(id).setText(sentences.get(i % sentences.size())).build();
+        Document document =
+            Document.newBuilder().setId(id).setText(sentences.get(i % sentences.size())).build();
         producer.send(new ProducerRecord<>("documents", id, Serdes.DOCUMENT.encode(document)));
         TimeUnit.MILLISECONDS.sleep(20);
       }
@@ -121,7 +133,11 @@ class BrokerOutageIntegrationTest {
     }
   }
 
-  private static void readUntil(KafkaConsumer<String, byte[]> reader, Map<String, Integer> outputs, int count, Duration timeout) {
+  private static void readUntil(
+      KafkaConsumer<String, byte[]> reader,
+      Map<String, Integer> outputs,
+      int count,
+      Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (outputs.size() < count && System.nanoTime() < deadline) {
       record(reader, outputs);
@@ -135,13 +151,19 @@ class BrokerOutageIntegrationTest {
   }
 
   private static HttpResponse<String> post(int port, String body) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/documents"))
-        .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/documents"))
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   private static HttpResponse<String> get(int port, String path) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -43,32 +43,49 @@ class InferenceFailureIntegrationTest {
   @Test
   void shouldDeadLetterTheFailingDocumentAndEmitEveryOther() throws Exception {
     int[] poison;
-    try (ModernBertTokenizer tokenizer = ModernBertTokenizer.load(StreamFixtures.LANGID_MODEL, 8192)) {
+    try (ModernBertTokenizer tokenizer =
+        ModernBertTokenizer.load(StreamFixtures.LANGID_MODEL, 8192)) {
       poison = tokenizer.encode(POISON_TEXT).ids();
     }
     try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"))) {
-      AppConfig config = AppConfig.defaults(kafka.bootstrapServers(), StreamFixtures.LANGID_MODEL)
-          .withApplicationId("poison").withEngine(StreamFixtures.engineOptions()).withStateDir(work.resolve("state"));
-      try (StreamApp app = StreamApp.start(config, new SimpleMeterRegistry(), 2, Optional.empty(), Duration.ofMinutes(2),
-          real -> (documents, hiddenStates, onPacked) -> {
-            if (documents.stream().anyMatch(d -> Arrays.equals(d.inputIds(), poison))) {
-              throw new IllegalStateException("injected failure");
-            }
-            return real.run(documents, hiddenStates, onPacked);
-          })) {
+      AppConfig config =
+          AppConfig.defaults(kafka.bootstrapServers(), StreamFixtures.LANGID_MODEL)
+              .withApplicationId("poison")
+              .withEngine(StreamFixtures.engineOptions())
+              .withStateDir(work.resolve("state"));
+      try (StreamApp app =
+          StreamApp.start(
+              config,
+              new SimpleMeterRegistry(),
+              2,
+              Optional.empty(),
+              Duration.ofMinutes(2),
+              real ->
+                  (documents, hiddenStates, onPacked) -> {
+                    if (documents.stream().anyMatch(d -> Arrays.equals(d.inputIds(), poison))) {
+                      throw new IllegalStateException("injected failure");
+                    }
+                    return real.run(documents, hiddenStates, onPacked);
+                  })) {
         List<String> sentences = StreamFixtures.sentences();
         java.util.Properties props = new java.util.Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer =
+            new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
           for (int i = 0; i < DOCUMENTS; i++) {
             String id = i == 117 ? "poison" : String.format("doc-%03d", i);
             String text = i == 117 ? POISON_TEXT : sentences.get(i);
-            producer.send(new ProducerRecord<>("documents", id, Serdes.DOCUMENT.encode(Document.newBuilder().setId(id).setText(text).build())));
+            producer.send(
+                new ProducerRecord<>(
+                    "documents",
+                    id,
+                    Serdes.DOCUMENT.encode(Document.newBuilder().setId(id).setText(text).build())));
           }
           producer.flush();
         }
 
-        Map<String, Integer> embeddings = count(kafka.bootstrapServers(), "embeddings", DOCUMENTS - 1);
+        Map<String, Integer> embeddings =
+            count(kafka.bootstrapServers(), "embeddings", DOCUMENTS - 1);
         Map<String, Integer> labels = count(kafka.bootstrapServers(), "labels", DOCUMENTS - 1);
         List<DeadLetter> letters = deadLetters(kafka.bootstrapServers());
 
@@ -86,7 +103,10 @@ class InferenceFailureIntegrationTest {
     }
   }
 
-  /** Records per key on {@code topic}, once at least {@code expected} are in (late duplicates included). */
+  /**
+   * Records per key on {@code topic}, once at least {@code expected} are in (late duplicates
+   * included).
+   */
   private static Map<String, Integer> count(String bootstrapServers, String topic, int expected) {
     Map<String, Integer> counts = new HashMap<>();
     ReadCommitted.records(bootstrapServers, topic, expected, Duration.ofMinutes(2))
@@ -95,7 +115,10 @@ class InferenceFailureIntegrationTest {
   }
 
   private static List<DeadLetter> deadLetters(String bootstrapServers) {
-    return ReadCommitted.records(bootstrapServers, "documents-dead-letters", 1, Duration.ofSeconds(30)).stream()
-        .map(record -> Serdes.DEAD_LETTER.decode(record.value())).toList();
+    return ReadCommitted.records(
+            bootstrapServers, "documents-dead-letters", 1, Duration.ofSeconds(30))
+        .stream()
+        .map(record -> Serdes.DEAD_LETTER.decode(record.value()))
+        .toList();
   }
 }

@@ -37,7 +37,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The HTTP ingestion against the in-process broker, over real HTTP: contents, and every error case. */
+/**
+ * The HTTP ingestion against the in-process broker, over real HTTP: contents, and every error case.
+ */
 @ExtendWith(VertxExtension.class)
 class IngestionApiIntegrationTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -65,7 +67,13 @@ class IngestionApiIntegrationTest {
 
   @BeforeEach
   void startServer(Vertx vertx) throws Exception {
-    server = start(vertx, HttpLimits.defaults().withMaxItems(5).withMaxBodyBytes(64 * 1024).withMaxDocumentBytes(1000));
+    server =
+        start(
+            vertx,
+            HttpLimits.defaults()
+                .withMaxItems(5)
+                .withMaxBodyBytes(64 * 1024)
+                .withMaxDocumentBytes(1000));
     client = WebClient.create(vertx);
   }
 
@@ -75,21 +83,38 @@ class IngestionApiIntegrationTest {
   }
 
   private static HttpServer start(Vertx vertx, HttpLimits limits) throws Exception {
-    IngestionApi api = new IngestionApi(publisher, limits, () -> true, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-    return vertx.createHttpServer().requestHandler(api.router(vertx)).listen(0)
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    IngestionApi api =
+        new IngestionApi(
+            publisher, limits, () -> true, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    return vertx
+        .createHttpServer()
+        .requestHandler(api.router(vertx))
+        .listen(0)
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
   }
 
-  private HttpResponse<Buffer> post(HttpServer target, String path, String body, String... headers) throws Exception {
+  private HttpResponse<Buffer> post(HttpServer target, String path, String body, String... headers)
+      throws Exception {
     var request = client.post(target.actualPort(), "127.0.0.1", path);
     for (int i = 0; i < headers.length; i += 2) {
       request.putHeader(headers[i], headers[i + 1]);
     }
-    return request.sendBuffer(Buffer.buffer(body)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    return request
+        .sendBuffer(Buffer.buffer(body))
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
   }
 
   private HttpResponse<Buffer> get(String path) throws Exception {
-    return client.get(server.actualPort(), "127.0.0.1", path).send().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    return client
+        .get(server.actualPort(), "127.0.0.1", path)
+        .send()
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
   }
 
   private static List<Document> topicContents() {
@@ -98,7 +123,8 @@ class IngestionApiIntegrationTest {
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "http-test-" + UUID.randomUUID());
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     List<Document> documents = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(TOPIC));
       long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
       while (System.nanoTime() < deadline) {
@@ -112,7 +138,8 @@ class IngestionApiIntegrationTest {
     return documents;
   }
 
-  private static void assertError(HttpResponse<Buffer> response, int status, String fragment) throws Exception {
+  private static void assertError(HttpResponse<Buffer> response, int status, String fragment)
+      throws Exception {
     assertThat(response.statusCode()).isEqualTo(status);
     assertThat(response.getHeader("content-type")).startsWith("application/json");
     JsonNode body = JSON.readTree(response.bodyAsString());
@@ -123,21 +150,48 @@ class IngestionApiIntegrationTest {
   @Test
   void shouldProducePostedDocumentsWithTheirAvroContentAndAnswer202() throws Exception {
     String marker = UUID.randomUUID().toString();
-    HttpResponse<Buffer> single = post(server, "/v1/documents",
-        "{\"id\":\"one-" + marker + "\",\"text\":\"Bonjour tout le monde\",\"attributes\":{\"source\":\"test\"}}");
-    HttpResponse<Buffer> array = post(server, "/v1/documents",
-        "[{\"id\":\"two-" + marker + "\",\"text\":\"Hallo\"},{\"id\":\"three-" + marker + "\",\"text\":\"Ciao\"}]");
-    HttpResponse<Buffer> ndjson = post(server, "/v1/documents",
-        "{\"id\":\"four-" + marker + "\",\"text\":\"Hola\"}\n{\"id\":\"five-" + marker + "\",\"text\":\"Olá\"}\n",
-        "content-type", "application/x-ndjson");
+    HttpResponse<Buffer> single =
+        post(
+            server,
+            "/v1/documents",
+            "{\"id\":\"one-"
+                + marker
+                + "\",\"text\":\"Bonjour tout le monde\",\"attributes\":{\"source\":\"test\"}}");
+    HttpResponse<Buffer> array =
+        post(
+            server,
+            "/v1/documents",
+            "[{\"id\":\"two-"
+                + marker
+                + "\",\"text\":\"Hallo\"},{\"id\":\"three-"
+                + marker
+                + "\",\"text\":\"Ciao\"}]");
+    HttpResponse<Buffer> ndjson =
+        post(
+            server,
+            "/v1/documents",
+            "{\"id\":\"four-"
+                + marker
+                + "\",\"text\":\"Hola\"}\n{\"id\":\"five-"
+                + marker
+                + "\",\"text\":\"Olá\"}\n",
+            "content-type",
+            "application/x-ndjson");
 
     assertThat(single.statusCode()).isEqualTo(202);
-    assertThat(JSON.readTree(single.bodyAsString()).get("ids").get(0).asText()).isEqualTo("one-" + marker);
+    assertThat(JSON.readTree(single.bodyAsString()).get("ids").get(0).asText())
+        .isEqualTo("one-" + marker);
     assertThat(JSON.readTree(array.bodyAsString()).get("accepted").asInt()).isEqualTo(2);
     assertThat(ndjson.statusCode()).isEqualTo(202);
     List<Document> mine = topicContents().stream().filter(d -> d.getId().endsWith(marker)).toList();
-    assertThat(mine).extracting(Document::getId)
-        .containsExactly("one-" + marker, "two-" + marker, "three-" + marker, "four-" + marker, "five-" + marker);
+    assertThat(mine)
+        .extracting(Document::getId)
+        .containsExactly(
+            "one-" + marker,
+            "two-" + marker,
+            "three-" + marker,
+            "four-" + marker,
+            "five-" + marker);
     assertThat(mine.get(0).getText()).isEqualTo("Bonjour tout le monde");
     assertThat(mine.get(0).getAttributes()).containsEntry("source", "test");
     assertThat(mine.get(4).getText()).isEqualTo("Olá");
@@ -146,8 +200,15 @@ class IngestionApiIntegrationTest {
   @Test
   void shouldProduceNothingForARejectedRequest() throws Exception {
     String marker = UUID.randomUUID().toString();
-    HttpResponse<Buffer> response = post(server, "/v1/documents",
-        "[{\"id\":\"ok-" + marker + "\",\"text\":\"fine\"},{\"id\":\"bad-" + marker + "\",\"text\":\"\"}]");
+    HttpResponse<Buffer> response =
+        post(
+            server,
+            "/v1/documents",
+            "[{\"id\":\"ok-"
+                + marker
+                + "\",\"text\":\"fine\"},{\"id\":\"bad-"
+                + marker
+                + "\",\"text\":\"\"}]");
 
     assertError(response, 400, "\"text\" must be a non-empty string");
     assertThat(topicContents()).noneMatch(d -> d.getId().endsWith(marker));
@@ -156,7 +217,10 @@ class IngestionApiIntegrationTest {
   @Test
   void shouldAnswer400ForMalformedJsonAndMissingFields() throws Exception {
     assertError(post(server, "/v1/documents", "{\"id\": \"x\", \"text\": "), 400, "malformed JSON");
-    assertError(post(server, "/v1/documents", "{\"text\": \"no id\"}"), 400, "\"id\" must be a non-empty string");
+    assertError(
+        post(server, "/v1/documents", "{\"text\": \"no id\"}"),
+        400,
+        "\"id\" must be a non-empty string");
     assertError(post(server, "/v1/documents", "[1, 2]"), 400, "not a JSON object");
     assertError(post(server, "/v1/documents", ""), 400, "empty body");
   }
@@ -168,9 +232,15 @@ class IngestionApiIntegrationTest {
       six.append(i == 0 ? "" : ",").append("{\"id\":\"d").append(i).append("\",\"text\":\"t\"}");
     }
     assertError(post(server, "/v1/documents", six + "]"), 413, "the limit is 5");
-    assertError(post(server, "/v1/documents", "{\"id\":\"long\",\"text\":\"" + "y".repeat(1001) + "\"}"), 413,
+    assertError(
+        post(server, "/v1/documents", "{\"id\":\"long\",\"text\":\"" + "y".repeat(1001) + "\"}"),
+        413,
         "has 1001 bytes of text; the limit is 1000");
-    assertError(post(server, "/v1/documents", "{\"id\":\"big\",\"text\":\"" + "x".repeat(70 * 1024) + "\"}"), 413, "request body over");
+    assertError(
+        post(
+            server, "/v1/documents", "{\"id\":\"big\",\"text\":\"" + "x".repeat(70 * 1024) + "\"}"),
+        413,
+        "request body over");
   }
 
   @Test
@@ -183,9 +253,33 @@ class IngestionApiIntegrationTest {
     HttpServer secured = start(vertx, HttpLimits.defaults().withApiKeys(Set.of("s3cret")));
     try {
       assertError(post(secured, "/v1/documents", "{\"id\":\"k\",\"text\":\"t\"}"), 401, "API key");
-      assertError(post(secured, "/v1/documents", "{\"id\":\"k\",\"text\":\"t\"}", "Authorization", "Bearer wrong"), 401, "API key");
-      assertThat(post(secured, "/v1/documents", "{\"id\":\"k\",\"text\":\"t\"}", "Authorization", "Bearer s3cret").statusCode()).isEqualTo(202);
-      assertThat(post(secured, "/v1/documents", "{\"id\":\"k2\",\"text\":\"t\"}", "X-API-Key", "s3cret").statusCode()).isEqualTo(202);
+      assertError(
+          post(
+              secured,
+              "/v1/documents",
+              "{\"id\":\"k\",\"text\":\"t\"}",
+              "Authorization",
+              "Bearer wrong"),
+          401,
+          "API key");
+      assertThat(
+              post(
+                      secured,
+                      "/v1/documents",
+                      "{\"id\":\"k\",\"text\":\"t\"}",
+                      "Authorization",
+                      "Bearer s3cret")
+                  .statusCode())
+          .isEqualTo(202);
+      assertThat(
+              post(
+                      secured,
+                      "/v1/documents",
+                      "{\"id\":\"k2\",\"text\":\"t\"}",
+                      "X-API-Key",
+                      "s3cret")
+                  .statusCode())
+          .isEqualTo(202);
     } finally {
       secured.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
@@ -195,7 +289,10 @@ class IngestionApiIntegrationTest {
   void shouldAnswer429WhenTooManyRequestsAreInFlight(Vertx vertx) throws Exception {
     HttpServer saturated = start(vertx, HttpLimits.defaults().withMaxInFlight(0));
     try {
-      assertError(post(saturated, "/v1/documents", "{\"id\":\"x\",\"text\":\"t\"}"), 429, "requests in flight");
+      assertError(
+          post(saturated, "/v1/documents", "{\"id\":\"x\",\"text\":\"t\"}"),
+          429,
+          "requests in flight");
     } finally {
       saturated.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
@@ -210,6 +307,8 @@ class IngestionApiIntegrationTest {
     assertThat(metrics.getHeader("content-type")).startsWith("text/plain");
     JsonNode openApi = JSON.readTree(get("/openapi.json").bodyAsString());
     assertThat(openApi.get("openapi").asText()).startsWith("3.");
-    assertThat(openApi.get("paths").fieldNames()).toIterable().contains("/v1/documents", "/embed", "/predict", "/health");
+    assertThat(openApi.get("paths").fieldNames())
+        .toIterable()
+        .contains("/v1/documents", "/embed", "/predict", "/health");
   }
 }

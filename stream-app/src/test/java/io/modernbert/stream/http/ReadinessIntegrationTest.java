@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code /ready} follows what the service can do: false while the model warms up, true once Kafka
- * Streams runs and every shape has run, false again when the scheduler stops (as after a model
- * that fails on everything); {@code /health} stays true throughout.
+ * Streams runs and every shape has run, false again when the scheduler stops (as after a model that
+ * fails on everything); {@code /health} stays true throughout.
  */
 class ReadinessIntegrationTest {
   @TempDir Path dataDir;
@@ -28,12 +28,16 @@ class ReadinessIntegrationTest {
   @Test
   void shouldBeReadyOnlyWhileTheTopologyAndTheSchedulerRun() throws Exception {
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"))) {
-      AppConfig config = AppConfig.defaults(kafka.bootstrapServers(), StreamFixtures.LANGID_MODEL)
-          .withApplicationId("readiness").withEngine(StreamFixtures.engineOptions().withWarmup(true))
-          .withStateDir(dataDir.resolve("state"));
+      AppConfig config =
+          AppConfig.defaults(kafka.bootstrapServers(), StreamFixtures.LANGID_MODEL)
+              .withApplicationId("readiness")
+              .withEngine(StreamFixtures.engineOptions().withWarmup(true))
+              .withStateDir(dataDir.resolve("state"));
       PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       try (StreamApp app = StreamApp.start(config, meters, 1, Duration.ofMinutes(2));
-          HttpService http = HttpService.start(app, config, meters, 0, HttpLimits.defaults(), Duration.ofSeconds(30))) {
+          HttpService http =
+              HttpService.start(
+                  app, config, meters, 0, HttpLimits.defaults(), Duration.ofSeconds(30))) {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (status(http, "/ready") != 200 && System.nanoTime() < deadline) {
           Thread.sleep(100);
@@ -50,7 +54,10 @@ class ReadinessIntegrationTest {
   }
 
   private static int status(HttpService http, String path) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path)).build(),
-        HttpResponse.BodyHandlers.discarding()).statusCode();
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + path)).build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 }

@@ -64,8 +64,9 @@ class BatchSchedulerIntegrationTest {
     return engine.tokenizer().encode(text).ids();
   }
 
-  private static CompletableFuture<JobOutcome> job(BatchScheduler scheduler, String text, InferenceJob.Priority priority,
-      Object owner) throws InterruptedException {
+  private static CompletableFuture<JobOutcome> job(
+      BatchScheduler scheduler, String text, InferenceJob.Priority priority, Object owner)
+      throws InterruptedException {
     CompletableFuture<JobOutcome> outcome = new CompletableFuture<>();
     scheduler.submit(new InferenceJob(text, ids(text), priority, owner, outcome::complete));
     return outcome;
@@ -78,9 +79,13 @@ class BatchSchedulerIntegrationTest {
       texts.add(StreamFixtures.textOfAbout(5 + (i * 37) % 400, i));
     }
     Map<String, EncodedDocument> expected = new ConcurrentHashMap<>();
-    engine.encode(texts.stream().map(t -> DocumentInput.text(t, t)).toList(), false).forEach(d -> expected.put(d.id(), d));
+    engine
+        .encode(texts.stream().map(t -> DocumentInput.text(t, t)).toList(), false)
+        .forEach(d -> expected.put(d.id(), d));
 
-    try (BatchScheduler scheduler = new BatchScheduler(engine, SchedulerSettings.of(8192, Duration.ofMillis(50)), PassObserver.NONE)) {
+    try (BatchScheduler scheduler =
+        new BatchScheduler(
+            engine, SchedulerSettings.of(8192, Duration.ofMillis(50)), PassObserver.NONE)) {
       List<CompletableFuture<JobOutcome>> outcomes = new ArrayList<>();
       for (String text : texts) {
         outcomes.add(job(scheduler, text, InferenceJob.Priority.STREAM, this));
@@ -100,21 +105,27 @@ class BatchSchedulerIntegrationTest {
   @Test
   void shouldRunAnInteractiveJobInTheNextPassAheadOfAStreamBacklog() throws Exception {
     Gate gate = new Gate();
-    try (BatchScheduler scheduler = new BatchScheduler(engine, SchedulerSettings.of(8192, Duration.ofMillis(50)), gate)) {
-      CompletableFuture<JobOutcome> first = job(scheduler, "Erste Nachricht.", InferenceJob.Priority.STREAM, this);
+    try (BatchScheduler scheduler =
+        new BatchScheduler(engine, SchedulerSettings.of(8192, Duration.ofMillis(50)), gate)) {
+      CompletableFuture<JobOutcome> first =
+          job(scheduler, "Erste Nachricht.", InferenceJob.Priority.STREAM, this);
       assertThat(gate.entered.await(30, TimeUnit.SECONDS)).isTrue();
       List<int[]> documents = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
         documents.add(ids(StreamFixtures.textOfAbout(200, i)));
       }
-      // Queued within a few ms of each other: the interactive job is due at once, the backlog 50 ms later.
+      // Queued within a few ms of each other: the interactive job is due at once, the backlog 50 ms
+      // later.
       List<CompletableFuture<JobOutcome>> backlog = new ArrayList<>();
       for (int[] document : documents) {
         CompletableFuture<JobOutcome> outcome = new CompletableFuture<>();
-        scheduler.submit(new InferenceJob("backlog", document, InferenceJob.Priority.STREAM, this, outcome::complete));
+        scheduler.submit(
+            new InferenceJob(
+                "backlog", document, InferenceJob.Priority.STREAM, this, outcome::complete));
         backlog.add(outcome);
       }
-      CompletableFuture<JobOutcome> interactive = job(scheduler, "Une requête HTTP.", InferenceJob.Priority.INTERACTIVE, this);
+      CompletableFuture<JobOutcome> interactive =
+          job(scheduler, "Une requête HTTP.", InferenceJob.Priority.INTERACTIVE, this);
       Thread.sleep(60); // the backlog is now due too, but the interactive job was due first
       gate.open.countDown();
 
@@ -137,7 +148,9 @@ class BatchSchedulerIntegrationTest {
       assertThat(gate.entered.await(30, TimeUnit.SECONDS)).isTrue();
       int[] document = ids(StreamFixtures.textOfAbout(400, 3));
       int accepted = 0;
-      while (scheduler.offer(new InferenceJob("x", document, InferenceJob.Priority.INTERACTIVE, cancelled, outcome -> {}))) {
+      while (scheduler.offer(
+          new InferenceJob(
+              "x", document, InferenceJob.Priority.INTERACTIVE, cancelled, outcome -> {}))) {
         accepted++;
       }
       assertThat(accepted).isEqualTo(8192 / document.length);
@@ -152,10 +165,12 @@ class BatchSchedulerIntegrationTest {
   @Test
   void shouldFailQueuedJobsWhenClosed() throws Exception {
     Gate gate = new Gate();
-    BatchScheduler scheduler = new BatchScheduler(engine, SchedulerSettings.of(8192, Duration.ofMillis(50)), gate);
+    BatchScheduler scheduler =
+        new BatchScheduler(engine, SchedulerSettings.of(8192, Duration.ofMillis(50)), gate);
     job(scheduler, "Running now.", InferenceJob.Priority.STREAM, this);
     assertThat(gate.entered.await(30, TimeUnit.SECONDS)).isTrue();
-    CompletableFuture<JobOutcome> queued = job(scheduler, "Still queued.", InferenceJob.Priority.STREAM, this);
+    CompletableFuture<JobOutcome> queued =
+        job(scheduler, "Still queued.", InferenceJob.Priority.STREAM, this);
     CompletableFuture<Void> closing = CompletableFuture.runAsync(scheduler::close);
     JobOutcome outcome = queued.get(30, TimeUnit.SECONDS);
     gate.open.countDown();
@@ -169,14 +184,27 @@ class BatchSchedulerIntegrationTest {
 
   @Test
   void shouldServeQueuedJobsBeforeFinishingItsWarmUp() throws Exception {
-    try (InferenceEngine fresh = InferenceEngine.load(StreamFixtures.LANGID_MODEL, StreamFixtures.engineOptions());
-        BatchScheduler scheduler = new BatchScheduler(fresh, SchedulerSettings.of(8192, Duration.ofMillis(50)), PassObserver.NONE, true)) {
+    try (InferenceEngine fresh =
+            InferenceEngine.load(StreamFixtures.LANGID_MODEL, StreamFixtures.engineOptions());
+        BatchScheduler scheduler =
+            new BatchScheduler(
+                fresh,
+                SchedulerSettings.of(8192, Duration.ofMillis(50)),
+                PassObserver.NONE,
+                true)) {
       CompletableFuture<JobOutcome> outcome = new CompletableFuture<>();
-      scheduler.submit(new InferenceJob("first", ids("Der erste Satz nach dem Neustart."), InferenceJob.Priority.STREAM,
-          this, outcome::complete));
+      scheduler.submit(
+          new InferenceJob(
+              "first",
+              ids("Der erste Satz nach dem Neustart."),
+              InferenceJob.Priority.STREAM,
+              this,
+              outcome::complete));
 
       assertThat(outcome.get(30, TimeUnit.SECONDS).succeeded()).isTrue();
-      assertThat(scheduler.warm()).as("28 shapes take seconds; the job did not wait for them").isFalse();
+      assertThat(scheduler.warm())
+          .as("28 shapes take seconds; the job did not wait for them")
+          .isFalse();
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
       while (!scheduler.warm() && System.nanoTime() < deadline) {
         Thread.sleep(50);
@@ -186,7 +214,9 @@ class BatchSchedulerIntegrationTest {
     }
   }
 
-  /** The engine's own pass, failing whenever a document holds {@code poison} among its token ids. */
+  /**
+   * The engine's own pass, failing whenever a document holds {@code poison} among its token ids.
+   */
   private static PassRunner failingOn(int poison) {
     return (documents, hiddenStates, onPacked) -> {
       for (DocumentInput document : documents) {
@@ -203,8 +233,13 @@ class BatchSchedulerIntegrationTest {
     int poison = 4242;
     List<CompletableFuture<JobOutcome>> outcomes = new ArrayList<>();
     Gate gate = new Gate();
-    try (BatchScheduler scheduler = new BatchScheduler(engine, SchedulerSettings.of(8192, Duration.ofMillis(50)), gate,
-        false, failingOn(poison))) {
+    try (BatchScheduler scheduler =
+        new BatchScheduler(
+            engine,
+            SchedulerSettings.of(8192, Duration.ofMillis(50)),
+            gate,
+            false,
+            failingOn(poison))) {
       outcomes.add(job(scheduler, "Erste Nachricht.", InferenceJob.Priority.STREAM, this));
       assertThat(gate.entered.await(30, TimeUnit.SECONDS)).isTrue();
       for (int i = 0; i < 20; i++) { // queued while the first pass runs: they share the next pass
@@ -213,7 +248,9 @@ class BatchSchedulerIntegrationTest {
           ids[3] = poison;
         }
         CompletableFuture<JobOutcome> outcome = new CompletableFuture<>();
-        scheduler.submit(new InferenceJob("doc-" + i, ids, InferenceJob.Priority.STREAM, this, outcome::complete));
+        scheduler.submit(
+            new InferenceJob(
+                "doc-" + i, ids, InferenceJob.Priority.STREAM, this, outcome::complete));
         outcomes.add(outcome);
       }
       gate.open.countDown();
@@ -225,46 +262,70 @@ class BatchSchedulerIntegrationTest {
           assertThat(outcome.failure()).hasMessageContaining("injected failure");
         } else {
           assertThat(outcome.succeeded()).as(outcome.job().id()).isTrue();
-          float[] want = engine.encode(List.of(DocumentInput.ids("x", outcome.job().tokenIds())), false).get(0).embedding();
+          float[] want =
+              engine
+                  .encode(List.of(DocumentInput.ids("x", outcome.job().tokenIds())), false)
+                  .get(0)
+                  .embedding();
           assertThat(outcome.result().embedding()).containsExactly(want, Offset.offset(1e-5f));
         }
       }
       assertThat(gate.passes.stream().filter(p -> p.documents() > 1).count())
-          .as("the rest of the failing pass ran in halves, not one by one").isGreaterThan(0);
+          .as("the rest of the failing pass ran in halves, not one by one")
+          .isGreaterThan(0);
     }
   }
 
   @Test
   void shouldFailALonePoisonDocumentAndKeepRunningWhenTheModelStillRunsAProbe() throws Exception {
     int poison = 4242;
-    try (BatchScheduler scheduler = new BatchScheduler(engine, SchedulerSettings.of(8192, Duration.ofMillis(50)),
-        PassObserver.NONE, false, failingOn(poison))) {
+    try (BatchScheduler scheduler =
+        new BatchScheduler(
+            engine,
+            SchedulerSettings.of(8192, Duration.ofMillis(50)),
+            PassObserver.NONE,
+            false,
+            failingOn(poison))) {
       int[] ids = ids("Ein giftiges Dokument.");
       ids[2] = poison;
       CompletableFuture<JobOutcome> alone = new CompletableFuture<>();
-      scheduler.submit(new InferenceJob("poison", ids, InferenceJob.Priority.STREAM, this, alone::complete));
+      scheduler.submit(
+          new InferenceJob("poison", ids, InferenceJob.Priority.STREAM, this, alone::complete));
 
       JobOutcome outcome = alone.get(30, TimeUnit.SECONDS);
       assertThat(outcome.succeeded()).isFalse();
-      assertThat(outcome.failure()).isNotInstanceOf(SchedulerStoppedException.class).hasMessageContaining("injected failure");
+      assertThat(outcome.failure())
+          .isNotInstanceOf(SchedulerStoppedException.class)
+          .hasMessageContaining("injected failure");
       assertThat(scheduler.running()).isTrue();
-      assertThat(job(scheduler, "Danach geht es weiter.", InferenceJob.Priority.STREAM, this).get(30, TimeUnit.SECONDS)
-          .succeeded()).isTrue();
+      assertThat(
+              job(scheduler, "Danach geht es weiter.", InferenceJob.Priority.STREAM, this)
+                  .get(30, TimeUnit.SECONDS)
+                  .succeeded())
+          .isTrue();
     }
   }
 
   @Test
   void shouldStopAndSayWhenTheModelDoesNotRunAtAll() throws Exception {
-    PassRunner broken = (documents, hiddenStates, onPacked) -> {
-      throw new IllegalStateException("injected: the model is broken");
-    };
+    PassRunner broken =
+        (documents, hiddenStates, onPacked) -> {
+          throw new IllegalStateException("injected: the model is broken");
+        };
     CompletableFuture<Throwable> reported = new CompletableFuture<>();
-    try (BatchScheduler scheduler = new BatchScheduler(engine, SchedulerSettings.of(8192, Duration.ofMillis(50)),
-        PassObserver.NONE, false, broken)) {
+    try (BatchScheduler scheduler =
+        new BatchScheduler(
+            engine,
+            SchedulerSettings.of(8192, Duration.ofMillis(50)),
+            PassObserver.NONE,
+            false,
+            broken)) {
       scheduler.onEngineFailure(reported::complete);
-      JobOutcome outcome = job(scheduler, "Satz.", InferenceJob.Priority.STREAM, this).get(30, TimeUnit.SECONDS);
+      JobOutcome outcome =
+          job(scheduler, "Satz.", InferenceJob.Priority.STREAM, this).get(30, TimeUnit.SECONDS);
 
-      assertThat(outcome.failure()).as("not the document's fault: it stays in its store")
+      assertThat(outcome.failure())
+          .as("not the document's fault: it stays in its store")
           .isInstanceOf(SchedulerStoppedException.class);
       assertThat(reported.get(30, TimeUnit.SECONDS)).hasMessageContaining("the model is broken");
       assertThat(scheduler.running()).isFalse();

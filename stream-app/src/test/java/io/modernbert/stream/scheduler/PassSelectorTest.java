@@ -13,15 +13,21 @@ import org.junit.jupiter.api.Test;
 /** Pass selection on the engine's real planner and shapes, with a simulated clock. */
 class PassSelectorTest {
   private static final long MS = 1_000_000;
-  private static final BatchPlanner PLANNER = new BatchPlanner(BatchShape.standardSet(8192, 8192, 64), 0);
+  private static final BatchPlanner PLANNER =
+      new BatchPlanner(BatchShape.standardSet(8192, 8192, 64), 0);
 
   private final TreeSet<QueuedJob> queue = new TreeSet<>(QueuedJob.BY_DEADLINE);
   private final PassSelector selector = new PassSelector(PLANNER::plan, 4 * 8192);
   private long sequence;
 
   private QueuedJob add(int tokens, long queuedAt, long deadline) {
-    QueuedJob job = new QueuedJob(new InferenceJob("d" + sequence, new int[tokens], InferenceJob.Priority.STREAM,
-        this, outcome -> {}), sequence++, queuedAt, deadline);
+    QueuedJob job =
+        new QueuedJob(
+            new InferenceJob(
+                "d" + sequence, new int[tokens], InferenceJob.Priority.STREAM, this, outcome -> {}),
+            sequence++,
+            queuedAt,
+            deadline);
     queue.add(job);
     return job;
   }
@@ -52,8 +58,11 @@ class PassSelectorTest {
 
     List<QueuedJob> pass = selector.select(queue, 1 * MS);
 
-    int best = PLANNER.plan(queue.stream().map(q -> q.job().tokenIds()).toList()).stream()
-        .mapToInt(p -> p.tokens()).max().orElseThrow();
+    int best =
+        PLANNER.plan(queue.stream().map(q -> q.job().tokenIds()).toList()).stream()
+            .mapToInt(p -> p.tokens())
+            .max()
+            .orElseThrow();
     assertThat(tokens(pass)).isEqualTo(best);
   }
 
@@ -87,7 +96,9 @@ class PassSelectorTest {
       now += 10 * MS; // one pass
     }
     assertThat(ran).isTrue();
-    assertThat(now).as("ran within its deadline plus one pass").isLessThanOrEqualTo(maxWait + 10 * MS);
+    assertThat(now)
+        .as("ran within its deadline plus one pass")
+        .isLessThanOrEqualTo(maxWait + 10 * MS);
   }
 
   @Test
@@ -95,7 +106,11 @@ class PassSelectorTest {
     Random random = new Random(3);
     List<QueuedJob> all = new ArrayList<>();
     for (int i = 0; i < 500; i++) {
-      all.add(add(1 + (int) Math.min(8191, Math.exp(5 + random.nextGaussian())), 0, random.nextInt(100) * MS));
+      all.add(
+          add(
+              1 + (int) Math.min(8191, Math.exp(5 + random.nextGaussian())),
+              0,
+              random.nextInt(100) * MS));
     }
     List<QueuedJob> ran = new ArrayList<>();
     while (!queue.isEmpty()) {

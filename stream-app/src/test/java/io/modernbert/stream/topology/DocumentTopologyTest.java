@@ -78,35 +78,46 @@ class DocumentTopologyTest {
 
   /**
    * TopologyTestDriver under exactly_once_v2 does not commit the transaction that holds a dead
-   * letter when the record was skipped, so the dead-letter tests run at_least_once here; the
-   * broker integration test checks dead letters under exactly-once.
+   * letter when the record was skipped, so the dead-letter tests run at_least_once here; the broker
+   * integration test checks dead letters under exactly-once.
    */
   private void startDriver(String guarantee) {
     startDriver(guarantee, AppConfig.DEFAULT_MAX_WAIT);
   }
 
   private void startDriver(String guarantee, Duration maxWait) {
-    startDriver(guarantee, maxWait, (documents, hiddenStates, onPacked) -> engine.encode(documents, hiddenStates, onPacked));
+    startDriver(
+        guarantee,
+        maxWait,
+        (documents, hiddenStates, onPacked) -> engine.encode(documents, hiddenStates, onPacked));
   }
 
   private void startDriver(String guarantee, Duration maxWait, PassRunner runner) {
     if (driver != null) {
       closeDriver();
     }
-    config = AppConfig.defaults("unused:9092", StreamFixtures.LANGID_MODEL)
-        .withEngine(StreamFixtures.engineOptions())
-        .withMaxDocumentBytes(MAX_TEXT_BYTES)
-        .withMaxWait(maxWait)
-        .withStateDir(stateDir.resolve(guarantee))
-        .withProcessingGuarantee(guarantee);
+    config =
+        AppConfig.defaults("unused:9092", StreamFixtures.LANGID_MODEL)
+            .withEngine(StreamFixtures.engineOptions())
+            .withMaxDocumentBytes(MAX_TEXT_BYTES)
+            .withMaxWait(maxWait)
+            .withStateDir(stateDir.resolve(guarantee))
+            .withProcessingGuarantee(guarantee);
     StreamMetrics metrics = new StreamMetrics(new SimpleMeterRegistry());
     scheduler = new BatchScheduler(engine, config.scheduler(), metrics, false, runner);
     var topology = TopologyFactory.build(config, scheduler, metrics);
-    driver = new TopologyTestDriver(topology, StreamsProperties.of(config, new SimpleMeterRegistry()));
-    documents = driver.createInputTopic("documents", new StringSerializer(), new ByteArraySerializer());
-    embeddings = driver.createOutputTopic("embeddings", new StringDeserializer(), Serdes.EMBEDDING.deserializer());
-    labels = driver.createOutputTopic("labels", new StringDeserializer(), Serdes.LABELS.deserializer());
-    deadLetters = driver.createOutputTopic("documents-dead-letters", new StringDeserializer(), Serdes.DEAD_LETTER.deserializer());
+    driver =
+        new TopologyTestDriver(topology, StreamsProperties.of(config, new SimpleMeterRegistry()));
+    documents =
+        driver.createInputTopic("documents", new StringSerializer(), new ByteArraySerializer());
+    embeddings =
+        driver.createOutputTopic(
+            "embeddings", new StringDeserializer(), Serdes.EMBEDDING.deserializer());
+    labels =
+        driver.createOutputTopic("labels", new StringDeserializer(), Serdes.LABELS.deserializer());
+    deadLetters =
+        driver.createOutputTopic(
+            "documents-dead-letters", new StringDeserializer(), Serdes.DEAD_LETTER.deserializer());
   }
 
   @AfterEach
@@ -117,10 +128,14 @@ class DocumentTopologyTest {
   }
 
   private void send(String id, String text) {
-    documents.pipeInput(id, Serdes.DOCUMENT.encode(Document.newBuilder().setId(id).setText(text).build()));
+    documents.pipeInput(
+        id, Serdes.DOCUMENT.encode(Document.newBuilder().setId(id).setText(text).build()));
   }
 
-  /** Runs the forwarding punctuation until {@code count} embeddings are out (the scheduler works in real time). */
+  /**
+   * Runs the forwarding punctuation until {@code count} embeddings are out (the scheduler works in
+   * real time).
+   */
   private void awaitOutputs(int count) {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (embeddings.getQueueSize() < count && System.nanoTime() < deadline) {
@@ -132,34 +147,49 @@ class DocumentTopologyTest {
         throw new IllegalStateException(e);
       }
     }
-    assertThat(embeddings.getQueueSize()).as("embeddings out within 60 s").isGreaterThanOrEqualTo(count);
+    assertThat(embeddings.getQueueSize())
+        .as("embeddings out within 60 s")
+        .isGreaterThanOrEqualTo(count);
   }
 
   @Test
   void shouldEmitEveryDocumentOnceInPassesWithinTheTokenBudget() {
     Map<String, Integer> tokens = new HashMap<>();
     for (int i = 0; i < 140; i++) {
-      String text = i % 7 == 0 ? StreamFixtures.textOfAbout(300, i) : StreamFixtures.textOfAbout(40, i);
-      assertThat(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)).as("under the topology's size limit").hasSizeLessThan(MAX_TEXT_BYTES);
+      String text =
+          i % 7 == 0 ? StreamFixtures.textOfAbout(300, i) : StreamFixtures.textOfAbout(40, i);
+      assertThat(text.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+          .as("under the topology's size limit")
+          .hasSizeLessThan(MAX_TEXT_BYTES);
       tokens.put("d" + i, engine.tokenizer().encode(text).ids().length);
       send("d" + i, text);
     }
     awaitOutputs(140);
 
     List<TestRecord<String, Embedding>> out = embeddings.readRecordsToList();
-    assertThat(out).extracting(TestRecord::key).containsExactlyInAnyOrderElementsOf(tokens.keySet());
+    assertThat(out)
+        .extracting(TestRecord::key)
+        .containsExactlyInAnyOrderElementsOf(tokens.keySet());
     Map<String, List<TestRecord<String, Embedding>>> passes = new HashMap<>();
     for (TestRecord<String, Embedding> record : out) {
-      passes.computeIfAbsent(header(record, OutputRecords.BATCH_ID_HEADER), b -> new ArrayList<>()).add(record);
+      passes
+          .computeIfAbsent(header(record, OutputRecords.BATCH_ID_HEADER), b -> new ArrayList<>())
+          .add(record);
     }
-    assertThat(passes.size()).as("140 documents of %d tokens cannot share one pass",
-        tokens.values().stream().mapToInt(Integer::intValue).sum()).isGreaterThan(1);
+    assertThat(passes.size())
+        .as(
+            "140 documents of %d tokens cannot share one pass",
+            tokens.values().stream().mapToInt(Integer::intValue).sum())
+        .isGreaterThan(1);
     for (List<TestRecord<String, Embedding>> pass : passes.values()) {
       int passTokens = pass.stream().mapToInt(r -> tokens.get(r.key())).sum();
       assertThat(passTokens).as("pass tokens").isLessThanOrEqualTo(8192);
-      assertThat(Integer.parseInt(header(pass.get(0), OutputRecords.BATCH_TOKENS_HEADER))).isEqualTo(passTokens);
-      assertThat(Integer.parseInt(header(pass.get(0), OutputRecords.BATCH_DOCUMENTS_HEADER))).isEqualTo(pass.size());
-      assertThat(Integer.parseInt(header(pass.get(0), OutputRecords.BATCH_SLOTS_HEADER))).isGreaterThanOrEqualTo(passTokens);
+      assertThat(Integer.parseInt(header(pass.get(0), OutputRecords.BATCH_TOKENS_HEADER)))
+          .isEqualTo(passTokens);
+      assertThat(Integer.parseInt(header(pass.get(0), OutputRecords.BATCH_DOCUMENTS_HEADER)))
+          .isEqualTo(pass.size());
+      assertThat(Integer.parseInt(header(pass.get(0), OutputRecords.BATCH_SLOTS_HEADER)))
+          .isGreaterThanOrEqualTo(passTokens);
     }
   }
 
@@ -171,23 +201,29 @@ class DocumentTopologyTest {
 
     awaitOutputs(1);
 
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("an idle model does not wait for max-wait").isLessThan(Duration.ofSeconds(10));
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .as("an idle model does not wait for max-wait")
+        .isLessThan(Duration.ofSeconds(10));
     assertThat(embeddings.readKeyValue().key).isEqualTo("lone");
     assertThat(labels.readValue().getLabels().get(0).getLabel()).isEqualTo("fr");
   }
 
   @Test
   void shouldDeadLetterADocumentThatFailsInferenceAndEmitTheRest() {
-    // TopologyTestDriver commits dead letters of skipped records only at least once (see startDriver).
+    // TopologyTestDriver commits dead letters of skipped records only at least once (see
+    // startDriver).
     int[] poison = engine.tokenizer().encode("Cette phrase fait échouer le modèle.").ids();
-    startDriver(StreamsConfig.AT_LEAST_ONCE, AppConfig.DEFAULT_MAX_WAIT, (documents, hiddenStates, onPacked) -> {
-      for (var document : documents) {
-        if (java.util.Arrays.equals(document.inputIds(), poison)) {
-          throw new IllegalStateException("injected failure");
-        }
-      }
-      return engine.encode(documents, hiddenStates, onPacked);
-    });
+    startDriver(
+        StreamsConfig.AT_LEAST_ONCE,
+        AppConfig.DEFAULT_MAX_WAIT,
+        (documents, hiddenStates, onPacked) -> {
+          for (var document : documents) {
+            if (java.util.Arrays.equals(document.inputIds(), poison)) {
+              throw new IllegalStateException("injected failure");
+            }
+          }
+          return engine.encode(documents, hiddenStates, onPacked);
+        });
     send("good-1", "The file could not be opened.");
     send("poison", "Cette phrase fait échouer le modèle.");
     send("good-2", "Die Datei konnte nicht geöffnet werden.");
@@ -208,13 +244,18 @@ class DocumentTopologyTest {
   }
 
   private static String header(TestRecord<String, ?> record, String name) {
-    return new String(record.headers().lastHeader(name).value(), java.nio.charset.StandardCharsets.UTF_8);
+    return new String(
+        record.headers().lastHeader(name).value(), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   @Test
   void shouldEmitWhatTheEngineComputesForTheSameDocuments() {
-    List<String> texts = List.of("Die Datei konnte nicht geöffnet werden.", "ファイルを開けませんでした。",
-        "No se pudo abrir el archivo.", StreamFixtures.textOfAbout(120, 17));
+    List<String> texts =
+        List.of(
+            "Die Datei konnte nicht geöffnet werden.",
+            "ファイルを開けませんでした。",
+            "No se pudo abrir el archivo.",
+            StreamFixtures.textOfAbout(120, 17));
     for (int i = 0; i < texts.size(); i++) {
       send("e" + i, texts.get(i));
     }
@@ -234,12 +275,15 @@ class DocumentTopologyTest {
       List<Float> got = actual.get(id).getVector();
       assertThat(got).hasSize(want.length);
       for (int j = 0; j < want.length; j++) {
-        assertThat((double) got.get(j)).isCloseTo(want[j], org.assertj.core.data.Offset.offset(1e-5));
+        assertThat((double) got.get(j))
+            .isCloseTo(want[j], org.assertj.core.data.Offset.offset(1e-5));
       }
       assertThat(actual.get(id).getTokens()).isEqualTo(expected.get(id).tokens());
-      assertThat(actualLabels.get(id).getLabels().get(0).getLabel()).isEqualTo(expected.get(id).labels().get(0).label());
+      assertThat(actualLabels.get(id).getLabels().get(0).getLabel())
+          .isEqualTo(expected.get(id).labels().get(0).label());
       assertThat((double) actualLabels.get(id).getLabels().get(0).getScore())
-          .isCloseTo(expected.get(id).labels().get(0).score(), org.assertj.core.data.Offset.offset(1e-5));
+          .isCloseTo(
+              expected.get(id).labels().get(0).score(), org.assertj.core.data.Offset.offset(1e-5));
     }
   }
 
@@ -248,22 +292,47 @@ class DocumentTopologyTest {
     startDriver(StreamsConfig.AT_LEAST_ONCE);
     send("good-1", "The file could not be opened.");
     documents.pipeInput("junk", new byte[] {1, 2, 3, 4, 5});
-    documents.pipeInput("no-id", Serdes.DOCUMENT.encode(Document.newBuilder().setId("").setText("hello").build()));
-    documents.pipeInput("empty", Serdes.DOCUMENT.encode(Document.newBuilder().setId("empty").setText("  ").build()));
-    documents.pipeInput("bad-utf8", documentWithRawText("bad-utf8", new byte[] {'a', (byte) 0xC3, 0x28, 'b'}));
+    documents.pipeInput(
+        "no-id", Serdes.DOCUMENT.encode(Document.newBuilder().setId("").setText("hello").build()));
+    documents.pipeInput(
+        "empty",
+        Serdes.DOCUMENT.encode(Document.newBuilder().setId("empty").setText("  ").build()));
+    documents.pipeInput(
+        "bad-utf8", documentWithRawText("bad-utf8", new byte[] {'a', (byte) 0xC3, 0x28, 'b'}));
     send("too-large", "x".repeat(MAX_TEXT_BYTES + 1));
     documents.pipeInput("tombstone", (byte[]) null);
     documents.pipeInput("empty-value", new byte[0]);
-    Embedding notADocument = Embedding.newBuilder().setId("x").setModel("m").setVector(List.of(1f)).setDimensions(1)
-        .setPooling("cls").setNormalized(false).setTokens(1).setTruncated(false).setProcessedAt(java.time.Instant.now()).build();
+    Embedding notADocument =
+        Embedding.newBuilder()
+            .setId("x")
+            .setModel("m")
+            .setVector(List.of(1f))
+            .setDimensions(1)
+            .setPooling("cls")
+            .setNormalized(false)
+            .setTokens(1)
+            .setTruncated(false)
+            .setProcessedAt(java.time.Instant.now())
+            .build();
     documents.pipeInput("wrong-schema", Serdes.EMBEDDING.encode(notADocument));
-    byte[] whole = Serdes.DOCUMENT.encode(Document.newBuilder().setId("truncated").setText("cut short").build());
+    byte[] whole =
+        Serdes.DOCUMENT.encode(
+            Document.newBuilder().setId("truncated").setText("cut short").build());
     documents.pipeInput("truncated", java.util.Arrays.copyOf(whole, 12));
     // Odd but valid: a huge header and control characters are no reason to refuse a document.
-    org.apache.kafka.common.header.internals.RecordHeaders huge = new org.apache.kafka.common.header.internals.RecordHeaders();
+    org.apache.kafka.common.header.internals.RecordHeaders huge =
+        new org.apache.kafka.common.header.internals.RecordHeaders();
     huge.add("x-huge", new byte[512 * 1024]);
-    documents.pipeInput(new TestRecord<>("huge-header",
-        Serdes.DOCUMENT.encode(Document.newBuilder().setId("huge-header").setText("Ein Kopf von 512 KiB.").build()), huge, (java.time.Instant) null));
+    documents.pipeInput(
+        new TestRecord<>(
+            "huge-header",
+            Serdes.DOCUMENT.encode(
+                Document.newBuilder()
+                    .setId("huge-header")
+                    .setText("Ein Kopf von 512 KiB.")
+                    .build()),
+            huge,
+            (java.time.Instant) null));
     send("control-chars", "Tab\there, NUL\u0000 and bell\u0007 in one line.");
     send("good-2", "Le fichier n'a pas pu être ouvert.");
     awaitOutputs(4);
@@ -275,17 +344,20 @@ class DocumentTopologyTest {
       assertThat(letter.value().getSourceOffset()).isBetween(1L, 9L);
       assertThat(letter.value().getApplication()).isEqualTo("modernbert-stream");
     }
-    assertThat(reasons).containsExactlyInAnyOrderEntriesOf(Map.of(
-        "junk", DeadLetterReason.UNDECODABLE,
-        "no-id", DeadLetterReason.MISSING_ID,
-        "empty", DeadLetterReason.EMPTY_TEXT,
-        "bad-utf8", DeadLetterReason.INVALID_UTF8,
-        "too-large", DeadLetterReason.TOO_LARGE,
-        "tombstone", DeadLetterReason.MISSING_TEXT,
-        "empty-value", DeadLetterReason.UNDECODABLE,
-        "wrong-schema", DeadLetterReason.UNDECODABLE,
-        "truncated", DeadLetterReason.UNDECODABLE));
-    assertThat(embeddings.readKeyValuesToMap()).containsOnlyKeys("good-1", "huge-header", "control-chars", "good-2");
+    assertThat(reasons)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "junk", DeadLetterReason.UNDECODABLE,
+                "no-id", DeadLetterReason.MISSING_ID,
+                "empty", DeadLetterReason.EMPTY_TEXT,
+                "bad-utf8", DeadLetterReason.INVALID_UTF8,
+                "too-large", DeadLetterReason.TOO_LARGE,
+                "tombstone", DeadLetterReason.MISSING_TEXT,
+                "empty-value", DeadLetterReason.UNDECODABLE,
+                "wrong-schema", DeadLetterReason.UNDECODABLE,
+                "truncated", DeadLetterReason.UNDECODABLE));
+    assertThat(embeddings.readKeyValuesToMap())
+        .containsOnlyKeys("good-1", "huge-header", "control-chars", "good-2");
   }
 
   @Test
