@@ -27,7 +27,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
@@ -37,8 +36,6 @@ import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -136,17 +133,6 @@ class SchemaRegistryIntegrationTest {
     return wire(schemaId, out.toByteArray());
   }
 
-  private static void send(String topic, Map<String, byte[]> values) throws Exception {
-    try (KafkaProducer<String, byte[]> producer =
-        LoadGenerator.producer(kafka.bootstrapServers())) {
-      for (Map.Entry<String, byte[]> value : values.entrySet()) {
-        producer
-            .send(new ProducerRecord<>(topic, value.getKey(), value.getValue()))
-            .get(60, TimeUnit.SECONDS);
-      }
-    }
-  }
-
   /** Texts by key, and the engine's own results for them in the same order. */
   private static List<EncodedDocument> expected(Map<String, String> texts) {
     List<DocumentInput> inputs = new ArrayList<>();
@@ -174,7 +160,7 @@ class SchemaRegistryIntegrationTest {
     values.put("not-wire", "plain text, no schema id".getBytes(StandardCharsets.UTF_8));
     try (StreamApp app =
         StreamApp.start(config, new SimpleMeterRegistry(), 2, Duration.ofMinutes(2))) {
-      send(config.topics().documents(), values);
+      LoadGenerator.sendRaw(kafka.bootstrapServers(), config.topics().documents(), values);
       List<ConsumerRecord<String, byte[]>> embeddings =
           ReadCommitted.records(
               kafka.bootstrapServers(),
@@ -278,7 +264,7 @@ class SchemaRegistryIntegrationTest {
         wire(999_999, "{\"body\": {\"text\": \"x\"}}".getBytes(StandardCharsets.UTF_8)));
     try (StreamApp app =
         StreamApp.start(config, new SimpleMeterRegistry(), 2, Duration.ofMinutes(2))) {
-      send(config.topics().documents(), values);
+      LoadGenerator.sendRaw(kafka.bootstrapServers(), config.topics().documents(), values);
       List<ConsumerRecord<String, byte[]>> embeddings =
           ReadCommitted.records(
               kafka.bootstrapServers(),
@@ -345,7 +331,7 @@ class SchemaRegistryIntegrationTest {
     }
     try (StreamApp app =
         StreamApp.start(config, new SimpleMeterRegistry(), 2, Duration.ofMinutes(2))) {
-      send(config.topics().documents(), before);
+      LoadGenerator.sendRaw(kafka.bootstrapServers(), config.topics().documents(), before);
       assertThat(
               ReadCommitted.records(
                   kafka.bootstrapServers(),
@@ -357,7 +343,7 @@ class SchemaRegistryIntegrationTest {
       registry.pause();
       long pausedAt = System.nanoTime();
       try {
-        send(config.topics().documents(), during);
+        LoadGenerator.sendRaw(kafka.bootstrapServers(), config.topics().documents(), during);
         // While the registry is down the new records wait: nothing new comes out, nothing is
         // dead-lettered.
         List<ConsumerRecord<String, byte[]>> meanwhile =
