@@ -3,8 +3,8 @@ package io.modernbert.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.modernbert.schemas.AvroSerdes;
 import io.modernbert.schemas.Labels;
-import io.modernbert.schemas.Serdes;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -226,7 +226,7 @@ class ComposeStackIntegrationTest {
             "read_committed");
     Map<String, String> top = new HashMap<>();
     try (KafkaConsumer<String, Labels> consumer =
-        new KafkaConsumer<>(config, new StringDeserializer(), Serdes.LABELS.deserializer())) {
+        new KafkaConsumer<>(config, new StringDeserializer(), AvroSerdes.LABELS.deserializer())) {
       consumer.subscribe(List.of("labels"));
       long deadline = System.nanoTime() + timeout.toNanos();
       while (top.size() < count && System.nanoTime() < deadline) {

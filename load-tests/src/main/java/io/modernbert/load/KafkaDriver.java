@@ -1,7 +1,7 @@
 package io.modernbert.load;
 
+import io.modernbert.schemas.AvroSerdes;
 import io.modernbert.schemas.Document;
-import io.modernbert.schemas.Serdes;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Properties;
@@ -44,7 +44,7 @@ final class KafkaDriver implements AutoCloseable {
 
   /** The single-object encoded value of a document, as the service expects it. */
   static byte[] value(LoadDocument document) {
-    return Serdes.DOCUMENT.encode(
+    return AvroSerdes.DOCUMENT.encode(
         Document.newBuilder().setId(document.id()).setText(document.text()).build());
   }
 

@@ -1,6 +1,6 @@
 package io.modernbert.load;
 
-import io.modernbert.schemas.Serdes;
+import io.modernbert.schemas.AvroSerdes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,9 +133,9 @@ final class OutputTracker implements AutoCloseable {
     boolean embedding = record.topic().equals(embeddingsTopic);
     try {
       if (embedding) {
-        Serdes.EMBEDDING.decode(record.value());
+        AvroSerdes.EMBEDDING.decode(record.value());
       } else {
-        Serdes.LABELS.decode(record.value());
+        AvroSerdes.LABELS.decode(record.value());
       }
     } catch (SerializationException e) {
       invalid.incrementAndGet(); // still an output for this id: the service answered, wrongly

@@ -34,14 +34,17 @@ class AvroSerdeTest {
             .setLabels(List.of(new LabelScore("fr", 0.9f), new LabelScore("en", 0.1f)))
             .build();
 
-    assertThat(Serdes.DOCUMENT.decode(Serdes.DOCUMENT.encode(document))).isEqualTo(document);
-    assertThat(Serdes.EMBEDDING.decode(Serdes.EMBEDDING.encode(embedding))).isEqualTo(embedding);
-    assertThat(Serdes.LABELS.decode(Serdes.LABELS.encode(labels))).isEqualTo(labels);
+    assertThat(AvroSerdes.DOCUMENT.decode(AvroSerdes.DOCUMENT.encode(document)))
+        .isEqualTo(document);
+    assertThat(AvroSerdes.EMBEDDING.decode(AvroSerdes.EMBEDDING.encode(embedding)))
+        .isEqualTo(embedding);
+    assertThat(AvroSerdes.LABELS.decode(AvroSerdes.LABELS.encode(labels))).isEqualTo(labels);
   }
 
   @Test
   void shouldStartWithTheSingleObjectMarkerAndTheSchemaFingerprint() {
-    byte[] bytes = Serdes.DOCUMENT.encode(Document.newBuilder().setId("x").setText("y").build());
+    byte[] bytes =
+        AvroSerdes.DOCUMENT.encode(Document.newBuilder().setId("x").setText("y").build());
 
     assertThat(bytes[0]).isEqualTo((byte) 0xC3);
     assertThat(bytes[1]).isEqualTo((byte) 0x01);
@@ -56,7 +59,7 @@ class AvroSerdeTest {
   @Test
   void shouldRejectBytesThatAreNotThisMessage() {
     byte[] embedding =
-        Serdes.EMBEDDING.encode(
+        AvroSerdes.EMBEDDING.encode(
             Embedding.newBuilder()
                 .setId("d")
                 .setModel("m")
@@ -64,10 +67,10 @@ class AvroSerdeTest {
                 .setDimensions(0)
                 .build());
 
-    assertThatThrownBy(() -> Serdes.DOCUMENT.decode(embedding))
+    assertThatThrownBy(() -> AvroSerdes.DOCUMENT.decode(embedding))
         .isInstanceOf(SerializationException.class)
         .hasMessageContaining("Document");
-    assertThatThrownBy(() -> Serdes.DOCUMENT.decode("{\"id\":1}".getBytes()))
+    assertThatThrownBy(() -> AvroSerdes.DOCUMENT.decode("{\"id\":1}".getBytes()))
         .isInstanceOf(SerializationException.class);
   }
 

@@ -1,6 +1,6 @@
 package io.modernbert.stream;
 
-import io.modernbert.schemas.Serdes;
+import io.modernbert.schemas.AvroSerdes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -50,8 +50,8 @@ final class TailCommand implements Callable<Integer> {
   public Integer call() {
     Function<byte[], Object> decode =
         topic.contains("dead")
-            ? Serdes.DEAD_LETTER::decode
-            : topic.contains("label") ? Serdes.LABELS::decode : Serdes.EMBEDDING::decode;
+            ? AvroSerdes.DEAD_LETTER::decode
+            : topic.contains("label") ? AvroSerdes.LABELS::decode : AvroSerdes.EMBEDDING::decode;
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "modernbert-tail-" + UUID.randomUUID());

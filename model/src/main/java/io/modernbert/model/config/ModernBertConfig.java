@@ -111,11 +111,6 @@ public record ModernBertConfig(
     return id2label.size();
   }
 
-  /** RoPE base of layer {@code layer}: global layers and sliding layers differ. */
-  public double ropeTheta(int layer) {
-    return layerTypes.get(layer) == LayerType.FULL_ATTENTION ? globalRopeTheta : localRopeTheta;
-  }
-
   public String label(int index) {
     return id2label.getOrDefault(index, "LABEL_" + index);
   }

@@ -255,7 +255,7 @@ public final class InferenceEngine implements AutoCloseable {
               documents.get(i).id(),
               tokens,
               encodings.get(i).truncated(),
-              Embeddings.pool(pooling, raw[i], tokens, options.normalize()),
+              EmbeddingPooling.pool(pooling, raw[i], tokens, options.normalize()),
               logits == null ? List.of() : LabelScores.score(config, logits),
               logits,
               raw[i].lastHiddenState()));

@@ -130,7 +130,7 @@ public final class Windows {
         id,
         Math.toIntExact(tokens),
         false,
-        normalized ? Embeddings.normalized(meanEmbedding) : meanEmbedding,
+        normalized ? EmbeddingPooling.normalized(meanEmbedding) : meanEmbedding,
         meanLogits == null ? List.of() : LabelScores.score(config, meanLogits),
         meanLogits,
         null,

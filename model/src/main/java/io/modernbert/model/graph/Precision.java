@@ -1,9 +1,10 @@
 package io.modernbert.model.graph;
 
 /**
- * Compute precision of the matrix multiplications. The residual stream, LayerNorm, softmax and
- * pooling always run in float32; with BF16 the weight matrices are stored in bfloat16 and every
- * matmul takes bfloat16 inputs, which is where the time goes.
+ * Compute precision. The residual stream, LayerNorm and pooling always run in float32. With BF16
+ * the weight matrices are stored in bfloat16, every matmul takes bfloat16 inputs (which is where
+ * the time goes), and attention runs in bfloat16 throughout: scores, softmax and both matmuls (see
+ * {@link AttentionKernel}).
  */
 public enum Precision {
   FP32,

@@ -44,7 +44,7 @@ class SentenceTransformersPoolingTest {
             SafetensorsFile.open(Fixtures.GOLDEN.resolve("tiny-classifier-ids.safetensors"))) {
       for (String key : List.of("s03", "s09", "s11")) {
         float[] cls = golden.readFloats(key + ".cls");
-        float[] expected = Embeddings.normalized(cls);
+        float[] expected = EmbeddingPooling.normalized(cls);
 
         EncodedDocument result =
             engine

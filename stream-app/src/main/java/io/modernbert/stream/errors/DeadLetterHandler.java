@@ -1,9 +1,9 @@
 package io.modernbert.stream.errors;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.modernbert.schemas.AvroSerdes;
 import io.modernbert.schemas.DeadLetter;
 import io.modernbert.schemas.DeadLetterReason;
-import io.modernbert.schemas.Serdes;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
@@ -100,7 +100,7 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler 
             .setFailedAt(Instant.now())
             .build();
     ProducerRecord<byte[], byte[]> out =
-        new ProducerRecord<>(topic, null, record.key(), Serdes.DEAD_LETTER.encode(letter));
+        new ProducerRecord<>(topic, null, record.key(), AvroSerdes.DEAD_LETTER.encode(letter));
     return Response.resume(List.of(out));
   }
 }

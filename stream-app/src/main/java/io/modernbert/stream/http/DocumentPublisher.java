@@ -1,7 +1,7 @@
 package io.modernbert.stream.http;
 
+import io.modernbert.schemas.AvroSerdes;
 import io.modernbert.schemas.Document;
-import io.modernbert.schemas.Serdes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -92,7 +92,7 @@ public final class DocumentPublisher implements AutoCloseable {
       for (Request request : batch) {
         for (Document document : request.documents()) {
           producer.send(
-              new ProducerRecord<>(topic, document.getId(), Serdes.DOCUMENT.encode(document)));
+              new ProducerRecord<>(topic, document.getId(), AvroSerdes.DOCUMENT.encode(document)));
         }
       }
       producer.commitTransaction();

@@ -1,10 +1,10 @@
 package io.modernbert.stream.topology;
 
+import io.modernbert.schemas.AvroSerdes;
 import io.modernbert.schemas.DeadLetter;
 import io.modernbert.schemas.Document;
 import io.modernbert.schemas.Embedding;
 import io.modernbert.schemas.Labels;
-import io.modernbert.schemas.Serdes;
 import io.modernbert.stream.config.AppConfig;
 import io.modernbert.stream.config.InputSpec;
 import io.modernbert.stream.errors.DocumentDeserializer;
@@ -18,6 +18,7 @@ import io.modernbert.stream.formats.StringDocumentDeserializer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * The topics of the application, each with its key and value serde, in one place. Keys are the
@@ -63,12 +64,9 @@ public record Topics(
       AppConfig config, SchemaRegistryClient registry, Serde<T> avro) {
     return switch (config.outputFormat()) {
       case AVRO -> avro;
-      case JSON ->
-          org.apache.kafka.common.serialization.Serdes.serdeFrom(
-              new JsonRecordSerializer<>(), avro.deserializer());
+      case JSON -> Serdes.serdeFrom(new JsonRecordSerializer<>(), avro.deserializer());
       case REGISTRY_AVRO ->
-          org.apache.kafka.common.serialization.Serdes.serdeFrom(
-              new RegistryAvroSerializer<>(registry), avro.deserializer());
+          Serdes.serdeFrom(new RegistryAvroSerializer<>(registry), avro.deserializer());
     };
   }
 
@@ -96,14 +94,14 @@ public record Topics(
 
   public static Topics of(AppConfig config) {
     SchemaRegistryClient registry = registry(config);
-    Serde<String> keys = org.apache.kafka.common.serialization.Serdes.String();
+    Serde<String> keys = Serdes.String();
     Serde<Document> documents =
-        org.apache.kafka.common.serialization.Serdes.serdeFrom(
-            Serdes.DOCUMENT.serializer(), documentReader(config, registry));
+        Serdes.serdeFrom(AvroSerdes.DOCUMENT.serializer(), documentReader(config, registry));
     return new Topics(
         new Topic<>(config.topics().documents(), keys, documents),
-        new Topic<>(config.topics().embeddings(), keys, output(config, registry, Serdes.EMBEDDING)),
-        new Topic<>(config.topics().labels(), keys, output(config, registry, Serdes.LABELS)),
-        new Topic<>(config.topics().deadLetters(), keys, Serdes.DEAD_LETTER));
+        new Topic<>(
+            config.topics().embeddings(), keys, output(config, registry, AvroSerdes.EMBEDDING)),
+        new Topic<>(config.topics().labels(), keys, output(config, registry, AvroSerdes.LABELS)),
+        new Topic<>(config.topics().deadLetters(), keys, AvroSerdes.DEAD_LETTER));
   }
 }

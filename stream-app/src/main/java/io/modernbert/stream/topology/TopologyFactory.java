@@ -1,9 +1,10 @@
 package io.modernbert.stream.topology;
 
 import io.modernbert.model.engine.Windows;
-import io.modernbert.schemas.Serdes;
+import io.modernbert.schemas.AvroSerdes;
 import io.modernbert.stream.config.AppConfig;
 import io.modernbert.stream.scheduler.BatchScheduler;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
@@ -49,8 +50,8 @@ public final class TopologyFactory {
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(ProcessorSettings.STORE),
-            org.apache.kafka.common.serialization.Serdes.String(),
-            Serdes.PENDING_DOCUMENT),
+            Serdes.String(),
+            AvroSerdes.PENDING_DOCUMENT),
         ProcessorSettings.PROCESSOR);
     topology.addSink(
         ProcessorSettings.EMBEDDINGS_SINK,

@@ -1,7 +1,7 @@
 package io.modernbert.stream.e2e;
 
+import io.modernbert.schemas.AvroSerdes;
 import io.modernbert.schemas.DeadLetter;
-import io.modernbert.schemas.Serdes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,12 +30,12 @@ final class DeadLetters {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (System.nanoTime() < deadline && letters.size() < expected) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          letters.add(Serdes.DEAD_LETTER.decode(record.value()));
+          letters.add(AvroSerdes.DEAD_LETTER.decode(record.value()));
         }
       }
       // a little longer, so that an unexpected extra letter would be seen
       for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofSeconds(1))) {
-        letters.add(Serdes.DEAD_LETTER.decode(record.value()));
+        letters.add(AvroSerdes.DEAD_LETTER.decode(record.value()));
       }
     }
     return letters;

@@ -9,9 +9,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.modernbert.model.engine.DocumentInput;
 import io.modernbert.model.engine.EncodedDocument;
 import io.modernbert.model.engine.InferenceEngine;
+import io.modernbert.schemas.AvroSerdes;
 import io.modernbert.schemas.DeadLetter;
 import io.modernbert.schemas.Embedding;
-import io.modernbert.schemas.Serdes;
 import io.modernbert.stream.ReadCommitted;
 import io.modernbert.stream.StreamApp;
 import io.modernbert.stream.StreamFixtures;
@@ -124,7 +124,7 @@ class InputFormatsIntegrationTest {
       keys.forEach(key -> inputs.add(DocumentInput.text(key, texts.get(key))));
       List<EncodedDocument> expected = engine.encode(inputs, false);
       Map<String, Embedding> byKey = new HashMap<>();
-      embeddings.forEach(r -> byKey.put(r.key(), Serdes.EMBEDDING.decode(r.value())));
+      embeddings.forEach(r -> byKey.put(r.key(), AvroSerdes.EMBEDDING.decode(r.value())));
       assertThat(embeddings).hasSize(texts.size());
       assertThat(byKey.keySet()).containsExactlyInAnyOrderElementsOf(keys);
       for (int i = 0; i < keys.size(); i++) {
@@ -138,7 +138,7 @@ class InputFormatsIntegrationTest {
       }
       Map<String, String> top = new HashMap<>();
       labels.forEach(
-          r -> top.put(r.key(), Serdes.LABELS.decode(r.value()).getLabels().get(0).getLabel()));
+          r -> top.put(r.key(), AvroSerdes.LABELS.decode(r.value()).getLabels().get(0).getLabel()));
       assertThat(labels).hasSize(texts.size());
       for (int i = 0; i < keys.size(); i++) {
         assertThat(top.get(keys.get(i))).isEqualTo(expected.get(i).labels().get(0).label());

@@ -1,7 +1,7 @@
 package io.modernbert.stream.e2e;
 
+import io.modernbert.schemas.AvroSerdes;
 import io.modernbert.schemas.Document;
-import io.modernbert.schemas.Serdes;
 import io.modernbert.stream.StreamFixtures;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -82,7 +82,7 @@ final class LoadGenerator {
       List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
       for (Map.Entry<String, String> document : documents.entrySet()) {
         byte[] value =
-            Serdes.DOCUMENT.encode(
+            AvroSerdes.DOCUMENT.encode(
                 Document.newBuilder()
                     .setId(document.getKey())
                     .setText(document.getValue())

@@ -9,9 +9,9 @@ import io.modernbert.model.engine.EncodedDocument;
 import io.modernbert.model.engine.InferenceEngine;
 import io.modernbert.model.engine.Windows;
 import io.modernbert.model.tokenizer.Encoding;
+import io.modernbert.schemas.AvroSerdes;
 import io.modernbert.schemas.Embedding;
 import io.modernbert.schemas.Labels;
-import io.modernbert.schemas.Serdes;
 import io.modernbert.stream.ReadCommitted;
 import io.modernbert.stream.StreamApp;
 import io.modernbert.stream.StreamFixtures;
@@ -100,7 +100,7 @@ class LongDocumentsIntegrationTest {
                 kafka.bootstrapServers(), config.topics().labels(), 1, Duration.ofSeconds(30));
         assertThat(embeddings).hasSize(1);
         assertThat(labels).hasSize(1);
-        Embedding embedding = Serdes.EMBEDDING.decode(embeddings.get(0).value());
+        Embedding embedding = AvroSerdes.EMBEDDING.decode(embeddings.get(0).value());
         assertThat(embedding.getWindows()).isEqualTo(windows.size());
         assertThat(embedding.getTruncated()).isFalse();
         assertThat(embedding.getTokens()).isEqualTo((int) tokens);
@@ -110,7 +110,7 @@ class LongDocumentsIntegrationTest {
               .as("dimension " + d)
               .isCloseTo(sum[d] * scale, within(1e-5));
         }
-        Labels label = Serdes.LABELS.decode(labels.get(0).value());
+        Labels label = AvroSerdes.LABELS.decode(labels.get(0).value());
         assertThat(label.getWindows()).isEqualTo(windows.size());
         assertThat(label.getLabels().get(0).getLabel()).isEqualTo(engine.config().label(best));
         System.out.printf(

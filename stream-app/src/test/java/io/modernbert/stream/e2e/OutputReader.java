@@ -1,8 +1,8 @@
 package io.modernbert.stream.e2e;
 
+import io.modernbert.schemas.AvroSerdes;
 import io.modernbert.schemas.Embedding;
 import io.modernbert.schemas.Labels;
-import io.modernbert.schemas.Serdes;
 import io.modernbert.stream.ReadCommitted;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,7 +54,7 @@ final class OutputReader implements AutoCloseable {
               record.serializedKeySize(),
               record.serializedValueSize(),
               record.key(),
-              Serdes.EMBEDDING.decode(record.value()),
+              AvroSerdes.EMBEDDING.decode(record.value()),
               record.headers(),
               record.leaderEpoch()));
     }
@@ -69,7 +69,7 @@ final class OutputReader implements AutoCloseable {
               record.serializedKeySize(),
               record.serializedValueSize(),
               record.key(),
-              Serdes.LABELS.decode(record.value()),
+              AvroSerdes.LABELS.decode(record.value()),
               record.headers(),
               record.leaderEpoch()));
     }

@@ -8,8 +8,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.modernbert.model.engine.DocumentInput;
 import io.modernbert.model.engine.EncodedDocument;
 import io.modernbert.model.engine.InferenceEngine;
+import io.modernbert.schemas.AvroSerdes;
 import io.modernbert.schemas.Embedding;
-import io.modernbert.schemas.Serdes;
 import io.modernbert.stream.ReadCommitted;
 import io.modernbert.stream.StreamApp;
 import io.modernbert.stream.StreamFixtures;
@@ -282,11 +282,11 @@ class SchemaRegistryIntegrationTest {
           .forEach(
               r ->
                   topLabels.put(
-                      r.key(), Serdes.LABELS.decode(r.value()).getLabels().get(0).getLabel()));
+                      r.key(), AvroSerdes.LABELS.decode(r.value()).getLabels().get(0).getLabel()));
       assertThat(topLabels).hasSize(texts.size());
       List<String> keys = new ArrayList<>(texts.keySet());
       Map<String, Embedding> byKey = new HashMap<>();
-      embeddings.forEach(r -> byKey.put(r.key(), Serdes.EMBEDDING.decode(r.value())));
+      embeddings.forEach(r -> byKey.put(r.key(), AvroSerdes.EMBEDDING.decode(r.value())));
       for (int i = 0; i < keys.size(); i++) {
         assertThat(topLabels.get(keys.get(i))).isEqualTo(expected.get(i).labels().get(0).label());
         List<Float> vector = byKey.get(keys.get(i)).getVector();

@@ -3,8 +3,8 @@ package io.modernbert.stream.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.modernbert.schemas.AvroSerdes;
 import io.modernbert.schemas.Document;
-import io.modernbert.schemas.Serdes;
 import io.modernbert.stream.BrokenModelMain;
 import io.modernbert.stream.ReadCommitted;
 import io.modernbert.stream.StreamApp;
@@ -137,7 +137,8 @@ class BrokenModelExitIntegrationTest {
               new ProducerRecord<>(
                   NAME + "-documents",
                   id,
-                  Serdes.DOCUMENT.encode(Document.newBuilder().setId(id).setText(text).build())))
+                  AvroSerdes.DOCUMENT.encode(
+                      Document.newBuilder().setId(id).setText(text).build())))
           .get(30, TimeUnit.SECONDS);
     }
   }

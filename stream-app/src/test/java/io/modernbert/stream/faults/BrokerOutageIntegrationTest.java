@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.modernbert.schemas.AvroSerdes;
 import io.modernbert.schemas.Document;
-import io.modernbert.schemas.Serdes;
 import io.modernbert.stream.ReadCommitted;
 import io.modernbert.stream.StreamApp;
 import io.modernbert.stream.StreamFixtures;
@@ -124,7 +124,7 @@ class BrokerOutageIntegrationTest {
         String id = String.format("doc-%04d", i);
         Document document =
             Document.newBuilder().setId(id).setText(sentences.get(i % sentences.size())).build();
-        producer.send(new ProducerRecord<>("documents", id, Serdes.DOCUMENT.encode(document)));
+        producer.send(new ProducerRecord<>("documents", id, AvroSerdes.DOCUMENT.encode(document)));
         TimeUnit.MILLISECONDS.sleep(20);
       }
       producer.flush();

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.modernbert.model.tokenizer.ModernBertTokenizer;
+import io.modernbert.schemas.AvroSerdes;
 import io.modernbert.schemas.DeadLetter;
 import io.modernbert.schemas.DeadLetterReason;
 import io.modernbert.schemas.Document;
-import io.modernbert.schemas.Serdes;
 import io.modernbert.stream.ReadCommitted;
 import io.modernbert.stream.StreamApp;
 import io.modernbert.stream.StreamFixtures;
@@ -79,7 +79,8 @@ class InferenceFailureIntegrationTest {
                 new ProducerRecord<>(
                     "documents",
                     id,
-                    Serdes.DOCUMENT.encode(Document.newBuilder().setId(id).setText(text).build())));
+                    AvroSerdes.DOCUMENT.encode(
+                        Document.newBuilder().setId(id).setText(text).build())));
           }
           producer.flush();
         }
@@ -118,7 +119,7 @@ class InferenceFailureIntegrationTest {
     return ReadCommitted.records(
             bootstrapServers, "documents-dead-letters", 1, Duration.ofSeconds(30))
         .stream()
-        .map(record -> Serdes.DEAD_LETTER.decode(record.value()))
+        .map(record -> AvroSerdes.DEAD_LETTER.decode(record.value()))
         .toList();
   }
 }

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.modernbert.schemas.AvroSerdes;
 import io.modernbert.schemas.Document;
-import io.modernbert.schemas.Serdes;
 import io.modernbert.stream.broker.EmbeddedKafka;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -129,7 +129,7 @@ class IngestionApiIntegrationTest {
       long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
       while (System.nanoTime() < deadline) {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          Document document = Serdes.DOCUMENT.decode(record.value());
+          Document document = AvroSerdes.DOCUMENT.decode(record.value());
           assertThat(record.key()).isEqualTo(document.getId());
           documents.add(document);
         }

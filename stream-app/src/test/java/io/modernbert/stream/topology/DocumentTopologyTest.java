@@ -6,12 +6,12 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.modernbert.model.engine.DocumentInput;
 import io.modernbert.model.engine.EncodedDocument;
 import io.modernbert.model.engine.InferenceEngine;
+import io.modernbert.schemas.AvroSerdes;
 import io.modernbert.schemas.DeadLetter;
 import io.modernbert.schemas.DeadLetterReason;
 import io.modernbert.schemas.Document;
 import io.modernbert.schemas.Embedding;
 import io.modernbert.schemas.Labels;
-import io.modernbert.schemas.Serdes;
 import io.modernbert.stream.StreamFixtures;
 import io.modernbert.stream.config.AppConfig;
 import io.modernbert.stream.config.StreamsProperties;
@@ -112,12 +112,15 @@ class DocumentTopologyTest {
         driver.createInputTopic("documents", new StringSerializer(), new ByteArraySerializer());
     embeddings =
         driver.createOutputTopic(
-            "embeddings", new StringDeserializer(), Serdes.EMBEDDING.deserializer());
+            "embeddings", new StringDeserializer(), AvroSerdes.EMBEDDING.deserializer());
     labels =
-        driver.createOutputTopic("labels", new StringDeserializer(), Serdes.LABELS.deserializer());
+        driver.createOutputTopic(
+            "labels", new StringDeserializer(), AvroSerdes.LABELS.deserializer());
     deadLetters =
         driver.createOutputTopic(
-            "documents-dead-letters", new StringDeserializer(), Serdes.DEAD_LETTER.deserializer());
+            "documents-dead-letters",
+            new StringDeserializer(),
+            AvroSerdes.DEAD_LETTER.deserializer());
   }
 
   @AfterEach
@@ -129,7 +132,7 @@ class DocumentTopologyTest {
 
   private void send(String id, String text) {
     documents.pipeInput(
-        id, Serdes.DOCUMENT.encode(Document.newBuilder().setId(id).setText(text).build()));
+        id, AvroSerdes.DOCUMENT.encode(Document.newBuilder().setId(id).setText(text).build()));
   }
 
   /**
@@ -293,10 +296,11 @@ class DocumentTopologyTest {
     send("good-1", "The file could not be opened.");
     documents.pipeInput("junk", new byte[] {1, 2, 3, 4, 5});
     documents.pipeInput(
-        "no-id", Serdes.DOCUMENT.encode(Document.newBuilder().setId("").setText("hello").build()));
+        "no-id",
+        AvroSerdes.DOCUMENT.encode(Document.newBuilder().setId("").setText("hello").build()));
     documents.pipeInput(
         "empty",
-        Serdes.DOCUMENT.encode(Document.newBuilder().setId("empty").setText("  ").build()));
+        AvroSerdes.DOCUMENT.encode(Document.newBuilder().setId("empty").setText("  ").build()));
     documents.pipeInput(
         "bad-utf8", documentWithRawText("bad-utf8", new byte[] {'a', (byte) 0xC3, 0x28, 'b'}));
     send("too-large", "x".repeat(MAX_TEXT_BYTES + 1));
@@ -314,9 +318,9 @@ class DocumentTopologyTest {
             .setTruncated(false)
             .setProcessedAt(java.time.Instant.now())
             .build();
-    documents.pipeInput("wrong-schema", Serdes.EMBEDDING.encode(notADocument));
+    documents.pipeInput("wrong-schema", AvroSerdes.EMBEDDING.encode(notADocument));
     byte[] whole =
-        Serdes.DOCUMENT.encode(
+        AvroSerdes.DOCUMENT.encode(
             Document.newBuilder().setId("truncated").setText("cut short").build());
     documents.pipeInput("truncated", java.util.Arrays.copyOf(whole, 12));
     // Odd but valid: a huge header and control characters are no reason to refuse a document.
@@ -326,7 +330,7 @@ class DocumentTopologyTest {
     documents.pipeInput(
         new TestRecord<>(
             "huge-header",
-            Serdes.DOCUMENT.encode(
+            AvroSerdes.DOCUMENT.encode(
                 Document.newBuilder()
                     .setId("huge-header")
                     .setText("Ein Kopf von 512 KiB.")

@@ -3,8 +3,8 @@ package io.modernbert.model.engine;
 import io.modernbert.model.pooling.PoolingSpec;
 
 /** Builds a document's embedding from the pooled vectors the graph computed. */
-final class Embeddings {
-  private Embeddings() {}
+final class EmbeddingPooling {
+  private EmbeddingPooling() {}
 
   /** Concatenates the spec's modes in order, then L2-normalizes when asked. */
   static float[] pool(PoolingSpec spec, RawOutputs raw, int tokens, boolean forceNormalize) {

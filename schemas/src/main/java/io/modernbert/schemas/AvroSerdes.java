@@ -1,8 +1,8 @@
 package io.modernbert.schemas;
 
 /** One serde per message type, shared: they are stateless and thread-safe. */
-public final class Serdes {
-  private Serdes() {}
+public final class AvroSerdes {
+  private AvroSerdes() {}
 
   public static final AvroSerde<Document> DOCUMENT = new AvroSerde<>(Document.class);
   public static final AvroSerde<Embedding> EMBEDDING = new AvroSerde<>(Embedding.class);
