@@ -11,6 +11,11 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description =
         "ModernBERT on TensorFlow Java: encode documents with any Hugging Face ModernBERT folder.",
+    footer = {
+      "",
+      "Also: bin/modernbert bench (our engine against ONNX Runtime) and bin/modernbert load (end to",
+      "end through Kafka and HTTP); each has its own --help."
+    },
     subcommands = {
       EncodeCommand.class,
       RandomCheckpointCommand.class,
@@ -19,7 +24,28 @@ import picocli.CommandLine.Command;
 public final class ModernBertCli {
 
   public static void main(String[] args) {
+    quietLogging();
     System.exit(run(args));
+  }
+
+  /**
+   * Logging settings for the CLI, as defaults that -D flags override (a library ships no logging
+   * configuration: applications bring theirs). Logs go to stderr so that stdout stays pure JSONL;
+   * DJL's platform notice and its CUDA probe on CPU-only machines are not actionable.
+   */
+  static void quietLogging() {
+    java.util.Map.of(
+            "org.slf4j.simpleLogger.logFile", "System.err",
+            "org.slf4j.simpleLogger.showDateTime", "true",
+            "org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSS",
+            "org.slf4j.simpleLogger.log.ai.djl", "warn",
+            "org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "off")
+        .forEach(
+            (key, value) -> {
+              if (System.getProperty(key) == null) {
+                System.setProperty(key, value);
+              }
+            });
   }
 
   /** Runs the CLI and returns its exit code: 0 ok, 1 failure (message on stderr), 2 usage error. */
