@@ -103,4 +103,35 @@ class AvroSerdeTest {
       }
     }
   }
+
+  @Test
+  void recordsOfThePreviousReleaseStillDecode() throws Exception {
+    // PendingDocument as the previous release wrote it, with its own (older) schema.
+    org.apache.avro.Schema old = AvroSerde.earlierVersions(PendingDocument.getClassSchema()).get(0);
+    assertThat(old.getField("key")).as("the older schema has no key field").isNull();
+    org.apache.avro.generic.GenericRecord written =
+        new org.apache.avro.generic.GenericData.Record(old);
+    written.put("id", "doc-7");
+    written.put("tokenIds", java.util.List.of(50281, 12092, 50282));
+    written.put("truncated", false);
+    written.put("arrivedAt", 1_700_000_000_000L);
+    written.put("sourceTimestamp", 1_700_000_000_000L);
+    written.put("attributes", Map.of());
+    written.put("createdAt", null);
+    java.nio.ByteBuffer bytes =
+        new org.apache.avro.message.BinaryMessageEncoder<org.apache.avro.generic.GenericRecord>(
+                org.apache.avro.generic.GenericData.get(), old)
+            .encode(written);
+    byte[] array = new byte[bytes.remaining()];
+    bytes.get(array);
+
+    PendingDocument read = AvroSerdes.PENDING_DOCUMENT.decode(array);
+    assertThat(read.getId()).isEqualTo("doc-7");
+    assertThat(read.getTokenIds()).containsExactly(50281, 12092, 50282);
+    assertThat(read.getKey()).isNull();
+    assertThat(read.getWindows()).isEmpty();
+    assertThat(read.getHeaders()).isEmpty();
+    assertThat(AvroSerde.earlierVersions(Embedding.getClassSchema())).hasSize(1);
+    assertThat(AvroSerde.earlierVersions(Labels.getClassSchema())).hasSize(1);
+  }
 }
