@@ -181,7 +181,7 @@ final class BenchCommand implements Callable<Integer> {
         long slots = 0;
         long start = System.nanoTime();
         for (PackedBatch batch : engine.plan(load.documents())) {
-          engine.runForTiming(batch);
+          io.modernbert.model.engine.EngineDiagnostics.runForTiming(engine, batch);
           slots += batch.shape().slots();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -212,7 +212,8 @@ final class BenchCommand implements Callable<Integer> {
       String engineName, String workload, InferenceEngine engine, List<PackedBatch> passes) {
     Map<String, Long> byType = new LinkedHashMap<>();
     for (PackedBatch batch : passes) {
-      engine.profile(batch).forEach((type, micros) -> byType.merge(type, micros, Long::sum));
+      io.modernbert.model.engine.EngineDiagnostics.profile(engine, batch)
+          .forEach((type, micros) -> byType.merge(type, micros, Long::sum));
     }
     long total = byType.values().stream().mapToLong(Long::longValue).sum();
     StringBuilder line = new StringBuilder();

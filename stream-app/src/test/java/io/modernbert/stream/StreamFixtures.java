@@ -16,8 +16,23 @@ public final class StreamFixtures {
 
   public static final Path REPO = Path.of("..").toAbsolutePath().normalize();
   public static final Path LANGID_MODEL = REPO.resolve("models/langid-modernbert");
-  public static final Path LANGID_TEST =
-      REPO.resolve("../shared/fixtures/langid-test.jsonl").normalize();
+  /** The read-only reference data beside the repository, or {@code -Dmodernbert.shared=DIR}. */
+  public static final Path SHARED = locateShared();
+
+  public static final Path LANGID_TEST = SHARED.resolve("fixtures/langid-test.jsonl");
+
+  private static Path locateShared() {
+    String override = System.getProperty("modernbert.shared");
+    Path shared = (override != null ? Path.of(override) : REPO.resolve("../shared")).toAbsolutePath().normalize();
+    if (!Files.isDirectory(shared.resolve("fixtures"))) {
+      throw new IllegalStateException(
+          "reference fixtures not found at "
+              + shared
+              + ": put the shared reference data beside the clone (../shared, with its fixtures/"
+              + " folder), or run with -Dmodernbert.shared=DIR");
+    }
+    return shared;
+  }
 
   /** 2 threads (the machine has 2 cores), no warm-up of every shape. */
   public static EngineOptions engineOptions() {

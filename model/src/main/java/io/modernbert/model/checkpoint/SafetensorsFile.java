@@ -26,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * <p>Thread safety: all read methods may be called concurrently. {@link #close()} closes the
  * channel; later calls throw {@link IllegalStateException}. The JDK offers no supported way to
  * unmap, so the mapping itself is released when this object becomes unreachable.
+ *
+ * <p>Why one class of this size: it is the whole reader of one file format (header, dtypes, bounds
+ * checks, memory mapping), and its length is mostly the validation that turns a corrupt file into
+ * an error naming the tensor.
  */
 public final class SafetensorsFile implements AutoCloseable {
 

@@ -20,6 +20,10 @@ import java.util.TreeMap;
  * global_rope_theta} and {@code local_rope_theta}; transformers 5 writes {@code layer_types} and
  * {@code rope_parameters}. Both become the same record: one {@link LayerType} and one RoPE theta
  * per layer.
+ *
+ * <p>Why one class of this size: the record and its parser belong together; most of the length is
+ * reading both spellings of config.json (transformers' and the original release's) with an error
+ * per bad field.
  */
 public record ModernBertConfig(
     Architecture architecture,

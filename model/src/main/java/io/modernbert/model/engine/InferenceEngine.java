@@ -26,6 +26,11 @@ import org.tensorflow.Session;
  * to the longest document, several documents per row). Thread-safe: TensorFlow sessions may run
  * concurrently and the only mutable state is the set of shapes already run. Every tensor made for a
  * pass is closed when the pass ends, so native memory stays flat.
+ *
+ * <p>Why one class of this size: it owns the graph, session, weights and tokenizer, which must be
+ * built and closed together and in order; what remains here is loading, warm-up and encoding.
+ * Packing is {@link BatchPlanner}, pooling {@link EmbeddingPooling}, scoring {@link LabelScores},
+ * long documents {@link Windows}, and the benchmark and test hooks {@link EngineDiagnostics}.
  */
 public final class InferenceEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InferenceEngine.class);
@@ -325,77 +330,17 @@ public final class InferenceEngine implements AutoCloseable {
     return outputs;
   }
 
-  /**
-   * Runs a planned pass with TensorFlow's step tracing and returns the wall time spent per op type
-   * (microseconds, summed over ops of that type), largest first: where the time goes.
-   */
-  public java.util.LinkedHashMap<String, Long> profile(PackedBatch batch) {
-    java.util.Map<String, Long> byType = new java.util.HashMap<>();
-    BatchShape shape = batch.shape();
-    runner.run(
-        shape.scope(),
-        shape.rows(),
-        shape.length(),
-        batch.ids(),
-        batch.positions(),
-        batch.segments(),
-        batch.clsIndex(),
-        false,
-        metadata -> {
-          for (var device : metadata.getStepStats().getDevStatsList()) {
-            for (var node : device.getNodeStatsList()) {
-              var operation = graph.operation(node.getNodeName());
-              // XLA clusters run as "cluster_<n>_1/xla_run" nodes, which the graph does not hold.
-              String type =
-                  operation != null
-                      ? operation.type()
-                      : node.getNodeName().startsWith("cluster_")
-                          ? "XlaCluster"
-                          : node.getNodeName().replaceAll("[_:].*", "");
-              byType.merge(type, node.getAllEndRelMicros(), Long::sum);
-            }
-          }
-        });
-    java.util.LinkedHashMap<String, Long> sorted = new java.util.LinkedHashMap<>();
-    byType.entrySet().stream()
-        .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
-        .forEach(e -> sorted.put(e.getKey(), e.getValue()));
-    return sorted;
+  /** The graph runner, for {@link EngineDiagnostics}. */
+  GraphRunner runner() {
+    return runner;
   }
 
-  /** Runs a planned pass and discards the outputs (benchmarks). */
-  public void runForTiming(PackedBatch batch) {
-    run(batch, false);
+  /** The graph, for {@link EngineDiagnostics}. */
+  org.tensorflow.Graph graph() {
+    return graph;
   }
 
-  /**
-   * One document through the unpacked reference pass: one row of exactly its length, plain masked
-   * attention on every layer. Slow on long documents; tests compare the packed passes against it.
-   */
-  public RawOutputs forwardReference(int[] ids, boolean hiddenStates) {
-    int[] positions = new int[ids.length];
-    Arrays.setAll(positions, i -> i);
-    GraphRunner.Outputs out =
-        runner.run(
-            ModernBertGraph.REFERENCE_SCOPE,
-            1,
-            ids.length,
-            ids,
-            positions,
-            new int[ids.length],
-            new int[] {0},
-            hiddenStates);
-    float[][] states = hiddenStates ? slice(out.hidden(), out.hiddenSize(), 0, ids.length) : null;
-    return new RawOutputs(
-        states,
-        out.mean()[0],
-        out.cls()[0],
-        out.max()[0],
-        out.head() == null ? null : out.head()[0],
-        out.logits() == null ? null : out.logits()[0]);
-  }
-
-  private static float[][] slice(float[] flat, int hidden, int offset, int length) {
+  static float[][] slice(float[] flat, int hidden, int offset, int length) {
     float[][] rows = new float[length][];
     for (int t = 0; t < length; t++) {
       int start = (offset + t) * hidden;

@@ -1,15 +1,12 @@
 package io.modernbert.model.tokenizer;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +29,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <p>All methods may be called concurrently. {@link #close()} waits for running calls to finish;
  * calls after close throw {@link IllegalStateException}.
+ *
+ * <p>Why one class of this size: every method goes through the one native tokenizer under one
+ * read-write lock (close waits for running calls); the encodings (plain, keeping the end, windows,
+ * from ids, tokens, decode) share the limit and the special-token ids. Vocabulary parsing lives in
+ * {@link TokenizerVocabulary}.
  */
 public final class ModernBertTokenizer implements AutoCloseable {
 
@@ -112,7 +114,7 @@ public final class ModernBertTokenizer implements AutoCloseable {
           "Cannot read tokenizer file " + file + ": " + e.getMessage(), e);
     }
 
-    VocabInfo vocab = readVocab(file, bytes);
+    TokenizerVocabulary vocab = TokenizerVocabulary.read(file, bytes);
     Integer cls = vocab.idOf("[CLS]");
     Integer sep = vocab.idOf("[SEP]");
     if (cls == null || sep == null) {
@@ -403,65 +405,5 @@ public final class ModernBertTokenizer implements AutoCloseable {
       out[i] = Math.toIntExact(ids[i]);
     }
     return out;
-  }
-
-  /** Ids of tokenizer.json: model vocabulary plus added tokens. */
-  private record VocabInfo(
-      Map<String, Integer> addedTokens, Map<String, Integer> modelVocab, int size, int maxId) {
-    Integer idOf(String token) {
-      Integer id = addedTokens.get(token);
-      return id != null ? id : modelVocab.get(token);
-    }
-  }
-
-  private static VocabInfo readVocab(Path file, byte[] bytes) {
-    JsonNode root;
-    try {
-      root = new ObjectMapper().readTree(bytes);
-    } catch (IOException e) {
-      throw new IllegalArgumentException(
-          "Invalid tokenizer file " + file + ": not valid JSON: " + e.getMessage(), e);
-    }
-    if (root == null || !root.isObject() || !root.path("model").isObject()) {
-      throw new IllegalArgumentException(
-          "Invalid tokenizer file " + file + ": no \"model\" object");
-    }
-    BitSet ids = new BitSet();
-    Map<String, Integer> modelVocab = new HashMap<>();
-    JsonNode vocab = root.path("model").path("vocab");
-    if (vocab.isObject()) { // BPE, WordPiece, WordLevel: {"token": id}
-      for (Map.Entry<String, JsonNode> e : vocab.properties()) {
-        int id = requireId(file, e.getValue(), e.getKey());
-        modelVocab.put(e.getKey(), id);
-        ids.set(id);
-      }
-    } else if (vocab.isArray()) { // Unigram: [["token", score], ...], id = position
-      for (int i = 0; i < vocab.size(); i++) {
-        modelVocab.putIfAbsent(vocab.get(i).path(0).asText(), i);
-        ids.set(i);
-      }
-    } else {
-      throw new IllegalArgumentException(
-          "Invalid tokenizer file " + file + ": no model vocabulary");
-    }
-    Map<String, Integer> added = new HashMap<>();
-    for (JsonNode token : root.path("added_tokens")) {
-      String content = token.path("content").asText();
-      int id = requireId(file, token.path("id"), content);
-      added.put(content, id);
-      ids.set(id);
-    }
-    if (ids.isEmpty()) {
-      throw new IllegalArgumentException("Invalid tokenizer file " + file + ": empty vocabulary");
-    }
-    return new VocabInfo(added, modelVocab, ids.cardinality(), ids.length() - 1);
-  }
-
-  private static int requireId(Path file, JsonNode node, String token) {
-    if (!node.canConvertToInt() || !node.isIntegralNumber() || node.intValue() < 0) {
-      throw new IllegalArgumentException(
-          "Invalid tokenizer file " + file + ": bad id " + node + " for token \"" + token + "\"");
-    }
-    return node.intValue();
   }
 }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  */
 class SafetensorsFixturesTest {
 
-  private static final Path SHARED = Path.of("..", "..", "shared");
+  private static final Path SHARED = io.modernbert.model.testing.Fixtures.SHARED;
 
   @Test
   void shouldReadTheGoldenTinyClassifierOutputs() {

@@ -64,7 +64,7 @@ class PackedEquivalenceIntegrationTest {
       assertSame(
           "document " + i + " (" + documents.get(i).length + " tokens)",
           packed[i],
-          engine.forwardReference(documents.get(i), true));
+          EngineDiagnostics.forwardReference(engine, documents.get(i), true));
     }
   }
 
@@ -79,7 +79,9 @@ class PackedEquivalenceIntegrationTest {
       RawOutputs[] packed = engine.forward(documents, true);
       for (int i = 0; i < documents.size(); i++) {
         assertSame(
-            String.format("s%02d", i), packed[i], engine.forwardReference(documents.get(i), true));
+            String.format("s%02d", i),
+            packed[i],
+            EngineDiagnostics.forwardReference(engine, documents.get(i), true));
       }
     }
   }

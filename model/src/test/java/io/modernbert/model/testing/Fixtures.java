@@ -31,7 +31,10 @@ public final class Fixtures {
       throw new IllegalStateException(
           "reference fixtures not found at "
               + shared.toAbsolutePath().normalize()
-              + " (expected ../shared beside the repository, or -Dmodernbert.shared=DIR)");
+              + ": the tests compare against Hugging Face reference outputs that are not in this"
+              + " repository. Put the shared reference data beside the clone (../shared, with its"
+              + " fixtures/ and modernbert/ folders), or run with -Dmodernbert.shared=DIR;"
+              + " for example: ./mvnw -B verify -Dmodernbert.shared=/data/modernbert-shared");
     }
     return shared.toAbsolutePath().normalize();
   }

@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class ModernBertTokenizerTest {
 
-  private static final Path SHARED = Path.of("../../shared");
+  private static final Path SHARED = io.modernbert.model.testing.Fixtures.SHARED;
   private static final Path MODEL_DIR = SHARED.resolve("modernbert");
   private static final Path GOLDEN = SHARED.resolve("fixtures/golden/tokenizer-cases.json");
   private static final Path TINY_TEXT =

@@ -216,9 +216,7 @@ class EmbeddingApisIntegrationTest {
   void tokenizeAnswersWithTheTokenizersIdsAndOffsets() throws Exception {
     JsonNode cases =
         JSON.readTree(
-                StreamFixtures.REPO
-                    .resolve("../shared/fixtures/golden/tokenizer-cases.json")
-                    .normalize()
+                StreamFixtures.SHARED.resolve("fixtures/golden/tokenizer-cases.json")
                     .toFile())
             .path("cases");
     int checked = 0;

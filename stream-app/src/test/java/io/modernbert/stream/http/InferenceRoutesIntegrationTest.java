@@ -199,7 +199,7 @@ class InferenceRoutesIntegrationTest {
    * The tiny test model's config as a plain ModernBertModel (no classifier head), random weights.
    */
   private static Path encoderOnlyModel(Path work) throws Exception {
-    Path tiny = StreamFixtures.REPO.resolve("../shared/fixtures/tiny-classifier").normalize();
+    Path tiny = StreamFixtures.SHARED.resolve("fixtures/tiny-classifier");
     ObjectNode config = (ObjectNode) JSON.readTree(tiny.resolve("config.json").toFile());
     config.putArray("architectures").add("ModernBertModel");
     Path configFile = work.resolve("config.json");
