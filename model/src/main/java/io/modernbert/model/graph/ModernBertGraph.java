@@ -1,6 +1,5 @@
 package io.modernbert.model.graph;
 
-import io.modernbert.model.config.LayerType;
 import io.modernbert.model.config.ModernBertConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,12 +136,9 @@ public final class ModernBertGraph {
 
       Operand<TFloat32> h =
           embeddings.apply(tf.reshape(ids, builder.ints(-1))); // [rows*len, hidden]
-      for (int i = 0; i < layers.size(); i++) {
-        boolean isGlobal = config.layerTypes().get(i) == LayerType.FULL_ATTENTION;
-        h =
-            layers
-                .get(i)
-                .apply(h, rows, isGlobal ? globalRope : localRope, isGlobal ? global : local);
+      PassAttention attention = new PassAttention(globalRope, global, localRope, local);
+      for (EncoderLayer layer : layers) {
+        h = layer.apply(h, rows, attention);
       }
       h = finalNorm.apply(h);
       endpoints.withName(GraphNames.LAST_HIDDEN_STATE).identity(h);
