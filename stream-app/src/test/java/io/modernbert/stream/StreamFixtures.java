@@ -16,6 +16,7 @@ public final class StreamFixtures {
 
   public static final Path REPO = Path.of("..").toAbsolutePath().normalize();
   public static final Path LANGID_MODEL = REPO.resolve("models/langid-modernbert");
+
   /** The read-only reference data beside the repository, or {@code -Dmodernbert.shared=DIR}. */
   public static final Path SHARED = locateShared();
 
@@ -23,7 +24,10 @@ public final class StreamFixtures {
 
   private static Path locateShared() {
     String override = System.getProperty("modernbert.shared");
-    Path shared = (override != null ? Path.of(override) : REPO.resolve("../shared")).toAbsolutePath().normalize();
+    Path shared =
+        (override != null ? Path.of(override) : REPO.resolve("../shared"))
+            .toAbsolutePath()
+            .normalize();
     if (!Files.isDirectory(shared.resolve("fixtures"))) {
       throw new IllegalStateException(
           "reference fixtures not found at "

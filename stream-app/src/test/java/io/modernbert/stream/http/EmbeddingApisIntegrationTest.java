@@ -216,8 +216,7 @@ class EmbeddingApisIntegrationTest {
   void tokenizeAnswersWithTheTokenizersIdsAndOffsets() throws Exception {
     JsonNode cases =
         JSON.readTree(
-                StreamFixtures.SHARED.resolve("fixtures/golden/tokenizer-cases.json")
-                    .toFile())
+                StreamFixtures.SHARED.resolve("fixtures/golden/tokenizer-cases.json").toFile())
             .path("cases");
     int checked = 0;
     for (JsonNode reference : cases) {
@@ -352,5 +351,36 @@ class EmbeddingApisIntegrationTest {
 
   private static float[] normalized(float[] vector) {
     return Vectors.scaled(vector, !engine.pooling().normalize());
+  }
+
+  @Test
+  void everyRouteIsInTheOpenApiDocument() throws Exception {
+    IngestionApi api =
+        new IngestionApi(
+            null,
+            scheduler,
+            Duration.ofSeconds(1),
+            HttpLimits.defaults(),
+            () -> true,
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    java.util.Set<String> routes = new java.util.TreeSet<>();
+    api.router(vertx).getRoutes().stream()
+        .map(io.vertx.ext.web.Route::getPath)
+        .filter(
+            path ->
+                path != null && !path.endsWith("*") && !path.endsWith("/")) // not the /v1/* guard
+        .forEach(routes::add);
+    JsonNode document =
+        JSON.readTree(
+            HTTP.send(
+                    HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + server.actualPort() + "/openapi.json"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body());
+    java.util.Set<String> documented = new java.util.TreeSet<>();
+    document.path("paths").fieldNames().forEachRemaining(documented::add);
+    assertThat(documented).containsAll(routes);
+    assertThat(routes).contains("/v1/embeddings", "/tokenize", "/decode", "/info", "/embed_all");
   }
 }
