@@ -267,6 +267,13 @@ public final class StreamMain {
                       ? null
                       : new AppConfig.SchemaRegistry(schemaRegistryUrl, schemaRegistryBasicAuth))
               .withStreamsOverrides(streamsConfig);
+      if (config.schemaRegistry() == null
+          && (config.input().format().usesRegistry()
+              || config.outputFormat() == AppConfig.OutputFormat.REGISTRY_AVRO)) {
+        throw new IllegalArgumentException(
+            "--input-format registry-avro/registry-json and --output-format registry-avro need"
+                + " --schema-registry-url (MODERNBERT_SCHEMA_REGISTRY_URL)");
+      }
       PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       CompletableFuture<Integer> exitCode = new CompletableFuture<>();
       try (StreamApp app =
