@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.modernbert.model.config.ModernBertConfig;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class FlopsTest {
   private static final ModernBertConfig BASE =
-      ModernBertConfig.load(Path.of("../../shared/modernbert"), "config-base.json");
+      ModernBertConfig.load(SharedData.resolve("modernbert"), "config-base.json");
 
   @Test
   void shouldCountSlidingWindowPairs() {

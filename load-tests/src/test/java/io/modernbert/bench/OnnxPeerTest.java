@@ -14,7 +14,7 @@ class OnnxPeerTest {
 
   @Test
   void shouldRunAPaddedBatchOfTheExportedModel() throws Exception {
-    Path peer = Path.of("../../shared/peers/onnx");
+    Path peer = SharedData.resolve("peers/onnx");
     try (OnnxPeer onnx = OnnxPeer.open(peer, work, 2)) {
       List<int[]> batch =
           List.of(
