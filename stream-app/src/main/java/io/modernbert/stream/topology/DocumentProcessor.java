@@ -302,6 +302,9 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
 
   /** The input headers the settings name (the last of each), to copy to the outputs. */
   private java.util.Map<String, ByteBuffer> copied(org.apache.kafka.common.header.Headers headers) {
+    if (settings.copiedHeaders().isEmpty()) {
+      return java.util.Map.of(); // the usual case: nothing to look up or allocate per record
+    }
     java.util.Map<String, ByteBuffer> copied = new java.util.HashMap<>();
     for (String name : settings.copiedHeaders()) {
       org.apache.kafka.common.header.Header header = headers.lastHeader(name);
