@@ -2,10 +2,8 @@ package io.modernbert.stream.errors;
 
 import io.modernbert.schemas.DeadLetterReason;
 import io.modernbert.schemas.Document;
+import io.modernbert.stream.formats.TextValues;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.avro.Schema;
@@ -67,7 +65,7 @@ public final class DocumentDeserializer implements Deserializer<Document> {
           "not a single-object encoded io.modernbert.schemas.Document (" + e.getMessage() + ")",
           e);
     }
-    String id = strictUtf8((ByteBuffer) raw.get("id"), "id");
+    String id = TextValues.utf8((ByteBuffer) raw.get("id"), "id");
     if (id.isBlank()) {
       throw new InvalidDocumentException(
           DeadLetterReason.MISSING_ID, "the document has an empty id");
@@ -83,7 +81,7 @@ public final class DocumentDeserializer implements Deserializer<Document> {
               + " bytes of text; the limit is "
               + maxTextBytes);
     }
-    String text = strictUtf8(textBytes, "text of document " + id);
+    String text = TextValues.utf8(textBytes, "text of document " + id);
     if (text.isBlank()) {
       throw new InvalidDocumentException(
           DeadLetterReason.EMPTY_TEXT, "document " + id + " has no text");
@@ -103,19 +101,5 @@ public final class DocumentDeserializer implements Deserializer<Document> {
   private static Object createdAt(GenericRecord raw) {
     Object value = raw.get("createdAt");
     return value instanceof Long millis ? java.time.Instant.ofEpochMilli(millis) : value;
-  }
-
-  private static String strictUtf8(ByteBuffer bytes, String what) {
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(bytes.duplicate())
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw new InvalidDocumentException(
-          DeadLetterReason.INVALID_UTF8, "the " + what + " is not valid UTF-8", e);
-    }
   }
 }

@@ -133,8 +133,7 @@ public final class RegistryAvroDocumentDeserializer implements Deserializer<Docu
   }
 
   private static String strict(Utf8 value, String what) {
-    byte[] bytes = new byte[value.getByteLength()];
-    System.arraycopy(value.getBytes(), 0, bytes, 0, bytes.length);
-    return TextValues.utf8(bytes, what);
+    return TextValues.utf8(
+        java.nio.ByteBuffer.wrap(value.getBytes(), 0, value.getByteLength()), what);
   }
 }

@@ -8,17 +8,22 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /** Checks every input format applies to a text, with the dead-letter reason for each failure. */
-final class TextValues {
+public final class TextValues {
   private TextValues() {}
 
   /** Strict UTF-8: invalid bytes are an error, never U+FFFD. */
-  static String utf8(byte[] bytes, String what) {
+  public static String utf8(byte[] bytes, String what) {
+    return utf8(ByteBuffer.wrap(bytes), what);
+  }
+
+  /** As {@link #utf8(byte[], String)}, for the remaining bytes of {@code bytes} (not consumed). */
+  public static String utf8(ByteBuffer bytes, String what) {
     try {
       return StandardCharsets.UTF_8
           .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
+          .decode(bytes.duplicate())
           .toString();
     } catch (CharacterCodingException e) {
       throw new InvalidDocumentException(
