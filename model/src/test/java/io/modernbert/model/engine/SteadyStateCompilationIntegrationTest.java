@@ -9,17 +9,27 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * After warm-up every batch shape has run once; a 10,000-document run of lognormal lengths then
- * only uses those shapes and compiles nothing new. XLA ELEMENTWISE is forced (AUTO would leave the
- * tiny model uncompiled), as ModernBERT-base runs by default.
+ * Load with warm-up runs the serving shapes (those of at most {@link InferenceEngine#SERVING_SLOTS}
+ * slots) and no other; after warming the rest, every batch shape has run once, and a
+ * 10,000-document run of lognormal lengths then only uses those shapes and compiles nothing new.
+ * XLA ELEMENTWISE is forced (AUTO would leave the tiny model uncompiled), as ModernBERT-base runs
+ * by default.
  */
 class SteadyStateCompilationIntegrationTest {
   @Test
-  void shouldCompileEveryShapeAtWarmUpAndNothingAfter() {
+  void shouldWarmTheServingShapesAtLoadAndCompileNothingAfterAllRan() {
     try (InferenceEngine engine =
         InferenceEngine.load(
             Fixtures.TINY_CLASSIFIER,
             Fixtures.testOptions().withWarmup(true).withXla(XlaMode.ELEMENTWISE))) {
+      assertThat(engine.servingShapes())
+          .isNotEmpty()
+          .allSatisfy(shape -> assertThat(engine.hasRun(shape)).isTrue())
+          .allSatisfy(shape -> assertThat(shape.slots()).isLessThanOrEqualTo(1024));
+      assertThat(engine.compilations()).isEqualTo(engine.servingShapes().size());
+      assertThat(engine.servingShapes()).hasSizeLessThan(engine.shapes().size());
+
+      engine.warmUp(engine.shapes());
       int afterWarmup = engine.compilations();
       assertThat(afterWarmup).isEqualTo(engine.shapes().size()).isLessThanOrEqualTo(64);
 
