@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.modernbert.model.engine.InferenceEngine;
 import io.modernbert.stream.StreamApp;
 import io.modernbert.stream.StreamFixtures;
 import io.modernbert.stream.broker.EmbeddedKafka;
@@ -19,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code /ready} follows what the service can do: false while the model warms up, true once Kafka
- * Streams runs and every shape has run, false again when the scheduler stops (as after a model that
- * fails on everything); {@code /health} stays true throughout.
+ * Streams runs and the serving shapes have run (the larger ones run later, while idle), false again
+ * when the scheduler stops (as after a model that fails on everything); {@code /health} stays true
+ * throughout.
  */
 class ReadinessIntegrationTest {
   @TempDir Path dataDir;
@@ -43,6 +45,9 @@ class ReadinessIntegrationTest {
           Thread.sleep(100);
         }
         assertThat(app.scheduler().warm()).isTrue();
+        InferenceEngine engine = app.scheduler().engine();
+        assertThat(engine.servingShapes())
+            .allSatisfy(shape -> assertThat(engine.hasRun(shape)).isTrue());
         assertThat(status(http, "/ready")).isEqualTo(200);
 
         app.scheduler().close();
