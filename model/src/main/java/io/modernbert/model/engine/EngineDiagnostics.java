@@ -1,13 +1,11 @@
 package io.modernbert.model.engine;
 
 import io.modernbert.model.graph.BatchShape;
-import io.modernbert.model.graph.ModernBertGraph;
-import java.util.Arrays;
 
 /**
- * What benchmarks and tests ask of an engine beyond encoding: a pass profiled per op type, a pass
- * timed without its outputs, and one document through the unpacked reference pass. Kept out of
- * {@link InferenceEngine}, whose job is serving.
+ * What benchmarks ask of an engine beyond encoding: a pass profiled per op type and a pass timed
+ * without its outputs. Kept out of {@link InferenceEngine}, whose job is serving; the unpacked
+ * reference pass that tests compare against is {@link ReferencePass}.
  */
 public final class EngineDiagnostics {
   private EngineDiagnostics() {}
@@ -57,36 +55,5 @@ public final class EngineDiagnostics {
   /** Runs a planned pass and discards the outputs (benchmarks). */
   public static void runForTiming(InferenceEngine engine, PackedBatch batch) {
     engine.run(batch, false);
-  }
-
-  /**
-   * One document through the unpacked reference pass: one row of exactly its length, plain masked
-   * attention on every layer. Slow on long documents; tests compare the packed passes against it.
-   */
-  public static RawOutputs forwardReference(
-      InferenceEngine engine, int[] ids, boolean hiddenStates) {
-    int[] positions = new int[ids.length];
-    Arrays.setAll(positions, i -> i);
-    GraphRunner.Outputs out =
-        engine
-            .runner()
-            .run(
-                ModernBertGraph.REFERENCE_SCOPE,
-                1,
-                ids.length,
-                ids,
-                positions,
-                new int[ids.length],
-                new int[] {0},
-                hiddenStates);
-    float[][] states =
-        hiddenStates ? InferenceEngine.slice(out.hidden(), out.hiddenSize(), 0, ids.length) : null;
-    return new RawOutputs(
-        states,
-        out.mean()[0],
-        out.cls()[0],
-        out.max()[0],
-        out.head() == null ? null : out.head()[0],
-        out.logits() == null ? null : out.logits()[0]);
   }
 }

@@ -138,9 +138,7 @@ public final class InferenceEngine implements AutoCloseable {
       parts.weights = ModelWeights.load(modelDir, config, parts.model.weights());
       if (options.xla().resolve(config.hiddenSize()) == XlaMode.ELEMENTWISE) {
         List<String> packedScopes = parts.shapes.stream().map(BatchShape::scope).toList();
-        Graph marked =
-            XlaFusion.mark(
-                parts.graph, packedScopes, ModernBertGraph.REFERENCE_SCOPE, options.precision());
+        Graph marked = XlaFusion.mark(parts.graph, packedScopes, options.precision());
         parts.graph.close();
         parts.graph = marked;
       }
@@ -466,6 +464,11 @@ public final class InferenceEngine implements AutoCloseable {
   /** The graph runner, for {@link EngineDiagnostics}. */
   GraphRunner runner() {
     return runner;
+  }
+
+  /** The weights, for {@link ReferencePass}. */
+  ModelWeights weights() {
+    return weights;
   }
 
   /** The graph, for {@link EngineDiagnostics}. */

@@ -55,10 +55,9 @@ final class XlaFusion {
   /**
    * A copy of {@code built} with every op that feeds a pass under one of {@code scopes} marked for
    * XLA. Only the passes' inputs and outputs carry the scope in their names, so the ops of a pass
-   * are found by walking back from its outputs; ops the reference pass also reads (which has a
-   * dynamic length and would recompile for every length) are left alone.
+   * are found by walking back from its outputs.
    */
-  static Graph mark(Graph built, List<String> scopes, String referenceScope, Precision precision) {
+  static Graph mark(Graph built, List<String> scopes, Precision precision) {
     GraphDef.Builder def = built.toGraphDef().toBuilder();
     Map<String, NodeDef.Builder> byName = new HashMap<>();
     for (NodeDef.Builder node : def.getNodeBuilderList()) {
@@ -66,14 +65,13 @@ final class XlaFusion {
     }
     Set<String> packed =
         ancestors(byName, name -> scopes.stream().anyMatch(scope -> name.startsWith(scope + "/")));
-    Set<String> reference = ancestors(byName, name -> name.startsWith(referenceScope + "/"));
     for (String name : packed) {
       NodeDef.Builder node = byName.get(name);
       String op = node.getOp();
       boolean leftOut =
           NOT_COMPILED.contains(op)
               || (precision == Precision.BF16 && NOT_COMPILED_IN_BF16.contains(op));
-      if (!reference.contains(name) && !leftOut) {
+      if (!leftOut) {
         node.putAttr(COMPILE_ATTRIBUTE, AttrValue.newBuilder().setB(true).build());
       }
     }

@@ -18,8 +18,8 @@ import org.tensorflow.types.TInt32;
  *
  * <p>One set of weight inputs feeds several forward passes, each under its own name scope (see
  * {@link GraphNames}): one per packed {@link BatchShape}, with banded sliding-window attention and
- * chunked global attention, and the {@link #REFERENCE_SCOPE reference} pass of one row of any
- * length with plain masked attention, which tests use as the obviously-correct formulation.
+ * chunked global attention; or, for tests, the {@link #REFERENCE_SCOPE reference} pass of one row
+ * of any length with plain masked attention, which tests use as the obviously-correct formulation.
  */
 public final class ModernBertGraph {
   /** Scope of the unpacked pass: input [1, len], any len, full masked attention on every layer. */
@@ -50,12 +50,33 @@ public final class ModernBertGraph {
     return build(graph, config, Precision.FP32, List.of());
   }
 
-  /** Adds the encoder for {@code config} to {@code graph}: the reference pass and one per shape. */
+  /** Adds the encoder for {@code config} to {@code graph}: one packed pass per shape. */
   public static ModernBertGraph build(
       Graph graph, ModernBertConfig config, Precision precision, List<BatchShape> shapes) {
+    return build(graph, config, precision, shapes, false);
+  }
+
+  /**
+   * The unpacked reference pass alone, under {@link #REFERENCE_SCOPE}: one row of any length, plain
+   * masked attention. Tests compare the packed passes against it; serving graphs leave it out (it
+   * would add a dynamic-length copy of the model to every graph).
+   */
+  public static ModernBertGraph buildReference(
+      Graph graph, ModernBertConfig config, Precision precision) {
+    return build(graph, config, precision, List.of(), true);
+  }
+
+  private static ModernBertGraph build(
+      Graph graph,
+      ModernBertConfig config,
+      Precision precision,
+      List<BatchShape> shapes,
+      boolean reference) {
     GraphBuilder builder = new GraphBuilder(Ops.create(graph), precision);
     Blocks blocks = new Blocks(builder, config);
-    blocks.forward(REFERENCE_SCOPE, 1, -1);
+    if (reference) {
+      blocks.forward(REFERENCE_SCOPE, 1, -1);
+    }
     for (BatchShape shape : shapes) {
       blocks.forward(shape.scope(), shape.rows(), shape.length());
     }

@@ -29,14 +29,17 @@ class PackedEquivalenceIntegrationTest {
   private static final double TOLERANCE = 1e-5;
 
   private static InferenceEngine engine;
+  private static ReferencePass reference;
 
   @BeforeAll
   static void load() {
     engine = InferenceEngine.load(Fixtures.TINY_CLASSIFIER, Fixtures.testOptions());
+    reference = new ReferencePass(engine);
   }
 
   @AfterAll
   static void close() {
+    reference.close();
     engine.close();
   }
 
@@ -64,7 +67,7 @@ class PackedEquivalenceIntegrationTest {
       assertSame(
           "document " + i + " (" + documents.get(i).length + " tokens)",
           packed[i],
-          EngineDiagnostics.forwardReference(engine, documents.get(i), true));
+          reference.forward(documents.get(i), true));
     }
   }
 
@@ -78,10 +81,7 @@ class PackedEquivalenceIntegrationTest {
               .toList();
       RawOutputs[] packed = engine.forward(documents, true);
       for (int i = 0; i < documents.size(); i++) {
-        assertSame(
-            String.format("s%02d", i),
-            packed[i],
-            EngineDiagnostics.forwardReference(engine, documents.get(i), true));
+        assertSame(String.format("s%02d", i), packed[i], reference.forward(documents.get(i), true));
       }
     }
   }
