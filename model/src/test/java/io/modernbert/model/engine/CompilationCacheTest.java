@@ -7,6 +7,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
@@ -77,6 +78,22 @@ class CompilationCacheTest {
     assertThat(folder.resolve("whole.pb")).exists();
     assertThat(folder.resolve("notes.txt")).exists();
     assertThat(cacheIn(folder).entries()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldReadOnlyEntriesWrittenSinceTheLastCheck() throws Exception {
+    byte[] whole = entry();
+    Path old = folder.resolve("old.pb");
+    Files.write(old, Arrays.copyOf(whole, whole.length - 3));
+    Files.setLastModifiedTime(old, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+    Files.write(folder.resolve(CompilationCache.VERIFIED_MARK), new byte[0]);
+    Path recent = folder.resolve("recent.pb");
+    Files.write(recent, Arrays.copyOf(whole, whole.length - 3));
+
+    assertThat(cacheIn(folder).removeIncompleteEntries()).isEqualTo(1);
+
+    assertThat(recent).doesNotExist();
+    assertThat(old).as("checked by an earlier start, not read again").exists();
   }
 
   private static CompilationCache cacheIn(Path directory) {
