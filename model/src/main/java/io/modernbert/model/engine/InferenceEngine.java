@@ -16,13 +16,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tensorflow.Graph;
@@ -38,8 +31,9 @@ import org.tensorflow.Session;
  *
  * <p>Why one class of this size: it owns the graph, session, weights and tokenizer, which must be
  * built and closed together and in order; what remains here is loading, warm-up and encoding.
- * Packing is {@link BatchPlanner}, pooling {@link EmbeddingPooling}, scoring {@link LabelScores},
- * long documents {@link Windows}, and the benchmark and test hooks {@link EngineDiagnostics}.
+ * Packing is {@link BatchPlanner}, warm-up {@link WarmUp}, pooling {@link EmbeddingPooling},
+ * scoring {@link LabelScores}, long documents {@link Windows}, and the benchmark and test hooks
+ * {@link EngineDiagnostics}.
  */
 public final class InferenceEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InferenceEngine.class);
@@ -215,99 +209,7 @@ public final class InferenceEngine implements AutoCloseable {
    * #WARM_UP_PARALLELISM} at a time, with a progress line per shape and the total at the end.
    */
   public void warmUp(Collection<BatchShape> selected) {
-    long start = System.nanoTime();
-    long entriesBefore = cache.map(CompilationCache::entries).orElse(0L);
-    List<BatchShape> toRun = List.copyOf(selected);
-    AtomicInteger done = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(WARM_UP_PARALLELISM, WARM_UP_THREADS);
-    try {
-      List<Future<?>> runs = new ArrayList<>();
-      for (BatchShape shape : toRun) {
-        runs.add(
-            pool.submit(
-                () -> {
-                  double seconds = warmUp(shape);
-                  LOG.info(
-                      String.format(
-                          Locale.ROOT,
-                          "warm-up %d/%d: batch shape %s (%,d slots) in %.1f s",
-                          done.incrementAndGet(),
-                          toRun.size(),
-                          shape,
-                          shape.slots(),
-                          seconds));
-                }));
-      }
-      for (Future<?> run : runs) {
-        await(run);
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-    LOG.info(
-        String.format(
-            Locale.ROOT,
-            "warm-up done: %d batch shapes (%s) in %.1f s (precision %s, XLA %s%s)",
-            toRun.size(),
-            toRun.stream().map(BatchShape::toString).collect(Collectors.joining(" ")),
-            (System.nanoTime() - start) / 1e9,
-            options.precision(),
-            options.xla().resolve(config.hiddenSize()),
-            cache
-                .map(
-                    c ->
-                        String.format(
-                            Locale.ROOT,
-                            "; compilation cache: %d new entries, %d in all",
-                            c.entries() - entriesBefore,
-                            c.entries()))
-                .orElse("")));
-  }
-
-  private static final ThreadFactory WARM_UP_THREADS =
-      runnable -> {
-        Thread thread = new Thread(runnable, "modernbert-warm-up");
-        thread.setDaemon(true);
-        return thread;
-      };
-
-  private static void await(Future<?> run) {
-    try {
-      run.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("warm-up interrupted", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException failure) {
-        throw failure;
-      }
-      throw new IllegalStateException("warm-up failed", e.getCause());
-    }
-  }
-
-  /**
-   * Runs each of {@code selected} once, {@value #WARM_UP_PARALLELISM} at a time, without logging;
-   * the seconds each took, in order.
-   */
-  public double[] warmUpTogether(List<BatchShape> selected) {
-    double[] seconds = new double[selected.size()];
-    if (selected.isEmpty()) {
-      return seconds;
-    }
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            Math.min(WARM_UP_PARALLELISM, selected.size()), WARM_UP_THREADS);
-    try {
-      List<Future<?>> runs = new ArrayList<>();
-      for (int i = 0; i < selected.size(); i++) {
-        int index = i;
-        runs.add(pool.submit(() -> seconds[index] = warmUp(selected.get(index))));
-      }
-      runs.forEach(InferenceEngine::await);
-    } finally {
-      pool.shutdownNow();
-    }
-    return seconds;
+    new WarmUp(this, cache).run(selected);
   }
 
   /** Runs one of this engine's shapes once (XLA compiles it then); the seconds it took. */
