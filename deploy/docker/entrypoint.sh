@@ -6,10 +6,6 @@
 set -euo pipefail
 HOME_DIR=/opt/modernbert
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-1}"
-# glibc keeps freed large blocks in its per-thread arenas; past 1 MB they go back to the system at
-# once instead. ModernBERT-base bf16, all 28 shapes warmed: peak resident 4.6 GB instead of 6.3 GB
-# (inside a 6 GiB limit), for 2-6% of throughput (README, "Cold start").
-export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-1048576}"
 # The XLA compilation cache lives on the state volume by default (MODERNBERT_XLA_CACHE, bin/xla-flags.sh).
 # shellcheck source=../../bin/xla-flags.sh
 source "$HOME_DIR/bin/xla-flags.sh"
