@@ -24,6 +24,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "modernbert-stream",
     mixinStandardHelpOptions = true,
+    versionProvider = StreamMain.Version.class,
     description = "Kafka Streams application: documents in, ModernBERT embeddings and labels out.",
     subcommands = {
       DemoCommand.class,
@@ -35,6 +36,15 @@ import picocli.CommandLine.Option;
 public final class StreamMain {
   /** Exit code when the model does not run at all (EX_SOFTWARE). */
   static final int EXIT_ENGINE_FAILED = 70;
+
+  /** The version from the jar manifest, or "development" when run from classes. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = StreamMain.class.getPackage().getImplementationVersion();
+      return new String[] {"modernbert-stream " + (version == null ? "development" : version)};
+    }
+  }
 
   public static void main(String[] args) {
     CommandLine cli = new CommandLine(new StreamMain());
