@@ -46,6 +46,10 @@ import org.tensorflow.TensorFlow;
  * flags), written by the first engine that uses it; an engine on another machine or build refuses
  * the folder with a message instead of loading its entries. The launchers name a subfolder per
  * machine, so a volume shared by different nodes never trips this.
+ *
+ * <p>Why one class of this size: reading the flags, the key file and the removal of partial entries
+ * are one contract with the launchers and with TensorFlow's file format; half of it is the comments
+ * that say why.
  */
 public final class CompilationCache {
   private static final Logger LOG = LoggerFactory.getLogger(CompilationCache.class);
