@@ -219,11 +219,6 @@ public final class InferenceEngine implements AutoCloseable {
     return (System.nanoTime() - start) / 1e9;
   }
 
-  /** The compilation cache this engine's XLA clusters go to, if the process set one up. */
-  public Optional<CompilationCache> compilationCache() {
-    return cache;
-  }
-
   /** Whether {@code shape} has run at least once in this engine. */
   public boolean hasRun(BatchShape shape) {
     return compiled.contains(shape);

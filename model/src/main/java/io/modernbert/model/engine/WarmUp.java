@@ -73,13 +73,14 @@ final class WarmUp {
             engine.options().precision(),
             engine.options().xla().resolve(engine.config().hiddenSize()),
             cache
+                .map(CompilationCache::entries)
                 .map(
-                    c ->
+                    entries ->
                         String.format(
                             Locale.ROOT,
                             "; compilation cache: %d new entries, %d in all",
-                            c.entries() - entriesBefore,
-                            c.entries()))
+                            entries - entriesBefore,
+                            entries))
                 .orElse("")));
   }
 

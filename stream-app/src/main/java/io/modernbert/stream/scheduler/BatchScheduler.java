@@ -238,15 +238,20 @@ public final class BatchScheduler implements AutoCloseable {
   private void runPasses() {
     List<BatchShape> larger = new ArrayList<>();
     if (warmUpFirst) {
-      engine.shapes().stream()
-          .filter(shape -> !engine.servingShapes().contains(shape))
-          .forEach(larger::add);
+      List<BatchShape> serving = engine.servingShapes();
+      engine.shapes().stream().filter(shape -> !serving.contains(shape)).forEach(larger::add);
     }
     while (true) {
       List<QueuedJob> pass;
       lock.lock();
       try {
-        if (queue.isEmpty() && !closed && warm && !larger.isEmpty()) {
+        while (queue.isEmpty() && !closed && !(warm && !larger.isEmpty())) {
+          notEmpty.awaitUninterruptibly();
+        }
+        if (closed) {
+          return;
+        }
+        if (queue.isEmpty()) { // idle and ready: one of the larger shapes
           lock.unlock();
           try {
             warmUpLarger(larger);
@@ -254,15 +259,6 @@ public final class BatchScheduler implements AutoCloseable {
             lock.lock();
           }
           continue;
-        }
-        while (queue.isEmpty() && !closed && !(warm && !larger.isEmpty())) {
-          notEmpty.awaitUninterruptibly();
-        }
-        if (closed) {
-          return;
-        }
-        if (queue.isEmpty()) {
-          continue; // warm now: back to the larger shapes
         }
         pass = selector.select(queue, System.nanoTime());
         pass.forEach(this::dequeue);
