@@ -193,7 +193,7 @@ final class BenchCommand implements Callable<Integer> {
                 load.tokens(),
                 slots,
                 seconds,
-                usefulFlops(engine, load),
+                usefulFlops(engine.config(), load),
                 ceiling);
         progress("%s on %s: %.1f tokens/s", name, load.name(), m.tokensPerSecond());
         results.add(m);
@@ -236,10 +236,12 @@ final class BenchCommand implements Callable<Integer> {
     return xla == XlaMode.AUTO ? name : name + " xla=" + xla.name().toLowerCase(Locale.ROOT);
   }
 
-  private static double usefulFlops(InferenceEngine engine, Workload load) {
+  /** The model FLOPs of a workload's documents, without padding (the same for both engines). */
+  private static double usefulFlops(
+      io.modernbert.model.config.ModernBertConfig config, Workload load) {
     double flops = 0;
     for (int[] document : load.documents()) {
-      flops += Flops.document(engine.config(), document.length);
+      flops += Flops.document(config, document.length);
     }
     return flops;
   }
@@ -299,10 +301,6 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    double flops = 0;
-    for (int[] document : load.documents()) {
-      flops += Flops.document(config, document.length);
-    }
     Measurement m =
         new Measurement(
             load.name(),
@@ -311,7 +309,7 @@ final class BenchCommand implements Callable<Integer> {
             load.tokens(),
             slots,
             seconds,
-            flops,
+            usefulFlops(config, load),
             ceiling);
     progress("%s on %s: %.1f tokens/s", name, load.name(), m.tokensPerSecond());
     return m;
