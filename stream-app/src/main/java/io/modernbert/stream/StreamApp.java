@@ -86,37 +86,38 @@ public final class StreamApp implements AutoCloseable {
       Duration timeout,
       UnaryOperator<PassRunner> passRunner)
       throws InterruptedException {
-    createTopics(config, partitions, replicationFactor);
-    // The scheduler warms the engine up on its own thread while Kafka Streams joins the group and
-    // restores its stores: after a crash, both take seconds, and they overlap.
-    InferenceEngine engine =
-        InferenceEngine.load(config.modelDir(), config.engine().withWarmup(false));
     StreamMetrics metrics = new StreamMetrics(meters);
-    BatchScheduler scheduler =
-        new BatchScheduler(
-            engine,
-            config.scheduler(),
-            metrics,
-            config.engine().warmup(),
-            passRunner.apply(
-                (documents, hiddenStates, onPacked) ->
-                    engine.encode(documents, hiddenStates, onPacked)));
-    Gauge.builder("modernbert.scheduler.queue.tokens", scheduler, BatchScheduler::queuedTokens)
-        .description("Tokens waiting in the scheduler's queue")
-        .register(meters);
+    // Loading the model, creating the topics and Kafka Streams joining its group each take seconds:
+    // they overlap. A task's processor asks for the scheduler in its init and waits there until the
+    // model has loaded; the scheduler then warms the engine up on its own thread.
+    CompletableFuture<BatchScheduler> loaded = new CompletableFuture<>();
+    Thread loader =
+        new Thread(
+            () -> {
+              try {
+                loaded.complete(loadScheduler(config, metrics, passRunner));
+              } catch (Throwable failure) {
+                loaded.completeExceptionally(failure);
+              }
+            },
+            "modernbert-load");
+    loader.setDaemon(true);
+    loader.start();
     try {
+      createTopics(config, partitions, replicationFactor);
       KafkaStreams streams =
           new KafkaStreams(
-              TopologyFactory.build(config, scheduler, metrics),
+              TopologyFactory.build(config, loaded::join, metrics),
               StreamsProperties.of(config, meters));
       CountDownLatch running = new CountDownLatch(1);
       // A stream thread that dies of an unexpected error (a broker outage longer than the task
       // timeout, say) is replaced rather than leaving its tasks unprocessed; the new thread
-      // restores
-      // and resubmits what was pending. If the model itself is broken, the application stops.
+      // restores and resubmits what was pending. If the model itself is broken, or failed to load,
+      // the application stops.
       streams.setUncaughtExceptionHandler(
           failure -> {
-            if (!scheduler.running()) {
+            if (loaded.isCompletedExceptionally()
+                || (loaded.isDone() && !loaded.join().running())) {
               LOG.error(
                   "stream thread failed and the model is down; shutting the application down",
                   failure);
@@ -137,6 +138,17 @@ public final class StreamApp implements AutoCloseable {
       KafkaStreamsMetrics clientMetrics = new KafkaStreamsMetrics(streams);
       clientMetrics.bindTo(meters);
       streams.start();
+      BatchScheduler scheduler;
+      try {
+        scheduler = awaitModel(loaded);
+      } catch (RuntimeException | InterruptedException e) {
+        streams.close(Duration.ofSeconds(10));
+        clientMetrics.close();
+        throw e;
+      }
+      Gauge.builder("modernbert.scheduler.queue.tokens", scheduler, BatchScheduler::queuedTokens)
+          .description("Tokens waiting in the scheduler's queue")
+          .register(meters);
       if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         streams.close(Duration.ofSeconds(10));
         clientMetrics.close();
@@ -147,11 +159,50 @@ public final class StreamApp implements AutoCloseable {
                 + config.bootstrapServers()
                 + " reachable?)");
       }
-      return new StreamApp(engine, scheduler, streams, metrics, clientMetrics);
+      return new StreamApp(scheduler.engine(), scheduler, streams, metrics, clientMetrics);
     } catch (RuntimeException | InterruptedException e) {
-      scheduler.close();
+      // Frees the model now, or once it has loaded.
+      loaded.thenAccept(
+          scheduler -> {
+            scheduler.close();
+            scheduler.engine().close();
+          });
+      throw e;
+    }
+  }
+
+  private static BatchScheduler loadScheduler(
+      AppConfig config, StreamMetrics metrics, UnaryOperator<PassRunner> passRunner) {
+    InferenceEngine engine =
+        InferenceEngine.load(config.modelDir(), config.engine().withWarmup(false));
+    try {
+      return new BatchScheduler(
+          engine,
+          config.scheduler(),
+          metrics,
+          config.engine().warmup(),
+          passRunner.apply(
+              (documents, hiddenStates, onPacked) ->
+                  engine.encode(documents, hiddenStates, onPacked)));
+    } catch (RuntimeException e) {
       engine.close();
       throw e;
+    }
+  }
+
+  /** The loaded model's scheduler; a load failure is thrown as it was thrown on the loader. */
+  private static BatchScheduler awaitModel(CompletableFuture<BatchScheduler> loaded)
+      throws InterruptedException {
+    try {
+      return loaded.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException failure) {
+        throw failure;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException("the model failed to load", e.getCause());
     }
   }
 

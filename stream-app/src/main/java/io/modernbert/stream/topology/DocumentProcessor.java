@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -50,26 +51,33 @@ import org.slf4j.LoggerFactory;
 final class DocumentProcessor implements Processor<String, Document, String, Object> {
   private static final Logger LOG = LoggerFactory.getLogger(DocumentProcessor.class);
 
-  private final BatchScheduler scheduler;
-  private final InferenceEngine engine;
+  private final Supplier<BatchScheduler> schedulerSupplier;
   private final ProcessorSettings settings;
   private final StreamMetrics metrics;
   private final Queue<Finished> finished = new ConcurrentLinkedQueue<>();
+  private BatchScheduler scheduler;
+  private InferenceEngine engine;
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, PendingDocument> store;
 
   /** A result ready to forward, with the store entry it came from. */
   private record Finished(String key, PendingDocument source, JobOutcome outcome) {}
 
-  DocumentProcessor(BatchScheduler scheduler, ProcessorSettings settings, StreamMetrics metrics) {
-    this.scheduler = scheduler;
-    this.engine = scheduler.engine();
+  /**
+   * {@code scheduler} is asked for in {@link #init}, which may block: the application starts Kafka
+   * Streams while the model still loads, and a task's first processing waits for it there.
+   */
+  DocumentProcessor(
+      Supplier<BatchScheduler> scheduler, ProcessorSettings settings, StreamMetrics metrics) {
+    this.schedulerSupplier = scheduler;
     this.settings = settings;
     this.metrics = metrics;
   }
 
   @Override
   public void init(ProcessorContext<String, Object> context) {
+    this.scheduler = schedulerSupplier.get();
+    this.engine = scheduler.engine();
     this.context = context;
     this.store = context.getStateStore(ProcessorSettings.STORE);
     List<KeyValue<String, PendingDocument>> pending = new ArrayList<>();
@@ -291,7 +299,9 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
    */
   @Override
   public void close() {
-    scheduler.cancel(this);
+    if (scheduler != null) { // null: closed before init, e.g. when the model failed to load
+      scheduler.cancel(this);
+    }
     finished.clear();
   }
 

@@ -4,6 +4,7 @@ import io.modernbert.model.engine.Windows;
 import io.modernbert.schemas.AvroSerdes;
 import io.modernbert.stream.config.AppConfig;
 import io.modernbert.stream.scheduler.BatchScheduler;
+import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
@@ -26,6 +27,15 @@ public final class TopologyFactory {
   private TopologyFactory() {}
 
   public static Topology build(AppConfig config, BatchScheduler scheduler, StreamMetrics metrics) {
+    return build(config, () -> scheduler, metrics);
+  }
+
+  /**
+   * As above, with the scheduler asked for when a task initializes (it may block there until the
+   * model has loaded), so that Kafka Streams can join its group while the model loads.
+   */
+  public static Topology build(
+      AppConfig config, Supplier<BatchScheduler> scheduler, StreamMetrics metrics) {
     Topics topics = Topics.of(config);
     ProcessorSettings settings =
         new ProcessorSettings(
