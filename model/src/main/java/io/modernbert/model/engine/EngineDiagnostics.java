@@ -18,7 +18,8 @@ public final class EngineDiagnostics {
       InferenceEngine engine, PackedBatch batch) {
     java.util.Map<String, Long> byType = new java.util.HashMap<>();
     BatchShape shape = batch.shape();
-    engine
+    ShapeGraph graph = engine.graphOf(shape);
+    graph
         .runner()
         .run(
             shape.scope(),
@@ -32,7 +33,7 @@ public final class EngineDiagnostics {
             metadata -> {
               for (var device : metadata.getStepStats().getDevStatsList()) {
                 for (var node : device.getNodeStatsList()) {
-                  var operation = engine.graph().operation(node.getNodeName());
+                  var operation = graph.graph().operation(node.getNodeName());
                   // XLA clusters run as "cluster_<n>_1/xla_run" nodes, which the graph does not
                   // hold.
                   String type =

@@ -3,7 +3,6 @@ package io.modernbert.model.engine;
 import io.modernbert.model.checkpoint.ModelWeights;
 import io.modernbert.model.config.ModernBertConfig;
 import io.modernbert.model.graph.BatchShape;
-import io.modernbert.model.graph.ModernBertGraph;
 import io.modernbert.model.pooling.PoolingSpec;
 import io.modernbert.model.tokenizer.Encoding;
 import io.modernbert.model.tokenizer.ModernBertTokenizer;
@@ -15,25 +14,27 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tensorflow.Graph;
-import org.tensorflow.Session;
 
 /**
- * ModernBERT inference on TensorFlow Java: owns the model's graph, session, weights and tokenizer.
+ * ModernBERT inference on TensorFlow Java: owns the model's graphs and sessions ({@link
+ * ShapeGraph}), weights and tokenizer.
  *
  * <p>Documents are packed by {@link BatchPlanner} into passes of a fixed set of shapes (no padding
  * to the longest document, several documents per row). Thread-safe: TensorFlow sessions may run
- * concurrently and the only mutable state is the set of shapes already run. Every tensor made for a
- * pass is closed when the pass ends, so native memory stays flat.
+ * concurrently, and the only mutable state is the set of shapes already run and the larger shapes'
+ * graph, built once under a lock on first use. Every tensor made for a pass is closed when the pass
+ * ends, so native memory stays flat.
  *
- * <p>Why one class of this size: it owns the graph, session, weights and tokenizer, which must be
- * built and closed together and in order; what remains here is loading, warm-up and encoding.
- * Packing is {@link BatchPlanner}, warm-up {@link WarmUp}, pooling {@link EmbeddingPooling},
- * scoring {@link LabelScores}, long documents {@link Windows}, and the benchmark and test hooks
- * {@link EngineDiagnostics}.
+ * <p>Why one class of this size: it owns the graphs, weights and tokenizer, which must be built and
+ * closed together and in order; what remains here is loading, warm-up and encoding. Packing is
+ * {@link BatchPlanner}, warm-up {@link WarmUp}, pooling {@link EmbeddingPooling}, scoring {@link
+ * LabelScores}, long documents {@link Windows}, and the benchmark and test hooks {@link
+ * EngineDiagnostics}.
  */
 public final class InferenceEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(InferenceEngine.class);
@@ -43,14 +44,18 @@ public final class InferenceEngine implements AutoCloseable {
   private final ModernBertTokenizer tokenizer;
   private final PoolingSpec pooling;
   private final EngineOptions options;
-  private final Graph graph;
-  private final Session session;
   private final ModelWeights weights;
-  private final GraphRunner runner;
+  private final ShapeGraph servingGraph;
   private final List<BatchShape> shapes;
   private final BatchPlanner planner;
   private final Optional<CompilationCache> cache;
   private final Set<BatchShape> compiled = ConcurrentHashMap.newKeySet();
+
+  /** The graph of the shapes larger than the serving ones: built on first use, under this lock. */
+  private final Object largerGraphLock = new Object();
+
+  private volatile ShapeGraph largerGraph;
+  private boolean closed; // guarded by largerGraphLock
 
   private InferenceEngine(Builder parts) {
     this.modelDir = parts.modelDir;
@@ -58,14 +63,10 @@ public final class InferenceEngine implements AutoCloseable {
     this.tokenizer = parts.tokenizer;
     this.pooling = parts.pooling;
     this.options = parts.options;
-    this.graph = parts.graph;
-    this.session = parts.session;
     this.weights = parts.weights;
+    this.servingGraph = parts.servingGraph;
     this.shapes = parts.shapes;
     this.cache = parts.cache;
-    this.runner =
-        new GraphRunner(
-            session, weights, List.copyOf(parts.model.weights().values()), config.isClassifier());
     this.planner = new BatchPlanner(shapes, config.padTokenId());
   }
 
@@ -76,10 +77,8 @@ public final class InferenceEngine implements AutoCloseable {
     ModernBertTokenizer tokenizer;
     PoolingSpec pooling;
     EngineOptions options;
-    Graph graph;
-    Session session;
     ModelWeights weights;
-    ModernBertGraph model;
+    ShapeGraph servingGraph;
     List<BatchShape> shapes;
     Optional<CompilationCache> cache = Optional.empty();
   }
@@ -107,8 +106,20 @@ public final class InferenceEngine implements AutoCloseable {
               + options.batchTokens());
     }
     parts.pooling = PoolingSpec.load(modelDir, config);
-    parts.tokenizer = ModernBertTokenizer.load(modelDir, maxTokens);
+    // The tokenizer (about half a second of JSON) loads on another thread meanwhile.
+    CompletableFuture<ModernBertTokenizer> tokenizer =
+        CompletableFuture.supplyAsync(() -> ModernBertTokenizer.load(modelDir, maxTokens));
     try {
+      parts.shapes =
+          BatchShape.standardSet(options.batchTokens(), maxTokens, config.localAttention() / 2);
+      if (options.xla().resolve(config.hiddenSize()) != XlaMode.OFF) {
+        parts.cache = CompilationCache.fromEnvironment();
+        parts.cache.ifPresent(CompilationCache::claim);
+      }
+      long start = System.nanoTime();
+      // Building the first graph loads TensorFlow's native library, while the tokenizer loads.
+      var weightInputs = ShapeGraph.weightInputs(config, options.precision());
+      parts.tokenizer = joinUnwrapped(tokenizer);
       if (parts.tokenizer.maxTokenId() >= config.vocabSize()) {
         throw new IllegalArgumentException(
             parts.tokenizer.tokenizerFile()
@@ -120,30 +131,20 @@ public final class InferenceEngine implements AutoCloseable {
                 + config.vocabSize()
                 + ": tokenizer and model do not belong together");
       }
-      parts.shapes =
-          BatchShape.standardSet(options.batchTokens(), maxTokens, config.localAttention() / 2);
-      if (options.xla().resolve(config.hiddenSize()) != XlaMode.OFF) {
-        parts.cache = CompilationCache.fromEnvironment();
-        parts.cache.ifPresent(CompilationCache::claim);
-      }
-      long start = System.nanoTime();
-      parts.graph = new Graph();
-      parts.model = ModernBertGraph.build(parts.graph, config, options.precision(), parts.shapes);
-      parts.weights = ModelWeights.load(modelDir, config, parts.model.weights());
-      if (options.xla().resolve(config.hiddenSize()) == XlaMode.ELEMENTWISE) {
-        List<String> packedScopes = parts.shapes.stream().map(BatchShape::scope).toList();
-        Graph marked = XlaFusion.mark(parts.graph, packedScopes, options.precision());
-        parts.graph.close();
-        parts.graph = marked;
-      }
-      parts.session = SessionFactory.open(parts.graph, options);
+      parts.weights = ModelWeights.load(modelDir, config, weightInputs);
+      parts.servingGraph =
+          ShapeGraph.build(
+              config, resolved(options, config), servingShapes(parts.shapes), parts.weights);
       LOG.info(
           String.format(
               Locale.ROOT,
-              "loaded %s in %.1f s: %d batch shapes, precision %s, XLA %s, compilation cache %s",
+              "loaded %s in %.1f s: %d batch shapes (the %d larger than %,d slots are built on"
+                  + " first use), precision %s, XLA %s, compilation cache %s",
               modelDir,
               (System.nanoTime() - start) / 1e9,
               parts.shapes.size(),
+              parts.shapes.size() - servingShapes(parts.shapes).size(),
+              SERVING_SLOTS,
               options.precision(),
               options.xla().resolve(config.hiddenSize()),
               parts
@@ -152,6 +153,9 @@ public final class InferenceEngine implements AutoCloseable {
                   .orElse("off")));
     } catch (RuntimeException e) {
       closeQuietly(parts);
+      if (parts.tokenizer == null) {
+        tokenizer.thenAccept(ModernBertTokenizer::close);
+      }
       throw e;
     }
     InferenceEngine engine = new InferenceEngine(parts);
@@ -162,16 +166,30 @@ public final class InferenceEngine implements AutoCloseable {
   }
 
   private static void closeQuietly(Builder parts) {
-    if (parts.session != null) {
-      parts.session.close();
+    if (parts.servingGraph != null) {
+      parts.servingGraph.close();
     }
     if (parts.weights != null) {
       parts.weights.close();
     }
-    if (parts.graph != null) {
-      parts.graph.close();
+    if (parts.tokenizer != null) {
+      parts.tokenizer.close();
     }
-    parts.tokenizer.close();
+  }
+
+  /** The loaded value; a failure is thrown as the loading thread threw it (its message intact). */
+  private static <T> T joinUnwrapped(CompletableFuture<T> loading) {
+    try {
+      return loading.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException failure) {
+        throw failure;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw e;
+    }
   }
 
   /**
@@ -190,7 +208,16 @@ public final class InferenceEngine implements AutoCloseable {
    * 8,192-slot passes; these 10 take 14 s.
    */
   public List<BatchShape> servingShapes() {
+    return servingShapes(shapes);
+  }
+
+  private static List<BatchShape> servingShapes(List<BatchShape> shapes) {
     return shapes.stream().filter(shape -> shape.slots() <= SERVING_SLOTS).toList();
+  }
+
+  /** {@code options} with the XLA mode AUTO resolved for {@code config}. */
+  private static EngineOptions resolved(EngineOptions options, ModernBertConfig config) {
+    return options.withXla(options.xla().resolve(config.hiddenSize()));
   }
 
   /** Slots of the largest {@linkplain #servingShapes() serving shape}. */
@@ -345,32 +372,62 @@ public final class InferenceEngine implements AutoCloseable {
           "batch shape " + shape + " is not one of the engine's shapes");
     }
     GraphRunner.Outputs outputs =
-        runner.run(
-            shape.scope(),
-            shape.rows(),
-            shape.length(),
-            batch.ids(),
-            batch.positions(),
-            batch.segments(),
-            batch.clsIndex(),
-            hiddenStates);
+        graphOf(shape)
+            .runner()
+            .run(
+                shape.scope(),
+                shape.rows(),
+                shape.length(),
+                batch.ids(),
+                batch.positions(),
+                batch.segments(),
+                batch.clsIndex(),
+                hiddenStates);
     compiled.add(shape);
     return outputs;
   }
 
-  /** The graph runner, for {@link EngineDiagnostics}. */
-  GraphRunner runner() {
-    return runner;
+  /**
+   * The graph holding {@code shape}'s pass; the larger shapes' graph is built on the first call
+   * that needs it (ModernBERT-base bf16: about 5 s), while passes of other shapes go on.
+   */
+  ShapeGraph graphOf(BatchShape shape) {
+    if (servingGraph.holds(shape)) {
+      return servingGraph;
+    }
+    ShapeGraph larger = largerGraph;
+    if (larger != null) {
+      return larger;
+    }
+    synchronized (largerGraphLock) {
+      if (closed) {
+        throw new IllegalStateException("the engine is closed");
+      }
+      if (largerGraph == null) {
+        long start = System.nanoTime();
+        List<BatchShape> rest =
+            shapes.stream().filter(candidate -> !servingGraph.holds(candidate)).toList();
+        largerGraph = ShapeGraph.build(config, resolved(options, config), rest, weights);
+        LOG.info(
+            String.format(
+                Locale.ROOT,
+                "built the %d batch shapes larger than %,d slots in %.1f s",
+                rest.size(),
+                SERVING_SLOTS,
+                (System.nanoTime() - start) / 1e9));
+      }
+      return largerGraph;
+    }
+  }
+
+  /** Whether the larger shapes' graph has been built (tests). */
+  boolean largerGraphBuilt() {
+    return largerGraph != null;
   }
 
   /** The weights, for {@link ReferencePass}. */
   ModelWeights weights() {
     return weights;
-  }
-
-  /** The graph, for {@link EngineDiagnostics}. */
-  org.tensorflow.Graph graph() {
-    return graph;
   }
 
   static float[][] slice(float[] flat, int hidden, int offset, int length) {
@@ -384,9 +441,14 @@ public final class InferenceEngine implements AutoCloseable {
 
   @Override
   public void close() {
-    session.close();
+    synchronized (largerGraphLock) {
+      closed = true;
+      if (largerGraph != null) {
+        largerGraph.close();
+      }
+    }
+    servingGraph.close();
     weights.close();
-    graph.close();
     tokenizer.close();
   }
 }
