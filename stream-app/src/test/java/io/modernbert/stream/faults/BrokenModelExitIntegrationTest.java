@@ -1,6 +1,7 @@
 package io.modernbert.stream.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.modernbert.schemas.AvroSerdes;
@@ -69,6 +70,58 @@ class BrokenModelExitIntegrationTest {
             .isEmpty();
       }
     }
+  }
+
+  /**
+   * The model loads while Kafka Streams joins its group (the processors wait for it): a model that
+   * cannot load fails the start at once with the loader's own message, and leaves nothing behind
+   * that keeps a healthy instance on the same state folder from starting.
+   */
+  @Test
+  void shouldFailTheStartWithTheLoadErrorWhenTheModelCannotLoad() throws Exception {
+    Path unloadable = work.resolve("unloadable-model");
+    Files.createDirectories(unloadable);
+    try (var files = Files.list(StreamFixtures.LANGID_MODEL)) {
+      for (Path file : files.toList()) {
+        if (!file.getFileName().toString().equals("model.safetensors")) {
+          Files.copy(file, unloadable.resolve(file.getFileName()));
+        }
+      }
+    }
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"))) {
+      AppConfig healthy = config(kafka.bootstrapServers(), StreamFixtures.LANGID_MODEL);
+      AppConfig broken = config(kafka.bootstrapServers(), unloadable);
+      StreamApp.createTopics(healthy, 1);
+      send(kafka.bootstrapServers(), "after-the-failed-start", "Dieses Dokument wartet.");
+
+      long start = System.nanoTime();
+      assertThatThrownBy(
+              () -> StreamApp.start(broken, new SimpleMeterRegistry(), 1, Duration.ofMinutes(5)))
+          .hasMessageContaining(unloadable.toString())
+          .hasMessageContaining("model.safetensors");
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .as("failed at once, not after the start timeout")
+          .isLessThan(Duration.ofSeconds(60));
+
+      try (StreamApp app =
+          StreamApp.start(healthy, new SimpleMeterRegistry(), 1, Duration.ofMinutes(2))) {
+        assertThat(read(kafka.bootstrapServers(), NAME + "-embeddings", Duration.ofSeconds(60)))
+            .containsExactly("after-the-failed-start");
+      }
+    }
+  }
+
+  private AppConfig config(String bootstrapServers, Path model) {
+    return AppConfig.defaults(bootstrapServers, model)
+        .withApplicationId("e2e-" + NAME)
+        .withStateDir(work.resolve("state"))
+        .withEngine(StreamFixtures.engineOptions())
+        .withTopics(
+            new AppConfig.TopicNames(
+                NAME + "-documents",
+                NAME + "-embeddings",
+                NAME + "-labels",
+                NAME + "-dead-letters"));
   }
 
   private Process start(String bootstrapServers) throws Exception {
