@@ -10,6 +10,11 @@ export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-1}"
 # shellcheck source=../../bin/xla-flags.sh
 source "$HOME_DIR/bin/xla-flags.sh"
 export TF_XLA_FLAGS="${TF_XLA_FLAGS:-$(modernbert_xla_flags /var/lib/modernbert/xla-cache "$(ls "$HOME_DIR/lib")")}"
-# shellcheck disable=SC2086 # MODERNBERT_JAVA_OPTS is a list of flags
-exec java ${MODERNBERT_JAVA_OPTS:--XX:MaxRAMPercentage=25 -XX:+ExitOnOutOfMemoryError} \
+# The class-data archive (bin/class-archive.sh) lives on the state volume too: written when the first
+# container stops, used by the next ones.
+# shellcheck source=../../bin/class-archive.sh
+source "$HOME_DIR/bin/class-archive.sh"
+CDS_FLAGS="$(modernbert_class_archive_flags /var/lib/modernbert modernbert-stream "$(ls "$HOME_DIR"/app/*.jar | head -n 1)")"
+# shellcheck disable=SC2086 # MODERNBERT_JAVA_OPTS and CDS_FLAGS are lists of flags
+exec java $CDS_FLAGS ${MODERNBERT_JAVA_OPTS:--XX:MaxRAMPercentage=25 -XX:+ExitOnOutOfMemoryError} \
   -Dmodernbert.home="$HOME_DIR" -cp "$HOME_DIR/app/*:$HOME_DIR/lib/*" io.modernbert.stream.StreamMain "$@" 2> >(modernbert_stderr_filter)
