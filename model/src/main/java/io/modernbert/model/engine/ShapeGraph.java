@@ -63,6 +63,11 @@ final class ShapeGraph implements AutoCloseable {
                 graph, shapes.stream().map(BatchShape::scope).toList(), options.precision());
         graph.close();
         graph = marked;
+        // Marking goes through the graph as protobuf objects, hundreds of MB of garbage that the
+        // JVM kept as committed heap for good (ModernBERT-base: 1.37 GB committed, peak resident
+        // over the service's whole warm-up 5.1 to 5.3 GB). A full collection now gives it back
+        // (98 MB committed, peak 4.0 GB).
+        System.gc();
       }
       session = SessionFactory.open(graph, options);
       GraphRunner runner =
