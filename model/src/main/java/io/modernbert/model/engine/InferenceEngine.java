@@ -86,9 +86,9 @@ public final class InferenceEngine implements AutoCloseable {
   /**
    * Loads a Hugging Face ModernBERT folder: config.json, model.safetensors (or shards),
    * tokenizer.json and, for sentence-transformers models, modules.json. Fails with a message that
-   * names the file or tensor at fault. Builds the graph of the {@linkplain #servingShapes()
-   * serving shapes}; the larger shapes' graph is built on first use. With warm-up on, the serving
-   * shapes run once before this returns (XLA compiles them then), with a progress line per shape.
+   * names the file or tensor at fault. Builds the graph of the {@linkplain #servingShapes() serving
+   * shapes}; the larger shapes' graph is built on first use. With warm-up on, the serving shapes
+   * run once before this returns (XLA compiles them then), with a progress line per shape.
    */
   public static InferenceEngine load(Path modelDir, EngineOptions options) {
     Builder parts = new Builder();
