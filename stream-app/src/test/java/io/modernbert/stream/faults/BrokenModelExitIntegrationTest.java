@@ -43,17 +43,7 @@ class BrokenModelExitIntegrationTest {
   @Test
   void shouldExitNonZeroAndLoseNothingWhenTheModelDoesNotRun() throws Exception {
     try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("kafka"))) {
-      AppConfig config =
-          AppConfig.defaults(kafka.bootstrapServers(), StreamFixtures.LANGID_MODEL)
-              .withApplicationId("e2e-" + NAME)
-              .withStateDir(work.resolve("state"))
-              .withEngine(StreamFixtures.engineOptions())
-              .withTopics(
-                  new AppConfig.TopicNames(
-                      NAME + "-documents",
-                      NAME + "-embeddings",
-                      NAME + "-labels",
-                      NAME + "-dead-letters"));
+      AppConfig config = config(kafka.bootstrapServers(), StreamFixtures.LANGID_MODEL);
       StreamApp.createTopics(config, 1);
       Process broken = start(kafka.bootstrapServers());
       send(kafka.bootstrapServers(), "stays-pending", "Ce document attend un modèle qui marche.");
