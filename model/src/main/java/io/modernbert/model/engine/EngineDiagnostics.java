@@ -22,13 +22,7 @@ public final class EngineDiagnostics {
     graph
         .runner()
         .run(
-            shape.scope(),
-            shape.rows(),
-            shape.length(),
-            batch.ids(),
-            batch.positions(),
-            batch.segments(),
-            batch.clsIndex(),
+            batch,
             false,
             metadata -> {
               for (var device : metadata.getStepStats().getDevStatsList()) {

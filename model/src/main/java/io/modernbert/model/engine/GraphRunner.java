@@ -42,6 +42,23 @@ final class GraphRunner {
     this.classifier = classifier;
   }
 
+  /**
+   * Runs a planned pass under its shape's scope; with a non-null {@code trace}, as {@link
+   * #run(String, int, int, int[], int[], int[], int[], boolean, java.util.function.Consumer)}.
+   */
+  Outputs run(PackedBatch batch, boolean hidden, java.util.function.Consumer<RunMetadata> trace) {
+    return run(
+        batch.shape().scope(),
+        batch.shape().rows(),
+        batch.shape().length(),
+        batch.ids(),
+        batch.positions(),
+        batch.segments(),
+        batch.clsIndex(),
+        hidden,
+        trace);
+  }
+
   /** Runs the pass under {@code scope}; inputs are row-major [rows, length]. */
   Outputs run(
       String scope,

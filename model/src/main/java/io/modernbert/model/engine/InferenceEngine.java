@@ -372,18 +372,7 @@ public final class InferenceEngine implements AutoCloseable {
       throw new IllegalArgumentException(
           "batch shape " + shape + " is not one of the engine's shapes");
     }
-    GraphRunner.Outputs outputs =
-        graphOf(shape)
-            .runner()
-            .run(
-                shape.scope(),
-                shape.rows(),
-                shape.length(),
-                batch.ids(),
-                batch.positions(),
-                batch.segments(),
-                batch.clsIndex(),
-                hiddenStates);
+    GraphRunner.Outputs outputs = graphOf(shape).runner().run(batch, hiddenStates, null);
     compiled.add(shape);
     return outputs;
   }
