@@ -113,7 +113,8 @@ public final class InferenceEngine implements AutoCloseable {
     try {
       parts.shapes =
           BatchShape.standardSet(options.batchTokens(), maxTokens, config.localAttention() / 2);
-      if (options.xla().resolve(config.hiddenSize()) != XlaMode.OFF) {
+      EngineOptions resolved = resolved(options, config);
+      if (resolved.xla() != XlaMode.OFF) {
         parts.cache = CompilationCache.fromEnvironment();
         parts.cache.ifPresent(CompilationCache::claim);
       }
@@ -134,8 +135,7 @@ public final class InferenceEngine implements AutoCloseable {
       }
       parts.weights = ModelWeights.load(modelDir, config, weightInputs);
       parts.servingGraph =
-          ShapeGraph.build(
-              config, resolved(options, config), servingShapes(parts.shapes), parts.weights);
+          ShapeGraph.build(config, resolved, servingShapes(parts.shapes), parts.weights);
       LOG.info(
           String.format(
               Locale.ROOT,
@@ -147,7 +147,7 @@ public final class InferenceEngine implements AutoCloseable {
               parts.shapes.size() - servingShapes(parts.shapes).size(),
               SERVING_SLOTS,
               options.precision(),
-              options.xla().resolve(config.hiddenSize()),
+              resolved.xla(),
               parts
                   .cache
                   .map(cache -> cache.directory() + " (" + cache.entries() + " entries)")
