@@ -2,6 +2,7 @@ package io.modernbert.model.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.modernbert.model.config.ModernBertConfig;
 import io.modernbert.model.graph.BatchShape;
 import io.modernbert.model.testing.Fixtures;
 import java.util.ArrayList;
@@ -71,6 +72,20 @@ class ShapeGraphTest {
             .isSameAs(larger);
       }
     }
+  }
+
+  @Test
+  void shouldRunASmallModelsServingShapesOnOneThreadAndALargeModelsOnAll() {
+    EngineOptions twoThreads = EngineOptions.defaults().withThreads(2);
+    ModernBertConfig langid = ModernBertConfig.load(Fixtures.LANGID_MODEL);
+    ModernBertConfig base =
+        ModernBertConfig.load(Fixtures.SHARED.resolve("modernbert"), "config-base.json");
+
+    assertThat(InferenceEngine.servingThreads(langid, twoThreads)).isEqualTo(1);
+    assertThat(InferenceEngine.servingThreads(base, twoThreads)).isEqualTo(2);
+    assertThat(InferenceEngine.servingThreads(base, EngineOptions.defaults()))
+        .as("0 stays 'every core'")
+        .isZero();
   }
 
   private static int[] document(Random random, int length) {
