@@ -6,6 +6,8 @@
 set -euo pipefail
 HOME_DIR=/opt/modernbert
 export TF_CPP_MIN_LOG_LEVEL="${TF_CPP_MIN_LOG_LEVEL:-1}"
+# Each TensorFlow session gets a thread pool of its own size (a small model's short passes run on one).
+export TF_OVERRIDE_GLOBAL_THREADPOOL="${TF_OVERRIDE_GLOBAL_THREADPOOL:-true}"
 # The XLA compilation cache lives on the state volume by default (MODERNBERT_XLA_CACHE, bin/xla-flags.sh).
 # shellcheck source=../../bin/xla-flags.sh
 source "$HOME_DIR/bin/xla-flags.sh"

@@ -236,12 +236,22 @@ public final class InferenceEngine implements AutoCloseable {
    * handing work to a second thread. The spare core then serves the HTTP and Kafka work around the
    * pass. ModernBERT-base (hidden 768, bf16) gains from the second thread at every serving shape
    * (1x128 102 against 122 ms on one, 8x128 372 against 546), and keeps every thread.
+   *
+   * <p>Only with {@value SessionFactory#OWN_THREAD_POOLS_VARIABLE} set: without it TensorFlow runs
+   * every session on the first one's pool, and a one-thread serving session would leave the larger
+   * shapes on one thread too (the langid model's 64x128 pass: 316 against 225 ms).
    */
   static final int ONE_THREAD_SERVING_BELOW_HIDDEN = 512;
 
   /** TensorFlow threads of the serving shapes' session; the larger shapes use all of them. */
-  static int servingThreads(ModernBertConfig config, EngineOptions options) {
-    return config.hiddenSize() < ONE_THREAD_SERVING_BELOW_HIDDEN ? 1 : options.threads();
+  static int servingThreads(ModernBertConfig config, EngineOptions options, boolean ownPools) {
+    return ownPools && config.hiddenSize() < ONE_THREAD_SERVING_BELOW_HIDDEN
+        ? 1
+        : options.threads();
+  }
+
+  private static int servingThreads(ModernBertConfig config, EngineOptions options) {
+    return servingThreads(config, options, SessionFactory.ownThreadPools());
   }
 
   /** Slots of the largest {@linkplain #servingShapes() serving shape}. */

@@ -25,11 +25,24 @@ final class SessionFactory {
   static final String XLA_FLAGS_VARIABLE = "TF_XLA_FLAGS";
   static final String CPU_JIT_FLAG = "--tf_xla_cpu_global_jit";
 
+  /**
+   * TensorFlow gives every session of a process the intra-op thread pool of the first one opened,
+   * whatever thread count the later ones ask for, unless this variable is true when the first
+   * session opens: then each session owns a pool of its own size. The launchers set it.
+   */
+  static final String OWN_THREAD_POOLS_VARIABLE = "TF_OVERRIDE_GLOBAL_THREADPOOL";
+
   private SessionFactory() {}
 
   static boolean cpuJitAllowed(String xlaFlags) {
     return xlaFlags != null
         && java.util.Arrays.asList(xlaFlags.trim().split("\\s+")).contains(CPU_JIT_FLAG);
+  }
+
+  /** Whether sessions in this process get thread pools of their own size. */
+  static boolean ownThreadPools() {
+    String value = System.getenv(OWN_THREAD_POOLS_VARIABLE);
+    return value != null && (value.equalsIgnoreCase("true") || value.equals("1"));
   }
 
   static Session open(Graph graph, EngineOptions options) {

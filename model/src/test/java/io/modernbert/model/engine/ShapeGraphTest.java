@@ -75,17 +75,21 @@ class ShapeGraphTest {
   }
 
   @Test
-  void shouldRunASmallModelsServingShapesOnOneThreadAndALargeModelsOnAll() {
+  void shouldRunASmallModelsServingShapesOnOneThreadOnlyWhenSessionsOwnTheirPools() {
     EngineOptions twoThreads = EngineOptions.defaults().withThreads(2);
     ModernBertConfig langid = ModernBertConfig.load(Fixtures.LANGID_MODEL);
     ModernBertConfig base =
         ModernBertConfig.load(Fixtures.SHARED.resolve("modernbert"), "config-base.json");
 
-    assertThat(InferenceEngine.servingThreads(langid, twoThreads)).isEqualTo(1);
-    assertThat(InferenceEngine.servingThreads(base, twoThreads)).isEqualTo(2);
-    assertThat(InferenceEngine.servingThreads(base, EngineOptions.defaults()))
+    assertThat(InferenceEngine.servingThreads(langid, twoThreads, true)).isEqualTo(1);
+    assertThat(InferenceEngine.servingThreads(base, twoThreads, true)).isEqualTo(2);
+    assertThat(InferenceEngine.servingThreads(base, EngineOptions.defaults(), true))
         .as("0 stays 'every core'")
         .isZero();
+    assertThat(InferenceEngine.servingThreads(langid, twoThreads, false))
+        .as(
+            "sessions sharing TensorFlow's one pool keep every thread, or the larger shapes lose one")
+        .isEqualTo(2);
   }
 
   private static int[] document(Random random, int length) {
