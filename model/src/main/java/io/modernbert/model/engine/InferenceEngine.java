@@ -134,10 +134,11 @@ public final class InferenceEngine implements AutoCloseable {
                 + ": tokenizer and model do not belong together");
       }
       parts.weights = ModelWeights.load(modelDir, config, weightInputs);
+      int servingThreads = servingThreads(config, resolved);
       parts.servingGraph =
           ShapeGraph.build(
               config,
-              resolved.withThreads(servingThreads(config, resolved)),
+              resolved.withThreads(servingThreads),
               servingShapes(parts.shapes),
               parts.weights);
       LOG.info(
@@ -156,7 +157,7 @@ public final class InferenceEngine implements AutoCloseable {
                   .cache
                   .map(cache -> cache.directory() + " (" + cache.entries() + " entries)")
                   .orElse("off"),
-              servingThreads(config, resolved) == 1
+              servingThreads == 1
                   ? "; the serving shapes run on one thread (a small model's short passes)"
                   : ""));
     } catch (RuntimeException e) {
