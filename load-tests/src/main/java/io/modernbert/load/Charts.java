@@ -90,6 +90,29 @@ final class Charts {
   }
 
   /**
+   * Each received document as a point, its length in tokens (logarithmic) against its latency: a
+   * tail made of long documents lies on the right, short documents that waited lie high on the
+   * left.
+   */
+  static XYChart latencyByLength(List<DocumentLatency> documents) {
+    XYChart chart = xy("Latency by document length", "tokens", "milliseconds");
+    List<Integer> x = new ArrayList<>();
+    List<Double> y = new ArrayList<>();
+    for (DocumentLatency document : documents) {
+      if (document.received()) {
+        x.add(document.tokens());
+        y.add(document.latencyMs());
+      }
+    }
+    chart.getStyler().setXAxisLogarithmic(true);
+    chart
+        .addSeries("documents", x, y)
+        .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter)
+        .setMarker(SeriesMarkers.CIRCLE);
+    return chart;
+  }
+
+  /**
    * Points (percentile 0..100, milliseconds) of the histogram, 5 ticks per half distance to 100%.
    */
   static List<double[]> percentileCurve(Histogram histogram) {

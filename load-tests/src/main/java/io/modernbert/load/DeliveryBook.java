@@ -1,5 +1,7 @@
 package io.modernbert.load;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -12,11 +14,14 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 final class DeliveryBook {
   private static final long NOT_SENT = Long.MIN_VALUE;
+  static final long UNKNOWN = Long.MIN_VALUE;
 
   private final int size;
   private final AtomicLongArray sentNanos;
   private final AtomicIntegerArray failed;
   private final AtomicIntegerArray embeddings;
+  private final AtomicLongArray firstEmbeddingNanos;
+  private final AtomicLongArray processedAtMillis;
   private final AtomicIntegerArray labels;
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
@@ -33,6 +38,8 @@ final class DeliveryBook {
     }
     this.failed = new AtomicIntegerArray(size);
     this.embeddings = new AtomicIntegerArray(size);
+    this.firstEmbeddingNanos = new AtomicLongArray(size);
+    this.processedAtMillis = new AtomicLongArray(size);
     this.labels = new AtomicIntegerArray(size);
     this.latency = new LatencyStats(originNanos);
   }
@@ -56,6 +63,14 @@ final class DeliveryBook {
    * document's first one, whose latency is recorded; later ones are duplicates.
    */
   boolean embedding(int index, long nowNanos) {
+    return embedding(index, nowNanos, UNKNOWN);
+  }
+
+  /**
+   * As {@link #embedding(int, long)}, with the service's processedAt (epoch milliseconds, or {@link
+   * #UNKNOWN}): when it wrote the output, before the commit that made it visible.
+   */
+  boolean embedding(int index, long nowNanos, long processedAtMillis) {
     if (!ours(index)) {
       return false;
     }
@@ -63,6 +78,8 @@ final class DeliveryBook {
       return false;
     }
     received.incrementAndGet();
+    firstEmbeddingNanos.set(index, nowNanos);
+    this.processedAtMillis.set(index, processedAtMillis);
     latency.record(sentNanos.get(index), nowNanos);
     return true;
   }
@@ -144,6 +161,32 @@ final class DeliveryBook {
 
   long foreignOutputs() {
     return foreign.get();
+  }
+
+  /**
+   * Each sent document's length, send second and latency ({@code documents} in index order); {@code
+   * clock} turns send times into wall-clock milliseconds, to compare with processedAt.
+   */
+  List<DocumentLatency> perDocument(List<LoadDocument> documents, RunClock clock) {
+    List<DocumentLatency> rows = new ArrayList<>();
+    for (int i = 0; i < Math.min(size, documents.size()); i++) {
+      long sentAt = sentNanos.get(i);
+      if (sentAt == NOT_SENT) {
+        continue;
+      }
+      boolean received = embeddings.get(i) > 0;
+      double latencyMs = received ? (firstEmbeddingNanos.get(i) - sentAt) / 1e6 : Double.NaN;
+      long processedAt = processedAtMillis.get(i);
+      double processedMs =
+          received && processedAt != UNKNOWN
+              ? processedAt - clock.wallMillis(sentAt)
+              : Double.NaN; // ms resolution: the service writes processedAt in milliseconds
+      LoadDocument document = documents.get(i);
+      rows.add(
+          new DocumentLatency(
+              document.id(), document.tokens(), clock.seconds(sentAt), latencyMs, processedMs));
+    }
+    return rows;
   }
 
   LatencyStats latency() {

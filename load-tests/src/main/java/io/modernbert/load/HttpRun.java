@@ -82,6 +82,7 @@ final class HttpRun {
           stats.completions().counts(),
           lag == null ? List.of() : lag.samples(),
           List.of(),
+          List.of(),
           null);
     } finally {
       if (admin != null) {

@@ -92,7 +92,7 @@ final class KafkaRun {
                 DurationConverter.format(timeout), book.missing());
           }
           lag.stop(); // before reading the series
-          return result(settings, documents, book, batches, tracker, lag.samples());
+          return result(settings, documents, book, batches, tracker, lag.samples(), clock);
         }
       }
     } finally {
@@ -125,7 +125,8 @@ final class KafkaRun {
       DeliveryBook book,
       BatchStats batches,
       OutputTracker tracker,
-      List<LagSampler.Sample> lag) {
+      List<LagSampler.Sample> lag,
+      RunClock clock) {
     if (batches.outputsWithoutHeaders() > 0) {
       settings.put("outputsWithoutBatchHeaders", batches.outputsWithoutHeaders());
     }
@@ -154,6 +155,7 @@ final class KafkaRun {
         latency.completions().counts(),
         lag,
         batches.batches(),
+        book.perDocument(documents, clock),
         null);
   }
 }

@@ -14,6 +14,7 @@ import org.HdrHistogram.Histogram;
  * @param elapsedSeconds first send to last output (Kafka) or last response (HTTP)
  * @param latency latencies in microseconds
  * @param outputsPerSecond first outputs (or good responses) per 1-second bucket from the start
+ * @param documents each sent document's length and latency (Kafka mode; empty in HTTP mode)
  * @param engineDocumentsPerSecond the bare engine on the same documents, or null without {@code
  *     --engine-compare}
  */
@@ -26,6 +27,7 @@ record LoadResult(
     long[] outputsPerSecond,
     List<LagSampler.Sample> lag,
     List<BatchStats.Batch> batches,
+    List<DocumentLatency> documents,
     Double engineDocumentsPerSecond) {
 
   /**
@@ -61,6 +63,7 @@ record LoadResult(
         outputsPerSecond,
         lag,
         batches,
+        documents,
         documentsPerSecond);
   }
 
@@ -116,6 +119,26 @@ record LoadResult(
         format(
             "LATENCY p50 %.1f p90 %.1f p99 %.1f max %.1f ms",
             percentileMs(50), percentileMs(90), percentileMs(99), maxMs()));
+    double[] written = DocumentLatency.percentiles(documents, DocumentLatency::processedMs);
+    double[] visible = DocumentLatency.percentiles(documents, d -> d.latencyMs() - d.processedMs());
+    if (written.length > 0) {
+      lines.add(
+          format(
+              "SPLIT written by the service p50 %.0f p99 %.0f ms after the send;"
+                  + " visible p50 %.0f p99 %.0f ms after that (commit and read)",
+              written[0], written[1], visible[0], visible[1]));
+    }
+    for (DocumentLatency.Band band : DocumentLatency.Band.of(documents)) {
+      lines.add(
+          format(
+              "LENGTH %d-%d tokens: %d documents, latency p50 %.1f p99 %.1f max %.1f ms",
+              band.fromTokens(),
+              band.toTokens(),
+              band.documents(),
+              band.p50Ms(),
+              band.p99Ms(),
+              band.maxMs()));
+    }
     if (isKafka()) {
       lines.add(
           format("DUPLICATES %d", c.duplicates())

@@ -2,6 +2,7 @@ package io.modernbert.load;
 
 import io.modernbert.schemas.AvroSerdes;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -131,9 +132,11 @@ final class OutputTracker implements AutoCloseable {
       return;
     }
     boolean embedding = record.topic().equals(embeddingsTopic);
+    long processedAt = DeliveryBook.UNKNOWN;
     try {
       if (embedding) {
-        AvroSerdes.EMBEDDING.decode(record.value());
+        Instant at = AvroSerdes.EMBEDDING.decode(record.value()).getProcessedAt();
+        processedAt = at == null ? DeliveryBook.UNKNOWN : at.toEpochMilli();
       } else {
         AvroSerdes.LABELS.decode(record.value());
       }
@@ -141,7 +144,7 @@ final class OutputTracker implements AutoCloseable {
       invalid.incrementAndGet(); // still an output for this id: the service answered, wrongly
     }
     if (embedding) {
-      book.embedding(index, nowNanos);
+      book.embedding(index, nowNanos, processedAt);
       batches.record(record.headers());
     } else {
       book.labels(index);

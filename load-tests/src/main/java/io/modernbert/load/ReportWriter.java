@@ -23,6 +23,7 @@ import org.knowm.xchart.internal.chartpart.Chart;
 final class ReportWriter {
   static final String SUMMARY = "summary.json";
   static final String INDEX = "index.html";
+  static final String DOCUMENTS = "documents.csv";
 
   private ReportWriter() {}
 
@@ -39,6 +40,9 @@ final class ReportWriter {
     }
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     json.writeValue(dir.resolve(SUMMARY).toFile(), summary(result, json));
+    if (!result.documents().isEmpty()) {
+      Files.write(dir.resolve(DOCUMENTS), documentsCsv(result.documents()), StandardCharsets.UTF_8);
+    }
     Files.writeString(dir.resolve(INDEX), HtmlPage.render(result, files), StandardCharsets.UTF_8);
     return files;
   }
@@ -49,6 +53,9 @@ final class ReportWriter {
         "throughput.png",
         Charts.throughput(result.outputsPerSecond(), result.isKafka() ? "outputs" : "responses"));
     charts.put("latency.png", Charts.latency(result.latency()));
+    if (result.documents().stream().anyMatch(DocumentLatency::received)) {
+      charts.put("latency-by-length.png", Charts.latencyByLength(result.documents()));
+    }
     if (!result.lag().isEmpty()) {
       charts.put("lag.png", Charts.lag(result.lag()));
     }
@@ -80,6 +87,36 @@ final class ReportWriter {
   }
 
   /**
+   * One line per sent document: id, tokens, send second, latency and time to processedAt in ms
+   * (empty: no output, or no processedAt).
+   */
+  static List<String> documentsCsv(List<DocumentLatency> documents) {
+    List<String> lines = new ArrayList<>(documents.size() + 1);
+    lines.add("id,tokens,sent_second,latency_ms,processed_ms");
+    for (DocumentLatency d : documents) {
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "%s,%d,%.3f,%s,%s",
+              csvField(d.id()),
+              d.tokens(),
+              d.sentSecond(),
+              milliseconds(d.latencyMs()),
+              milliseconds(d.processedMs())));
+    }
+    return lines;
+  }
+
+  private static String milliseconds(double ms) {
+    return Double.isNaN(ms) ? "" : String.format(Locale.ROOT, "%.3f", ms);
+  }
+
+  /** RFC 4180: quote a field with a comma, quote or line break, doubling its quotes. */
+  private static String csvField(String value) {
+    return value.matches("[^,\"\r\n]*") ? value : '"' + value.replace("\"", "\"\"") + '"';
+  }
+
+  /**
    * The JSON document: settings, counts, percentiles, the whole curve, the series and the batches.
    */
   static ObjectNode summary(LoadResult result, ObjectMapper json) {
@@ -99,6 +136,7 @@ final class ReportWriter {
     latency.put("p99", result.percentileMs(99));
     latency.put("p999", result.percentileMs(99.9));
     latency.put("max", result.maxMs());
+    root.set("latencyByLength", json.valueToTree(DocumentLatency.Band.of(result.documents())));
     ArrayNode curve = root.putArray("percentileCurve");
     for (double[] point : Charts.percentileCurve(result.latency())) {
       curve.addObject().put("percentile", point[0]).put("ms", point[1]);

@@ -3,6 +3,7 @@ package io.modernbert.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DeliveryBookTest {
@@ -25,6 +26,31 @@ class DeliveryBookTest {
     assertThat(book.latency().elapsedSeconds())
         .as("first send to last first output")
         .isCloseTo(0.25, within(1e-9));
+  }
+
+  @Test
+  void shouldListEachSentDocumentsLengthSendSecondAndFirstOutputLatency() {
+    DeliveryBook book = new DeliveryBook(3, T0);
+    book.sent(0, T0 + 1_000 * MS);
+    book.sent(1, T0 + 1_500 * MS);
+    book.embedding(0, T0 + 1_040 * MS, 5_000_000 + 1_025);
+    book.embedding(0, T0 + 1_900 * MS, 5_000_000 + 1_800); // a duplicate changes nothing
+
+    List<DocumentLatency> rows =
+        book.perDocument(
+            List.of(
+                new LoadDocument("d-0", "a", 12),
+                new LoadDocument("d-1", "b", 700),
+                new LoadDocument("d-2", "c", 9)),
+            new RunClock(T0, 5_000_000)); // second 0 of the run is epoch millisecond 5,000,000
+
+    assertThat(rows).as("d-2 was never sent").hasSize(2);
+    assertThat(rows.get(0).id()).isEqualTo("d-0");
+    assertThat(rows.get(0).tokens()).isEqualTo(12);
+    assertThat(rows.get(0).sentSecond()).isCloseTo(1.0, within(1e-9));
+    assertThat(rows.get(0).latencyMs()).isCloseTo(40.0, within(1e-6));
+    assertThat(rows.get(0).processedMs()).as("written 25 ms after the send").isEqualTo(25.0);
+    assertThat(rows.get(1).received()).as("no output for d-1").isFalse();
   }
 
   @Test

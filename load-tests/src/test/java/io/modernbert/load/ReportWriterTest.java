@@ -50,7 +50,20 @@ class ReportWriterTest {
         new long[] {0, 60, 80, 70, 50, 50, 40, 50},
         lag,
         batches,
+        documents(),
         100.0);
+  }
+
+  /**
+   * 4 documents: 100 tokens at 40 and 60 ms (written 10 and 20 ms after the send), 1,000 tokens at
+   * 250 ms (written at 200 ms), and one 3,000 tokens without an output.
+   */
+  private static List<DocumentLatency> documents() {
+    return List.of(
+        new DocumentLatency("r-0", 100, 0.0, 40.0, 10.0),
+        new DocumentLatency("r-1", 100, 0.05, 60.0, 20.0),
+        new DocumentLatency("r-2", 1_000, 0.1, 250.0, 200.0),
+        new DocumentLatency("r,3", 3_000, 0.15, Double.NaN, Double.NaN));
   }
 
   @Test
@@ -99,7 +112,12 @@ class ReportWriterTest {
 
     assertThat(charts)
         .containsExactly(
-            "throughput.png", "latency.png", "lag.png", "batch-tokens.png", "padding.png");
+            "throughput.png",
+            "latency.png",
+            "latency-by-length.png",
+            "lag.png",
+            "batch-tokens.png",
+            "padding.png");
     String page = Files.readString(dir.resolve("index.html"));
     for (String chart : charts) {
       BufferedImage image = ImageIO.read(dir.resolve(chart).toFile());
@@ -137,6 +155,31 @@ class ReportWriterTest {
                 assertThat(l)
                     .startsWith(
                         "BATCHES 3, mean 14.0 documents and 3500 tokens per batch, padding 18.6%"));
+    assertThat(lines)
+        .contains(
+            "SPLIT written by the service p50 20 p99 200 ms after the send;"
+                + " visible p50 40 p99 50 ms after that (commit and read)",
+            "LENGTH 1-128 tokens: 2 documents, latency p50 40.0 p99 60.0 max 60.0 ms",
+            "LENGTH 513-1024 tokens: 1 documents, latency p50 250.0 p99 250.0 max 250.0 ms")
+        .noneMatch(l -> l.startsWith("LENGTH 129-256") || l.startsWith("LENGTH 2049-4096"));
+  }
+
+  @Test
+  void shouldWriteEachDocumentsLengthAndLatency(@TempDir Path dir) throws Exception {
+    ReportWriter.write(kafkaResult(), dir);
+
+    assertThat(Files.readAllLines(dir.resolve("documents.csv")))
+        .containsExactly(
+            "id,tokens,sent_second,latency_ms,processed_ms",
+            "r-0,100,0.000,40.000,10.000",
+            "r-1,100,0.050,60.000,20.000",
+            "r-2,1000,0.100,250.000,200.000",
+            "\"r,3\",3000,0.150,,");
+    JsonNode bands =
+        new ObjectMapper().readTree(dir.resolve("summary.json").toFile()).path("latencyByLength");
+    assertThat(bands).hasSize(2);
+    assertThat(bands.get(1).path("fromTokens").asInt()).isEqualTo(513);
+    assertThat(bands.get(1).path("p99Ms").asDouble()).isEqualTo(250.0);
   }
 
   @Test
@@ -155,11 +198,13 @@ class ReportWriterTest {
             new long[] {1},
             List.of(),
             List.of(),
+            List.of(),
             null);
 
     List<String> charts = ReportWriter.write(result, dir);
 
     assertThat(charts).containsExactly("throughput.png", "latency.png");
+    assertThat(dir.resolve("documents.csv")).doesNotExist();
     assertThat(result.summaryLines())
         .anySatisfy(l -> assertThat(l).startsWith("REQUESTS sent 2, ok 1, errors 1 {503=1}"));
     assertThat(result.summaryLines())
