@@ -212,9 +212,9 @@ public final class InferenceEngine implements AutoCloseable {
 
   /**
    * The shapes warmed up before the engine counts as ready: those of at most {@value
-   * #SERVING_SLOTS} slots, which a lone request or a few short ones use. Warming all 28 takes
-   * ModernBERT-base (bf16) 105 s even from the compilation cache, most of it the compute of the
-   * 8,192-slot passes; these 10 take 14 s.
+   * #SERVING_SLOTS} slots, which a lone request or a few short ones use. Warming all the others too
+   * took ModernBERT-base (bf16) 105 s even from the compilation cache, most of it the compute of
+   * the 8,192-slot passes; these 10 take 14 s.
    */
   public List<BatchShape> servingShapes() {
     return servingShapes(shapes);
