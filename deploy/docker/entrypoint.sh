@@ -18,6 +18,8 @@ export TF_XLA_FLAGS="${TF_XLA_FLAGS:-$(modernbert_xla_flags /var/lib/modernbert/
 source "$HOME_DIR/bin/class-archive.sh"
 case "${1:-}" in run | demo) ARCHIVE_WRITER=write ;; *) ARCHIVE_WRITER=no ;; esac
 CDS_FLAGS="$(modernbert_class_archive_flags /var/lib/modernbert modernbert-stream "$(ls "$HOME_DIR"/app/*.jar | head -n 1)" "$ARCHIVE_WRITER")"
-# shellcheck disable=SC2086 # MODERNBERT_JAVA_OPTS and CDS_FLAGS are lists of flags
-exec java $CDS_FLAGS ${MODERNBERT_JAVA_OPTS:--XX:MaxRAMPercentage=25 -XX:+ExitOnOutOfMemoryError} \
+# shellcheck source=../../bin/jit-flags.sh
+source "$HOME_DIR/bin/jit-flags.sh"
+# shellcheck disable=SC2086 # MODERNBERT_JIT_FLAGS, MODERNBERT_JAVA_OPTS and CDS_FLAGS are lists of flags
+exec java $CDS_FLAGS $MODERNBERT_JIT_FLAGS ${MODERNBERT_JAVA_OPTS:--XX:MaxRAMPercentage=25 -XX:+ExitOnOutOfMemoryError} \
   -Dmodernbert.home="$HOME_DIR" -cp "$HOME_DIR/app/*:$HOME_DIR/lib/*" io.modernbert.stream.StreamMain "$@" 2> >(modernbert_stderr_filter)
