@@ -46,9 +46,9 @@ record DocumentLatency(
       int fromTokens, int toTokens, int documents, double p50Ms, double p99Ms, double maxMs) {
 
     static List<Band> of(List<DocumentLatency> documents) {
+      int longest = documents.stream().mapToInt(DocumentLatency::tokens).max().orElse(0);
       List<Band> bands = new ArrayList<>();
-      int from = 1;
-      for (int to = 128; from <= Integer.MAX_VALUE / 2; to = to * 2) {
+      for (int from = 1, to = 128; from <= longest; from = to + 1, to *= 2) {
         int low = from;
         int high = to;
         double[] latencies =
@@ -66,10 +66,6 @@ record DocumentLatency(
                   percentile(latencies, 50),
                   percentile(latencies, 99),
                   latencies[latencies.length - 1]));
-        }
-        from = to + 1;
-        if (documents.stream().noneMatch(d -> d.tokens() > high)) {
-          break;
         }
       }
       return bands;
