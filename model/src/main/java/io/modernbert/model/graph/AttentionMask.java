@@ -18,6 +18,12 @@ public final class AttentionMask {
   /** Far below any real score, yet finite so that exp() gives exactly 0 and never NaN. */
   static final float MASKED = -1e30f;
 
+  /**
+   * The name scope of the select that applies a mask to scores, so that the engine can tell it from
+   * the rest of the layer when it chooses what XLA compiles.
+   */
+  public static final String SCORE_MASK_SCOPE = "score_mask";
+
   /** Segment of the slots added around a row to form the key bands: matches nothing. */
   private static final int OUTSIDE_ROW = -2;
 
@@ -41,7 +47,9 @@ public final class AttentionMask {
   /** scores [..., q, k] with masked entries replaced by {@link #MASKED}; mask broadcasts. */
   public static <T extends TNumber> Operand<T> apply(
       GraphBuilder graph, Operand<T> scores, Operand<TBool> mask) {
-    return graph.tf().select(mask, scores, graph.scalarLike(scores, MASKED));
+    // The select needs no control dependency of its own: it waits for the scores anyway.
+    GraphBuilder masking = graph.inNameScope(SCORE_MASK_SCOPE);
+    return masking.tf().select(mask, scores, masking.scalarLike(scores, MASKED));
   }
 
   /**

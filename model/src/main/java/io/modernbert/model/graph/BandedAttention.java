@@ -12,8 +12,15 @@ import org.tensorflow.types.family.TType;
  * Sliding-window attention that computes only the band. The row is cut into blocks of {@code B =
  * window / 2} queries; block b attends to key blocks b-1, b and b+1 (3B keys), which hold every key
  * within B positions of every query in the block. Per token that is 3B scores instead of len.
+ *
+ * <p>The ops that copy the key and value bands are built under the name scope {@value
+ * #BAND_COPY_SCOPE}, so that the engine can tell them from the rest of the layer when it chooses
+ * what XLA compiles.
  */
 public final class BandedAttention implements AttentionKernel {
+  /** The name scope of the band copies (padding, three slices, their reshapes, the concat). */
+  public static final String BAND_COPY_SCOPE = "band_copy";
+
   private final GraphBuilder graph;
   private final Operand<TBool> mask;
   private final int rows;
@@ -53,10 +60,22 @@ public final class BandedAttention implements AttentionKernel {
     long[] shape = {rows, heads, length + 2L * block, headDim};
     int[][] padTime = {{0, 0}, {0, 0}, {block, block}, {0, 0}};
     Operand<T> queries = tf.reshape(q, graph.ints(rows, heads, blocks, block, headDim));
+    GraphBuilder copying = graph.inNameScope(BAND_COPY_SCOPE);
+    Ops copy = copying.tf();
     Operand<T> keys =
-        bands(graph, tf.pad(k, tf.constant(padTime), graph.scalarLike(k, 0)), shape, 2, block);
+        bands(
+            copying,
+            copy.pad(k, copy.constant(padTime), copying.scalarLike(k, 0)),
+            shape,
+            2,
+            block);
     Operand<T> values =
-        bands(graph, tf.pad(v, tf.constant(padTime), graph.scalarLike(v, 0)), shape, 2, block);
+        bands(
+            copying,
+            copy.pad(v, copy.constant(padTime), copying.scalarLike(v, 0)),
+            shape,
+            2,
+            block);
     // [rows, heads, blocks, B, 3B]
     Operand<T> scores =
         AttentionMask.apply(

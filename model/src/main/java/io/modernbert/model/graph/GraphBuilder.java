@@ -1,6 +1,7 @@
 package io.modernbert.model.graph;
 
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tensorflow.Operand;
@@ -28,6 +29,7 @@ public final class GraphBuilder {
   private final Precision precision;
   private final Map<String, WeightSpec> weights;
   private final Map<String, Placeholder<? extends TNumber>> inputs;
+  private final NameScopes nameScopes;
 
   /**
    * A weight the graph expects: its HF name, which is also the name of the placeholder to feed, its
@@ -35,19 +37,38 @@ public final class GraphBuilder {
    */
   public record WeightSpec(String name, Shape shape, Class<? extends TNumber> type) {}
 
+  /**
+   * The graph's root-level name scopes, each opened once: TF Java's {@code withSubScope} reads the
+   * name of every op already in the graph, so opening one per layer and shape made building the
+   * larger shapes' graph ten times slower (ModernBERT-base bf16: 54 s against 5 s).
+   */
+  private record NameScopes(Ops root, Map<String, Ops> opened) {
+    Ops get(String name) {
+      return opened.computeIfAbsent(name, root::withSubScope);
+    }
+  }
+
+  /** A builder for a new graph; {@code tf} creates ops at the graph's root. */
   public GraphBuilder(Ops tf, Precision precision) {
-    this(tf, precision, new LinkedHashMap<>(), new LinkedHashMap<>());
+    this(
+        tf,
+        precision,
+        new LinkedHashMap<>(),
+        new LinkedHashMap<>(),
+        new NameScopes(tf, new HashMap<>()));
   }
 
   private GraphBuilder(
       Ops tf,
       Precision precision,
       Map<String, WeightSpec> weights,
-      Map<String, Placeholder<? extends TNumber>> inputs) {
+      Map<String, Placeholder<? extends TNumber>> inputs,
+      NameScopes nameScopes) {
     this.tf = tf;
     this.precision = precision;
     this.weights = weights;
     this.inputs = inputs;
+    this.nameScopes = nameScopes;
   }
 
   /**
@@ -55,7 +76,16 @@ public final class GraphBuilder {
    * dependencies.
    */
   public GraphBuilder withOps(Ops other) {
-    return new GraphBuilder(other, precision, weights, inputs);
+    return new GraphBuilder(other, precision, weights, inputs, nameScopes);
+  }
+
+  /**
+   * The same builder creating ops under the root-level name scope {@code name} ({@code
+   * name/Slice_3}), one scope for the whole graph: a label the engine selects ops by, not a
+   * structure. Control dependencies of this builder do not carry over.
+   */
+  public GraphBuilder inNameScope(String name) {
+    return withOps(nameScopes.get(name));
   }
 
   public Ops tf() {

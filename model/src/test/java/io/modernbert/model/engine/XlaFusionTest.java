@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.modernbert.model.config.ModernBertConfig;
+import io.modernbert.model.graph.AttentionMask;
+import io.modernbert.model.graph.BandedAttention;
 import io.modernbert.model.graph.BatchShape;
 import io.modernbert.model.graph.ModernBertGraph;
 import io.modernbert.model.graph.Precision;
@@ -21,39 +23,81 @@ import org.tensorflow.proto.NodeDef;
 class XlaFusionTest {
   @Test
   void shouldMarkTheElementwiseOpsOfPackedPassesButNotMatmulsSoftmaxRopeTablesOrTheReferencePass() {
-    Set<String> fp32 = markedTypes(Precision.FP32);
-    // LayerNorm, GeGLU, masking, and the band copies of the sliding-window layers.
-    assertThat(fp32).contains("Rsqrt", "Erf", "SelectV2", "Add", "Mul", "ConcatV2", "Slice");
-    assertThat(fp32).doesNotContainAnyElementsOf(XlaFusion.NOT_COMPILED);
+    List<NodeDef> marked = markedNodes(Precision.FP32);
+    // LayerNorm, GeGLU, RoPE, and the band copies of the sliding-window layers.
+    assertThat(types(marked)).contains("Rsqrt", "Erf", "Add", "Mul", "ConcatV2", "Slice");
+    assertThat(types(marked)).doesNotContainAnyElementsOf(XlaFusion.NOT_COMPILED);
+    assertThat(marked).noneMatch(node -> underScope(node, AttentionMask.SCORE_MASK_SCOPE));
   }
 
   @Test
-  void shouldLeaveTheBandCopiesToTensorFlowInBf16() {
-    Set<String> bf16 = markedTypes(Precision.BF16);
-    assertThat(bf16).contains("Rsqrt", "Erf", "SelectV2", "Cast", "Add", "Mul");
-    assertThat(bf16).doesNotContainAnyElementsOf(XlaFusion.NOT_COMPILED);
-    assertThat(bf16).doesNotContainAnyElementsOf(XlaFusion.NOT_COMPILED_IN_BF16);
+  void shouldLeaveTheBandCopiesToTensorFlowInBf16ButFuseRopesConcat() {
+    List<NodeDef> marked = markedNodes(Precision.BF16);
+    // ConcatV2 is still marked: RoPE's rotate-half, which must fuse with the rest of RoPE.
+    assertThat(types(marked)).contains("Rsqrt", "Erf", "Cast", "Add", "Mul", "ConcatV2");
+    assertThat(types(marked)).doesNotContainAnyElementsOf(XlaFusion.NOT_COMPILED);
+    assertThat(marked)
+        .noneMatch(node -> underScope(node, BandedAttention.BAND_COPY_SCOPE))
+        .noneMatch(node -> underScope(node, AttentionMask.SCORE_MASK_SCOPE));
   }
 
-  /** The op types marked for XLA in the tiny classifier's graph, which has no reference pass. */
-  private static Set<String> markedTypes(Precision precision) {
+  @Test
+  void shouldBuildTheBandCopiesAndScoreMasksUnderTheirScopes() {
+    try (Graph built = builtGraph(Precision.BF16)) {
+      List<NodeDef> nodes = built.toGraphDef().getNodeList();
+      assertThat(nodes)
+          .filteredOn(node -> underScope(node, BandedAttention.BAND_COPY_SCOPE))
+          .extracting(NodeDef::getOp)
+          .contains("PadV2", "Slice", "Reshape", "ConcatV2");
+      assertThat(nodes)
+          .filteredOn(node -> underScope(node, AttentionMask.SCORE_MASK_SCOPE))
+          .extracting(NodeDef::getOp)
+          .contains("SelectV2");
+    }
+  }
+
+  @Test
+  void shouldTellNamesUnderAScopeFromLookalikes() {
+    assertThat(XlaFusion.inScope("band_copy/Slice_3", "band_copy")).isTrue();
+    assertThat(XlaFusion.inScope("band_copy_2/Slice", "band_copy")).isTrue();
+    assertThat(XlaFusion.inScope("band_copy", "band_copy")).isFalse();
+    assertThat(XlaFusion.inScope("band_copyist/Slice", "band_copy")).isFalse();
+    assertThat(XlaFusion.inScope("band_copy_x/Slice", "band_copy")).isFalse();
+    assertThat(XlaFusion.inScope("b1x128/band_copy/Slice", "band_copy")).isFalse();
+  }
+
+  private static boolean underScope(NodeDef node, String scope) {
+    return XlaFusion.inScope(node.getName(), scope);
+  }
+
+  private static Set<String> types(List<NodeDef> nodes) {
+    Set<String> types = new HashSet<>();
+    nodes.forEach(node -> types.add(node.getOp()));
+    return types;
+  }
+
+  private static List<BatchShape> shapes(ModernBertConfig config) {
+    return BatchShape.standardSet(1024, 1024, config.localAttention() / 2);
+  }
+
+  /** The tiny classifier's graph, which has no reference pass. */
+  private static Graph builtGraph(Precision precision) {
     ModernBertConfig config = ModernBertConfig.load(Fixtures.TINY_CLASSIFIER);
-    List<BatchShape> shapes = BatchShape.standardSet(1024, 1024, config.localAttention() / 2);
-    try (Graph built = new Graph()) {
-      ModernBertGraph.build(built, config, precision, shapes);
-      try (Graph marked =
-          XlaFusion.mark(built, shapes.stream().map(BatchShape::scope).toList(), precision)) {
-        List<NodeDef> nodes = marked.toGraphDef().getNodeList();
-        assertThat(nodes)
-            .noneMatch(node -> node.getName().startsWith(ModernBertGraph.REFERENCE_SCOPE + "/"));
-        Set<String> markedTypes = new HashSet<>();
-        for (NodeDef node : nodes) {
-          if (node.containsAttr(XlaFusion.COMPILE_ATTRIBUTE)) {
-            markedTypes.add(node.getOp());
-          }
-        }
-        return markedTypes;
-      }
+    Graph built = new Graph();
+    ModernBertGraph.build(built, config, precision, shapes(config));
+    return built;
+  }
+
+  /** The nodes marked for XLA in the tiny classifier's graph. */
+  private static List<NodeDef> markedNodes(Precision precision) {
+    ModernBertConfig config = ModernBertConfig.load(Fixtures.TINY_CLASSIFIER);
+    List<String> scopes = shapes(config).stream().map(BatchShape::scope).toList();
+    try (Graph built = builtGraph(precision);
+        Graph marked = XlaFusion.mark(built, scopes, precision)) {
+      List<NodeDef> nodes = marked.toGraphDef().getNodeList();
+      assertThat(nodes)
+          .noneMatch(node -> node.getName().startsWith(ModernBertGraph.REFERENCE_SCOPE + "/"));
+      return nodes.stream().filter(node -> node.containsAttr(XlaFusion.COMPILE_ATTRIBUTE)).toList();
     }
   }
 
