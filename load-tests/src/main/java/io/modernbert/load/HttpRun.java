@@ -1,13 +1,12 @@
 package io.modernbert.load;
 
+import io.modernbert.stream.kafka.TopicAdmin;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * One run in HTTP mode: {@code POST /embed} per document. When the broker is known too ({@code
@@ -28,8 +27,7 @@ final class HttpRun {
       PrintWriter err)
       throws Exception {
     HttpDriver driver = new HttpDriver(base, concurrency, requestTimeout);
-    Admin admin =
-        lagTarget == null ? null : Admin.create(adminConfig(lagTarget.bootstrapServers()));
+    Admin admin = lagTarget == null ? null : lagTarget.kafka().createAdmin("modernbert-load-admin");
     try {
       RunClock clock = RunClock.start();
       LatencyStats stats = new LatencyStats(clock.originNanos());
@@ -39,7 +37,8 @@ final class HttpRun {
               : new LagSampler(
                   admin,
                   lagTarget.documentsTopic(),
-                  TopicSetup.describe(admin, lagTarget.documentsTopic())
+                  new TopicAdmin(admin, lagTarget.kafka().bootstrapServers())
+                      .describe(lagTarget.documentsTopic())
                       .map(d -> d.partitions().size())
                       .orElse(0),
                   lagTarget.applicationId(),
@@ -89,12 +88,5 @@ final class HttpRun {
         admin.close(Duration.ofSeconds(5));
       }
     }
-  }
-
-  private static Properties adminConfig(String bootstrapServers) {
-    Properties config = new Properties();
-    config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    config.put(AdminClientConfig.CLIENT_ID_CONFIG, "modernbert-load-admin");
-    return config;
   }
 }

@@ -2,9 +2,10 @@ package io.modernbert.load;
 
 import io.modernbert.schemas.AvroSerdes;
 import io.modernbert.schemas.Document;
+import io.modernbert.stream.kafka.KafkaClientConfig;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -23,21 +24,28 @@ final class KafkaDriver implements AutoCloseable {
   private final byte[][] keys;
   private final byte[][] values;
 
-  KafkaDriver(String bootstrapServers, String topic, List<LoadDocument> documents) {
+  KafkaDriver(KafkaClientConfig kafka, String topic, List<LoadDocument> documents) {
     this.keys = new byte[documents.size()][];
     this.values = new byte[documents.size()][];
     for (int i = 0; i < documents.size(); i++) {
       keys[i] = documents.get(i).id().getBytes(StandardCharsets.UTF_8);
       values[i] = value(documents.get(i));
     }
-    Properties config = new Properties();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    config.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
-    config.put(ProducerConfig.CLIENT_ID_CONFIG, "modernbert-load-producer");
-    config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    Map<String, Object> config =
+        kafka.producer(
+            "modernbert-load-producer",
+            Map.of(
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.LINGER_MS_CONFIG,
+                "5",
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                Integer.toString(256 * 1024)),
+            Map.of(
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class.getName()));
     this.producer = new KafkaProducer<>(config);
     this.topic = topic;
   }

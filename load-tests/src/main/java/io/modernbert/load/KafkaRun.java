@@ -1,13 +1,14 @@
 package io.modernbert.load;
 
+import io.modernbert.stream.kafka.KafkaClientConfig;
+import io.modernbert.stream.kafka.TopicAdmin;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.TimeoutException;
+import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
 
 /**
  * One run in Kafka mode: produce the documents to the input topic, read the outputs, sample the
@@ -16,7 +17,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 final class KafkaRun {
   /** Where the service is and which topics and group it uses. */
   record Target(
-      String bootstrapServers,
+      KafkaClientConfig kafka,
       String documentsTopic,
       String embeddingsTopic,
       String labelsTopic,
@@ -39,24 +40,33 @@ final class KafkaRun {
       Map<String, Object> settings,
       PrintWriter err)
       throws Exception {
-    Properties adminConfig = new Properties();
-    adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, target.bootstrapServers());
-    adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "modernbert-load-admin");
-    Admin admin = Admin.create(adminConfig);
+    Admin admin = target.kafka().createAdmin("modernbert-load-admin");
     try {
       int partitions;
-      try {
-        partitions = TopicSetup.ensure(admin, target.documentsTopic(), target.partitions(), err);
-      } catch (TimeoutException e) {
-        throw new IllegalStateException(
-            "no answer from the brokers at " + target.bootstrapServers() + " within 30 s", e);
+      try (TopicAdmin topics = new TopicAdmin(admin, target.kafka().bootstrapServers())) {
+        TopicDescription input =
+            topics
+                .ensure(
+                    List.of(
+                        new TopicAdmin.TopicSpec(
+                            target.documentsTopic(),
+                            Optional.ofNullable(target.partitions()),
+                            Optional.empty())),
+                    TopicAdmin.Mode.CREATE_MISSING)
+                .get(target.documentsTopic());
+        partitions = input.partitions().size();
+      }
+      if (target.partitions() != null && target.partitions() != partitions) {
+        err.printf(
+            "load: warning: topic %s exists with %d partitions, not the %d requested; using it as it is%n",
+            target.documentsTopic(), partitions, target.partitions());
       }
       settings.put("inputPartitions", partitions);
       try (OutputTracker tracker =
               new OutputTracker(
-                  target.bootstrapServers(), target.embeddingsTopic(), target.labelsTopic(), ids);
+                  target.kafka(), target.embeddingsTopic(), target.labelsTopic(), ids);
           KafkaDriver driver =
-              new KafkaDriver(target.bootstrapServers(), target.documentsTopic(), documents)) {
+              new KafkaDriver(target.kafka(), target.documentsTopic(), documents)) {
         RunClock clock =
             RunClock.start(); // after the slow setup: second 0 of every series is the first send
         DeliveryBook book = new DeliveryBook(documents.size(), clock.originNanos());

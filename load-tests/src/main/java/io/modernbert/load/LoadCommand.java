@@ -3,6 +3,7 @@ package io.modernbert.load;
 import io.modernbert.model.cli.EngineFlags;
 import io.modernbert.model.engine.EngineOptions;
 import io.modernbert.model.tokenizer.ModernBertTokenizer;
+import io.modernbert.stream.kafka.KafkaOptions;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -53,6 +54,8 @@ public final class LoadCommand implements Callable<Integer> {
       description =
           "Kafka mode: the service's brokers. With --http-url, only used to sample the lag.")
   private String bootstrapServers;
+
+  @Mixin private KafkaOptions kafkaOptions;
 
   @Option(
       names = "--http-url",
@@ -233,7 +236,7 @@ public final class LoadCommand implements Callable<Integer> {
         bootstrapServers == null
             ? null
             : new KafkaRun.Target(
-                bootstrapServers,
+                kafkaOptions.clientConfig(bootstrapServers),
                 documentsTopic,
                 embeddingsTopic,
                 labelsTopic,

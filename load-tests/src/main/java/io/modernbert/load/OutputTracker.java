@@ -1,11 +1,12 @@
 package io.modernbert.load;
 
 import io.modernbert.schemas.AvroSerdes;
+import io.modernbert.stream.kafka.KafkaClientConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -39,16 +40,22 @@ final class OutputTracker implements AutoCloseable {
   /**
    * Assigns the output partitions and fixes their end offsets; reading starts with {@link #start}.
    */
-  OutputTracker(String bootstrapServers, String embeddingsTopic, String labelsTopic, RunIds ids) {
-    Properties config = new Properties();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "modernbert-load-outputs");
-    config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    config.put(
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+  OutputTracker(KafkaClientConfig kafka, String embeddingsTopic, String labelsTopic, RunIds ids) {
+    Map<String, Object> config =
+        kafka.consumer(
+            "modernbert-load-outputs",
+            Map.of(
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                "false",
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
+                "false"),
+            Map.of(
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName()));
     this.consumer = new KafkaConsumer<>(config);
     this.embeddingsTopic = embeddingsTopic;
     this.ids = ids;
@@ -60,7 +67,7 @@ final class OutputTracker implements AutoCloseable {
                 + embeddingsTopic
                 + " does not exist: is the service running"
                 + " against "
-                + bootstrapServers
+                + kafka.bootstrapServers()
                 + "?");
       }
       List<TopicPartition> labels = partitions(labelsTopic);

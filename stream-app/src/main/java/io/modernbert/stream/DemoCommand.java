@@ -8,10 +8,12 @@ import io.modernbert.stream.broker.EmbeddedKafkaOptions;
 import io.modernbert.stream.config.AppConfig;
 import io.modernbert.stream.http.HttpLimits;
 import io.modernbert.stream.http.HttpService;
+import io.modernbert.stream.scheduler.PassRunner;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -52,48 +54,44 @@ final class DemoCommand implements Callable<Integer> {
       description = "TensorFlow threads (default: all cores).")
   int threads;
 
+  /** Wraps the model's pass; the identity in production (tests inject failures here). */
+  UnaryOperator<PassRunner> passRunner = UnaryOperator.identity();
+
   @Override
   public Integer call() throws Exception {
     Path home = Path.of(System.getProperty("modernbert.home", ".")).toAbsolutePath().normalize();
     Path modelDir = model != null ? model : home.resolve("models/langid-modernbert");
     Path data = dataDir.isAbsolute() ? dataDir : home.resolve(dataDir);
-    CountDownLatch stopped = new CountDownLatch(1);
-    EmbeddedKafka kafka =
-        EmbeddedKafka.start(
-            data.resolve("kafka"), EmbeddedKafkaOptions.defaults().withPort(kafkaPort));
-    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    AppConfig config =
-        AppConfig.defaults(kafka.bootstrapServers(), modelDir)
-            .withEngine(EngineOptions.defaults().withThreads(threads))
-            .withStateDir(data.resolve("streams"));
-    StreamApp app;
-    HttpService http;
+    ServiceLifecycle lifecycle = new ServiceLifecycle(System.err);
     try {
-      app = StreamApp.start(config, meters, 1, Duration.ofMinutes(5));
-      try {
-        http =
-            HttpService.start(
-                app, config, meters, httpPort, HttpLimits.defaults(), Duration.ofSeconds(30));
-      } catch (Exception e) {
-        app.close();
-        throw e;
-      }
+      EmbeddedKafka kafka =
+          lifecycle.started(
+              EmbeddedKafka.start(
+                  data.resolve("kafka"), EmbeddedKafkaOptions.defaults().withPort(kafkaPort)));
+      PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      AppConfig config =
+          AppConfig.defaults(kafka.bootstrapServers(), modelDir)
+              .withEngine(EngineOptions.defaults().withThreads(threads))
+              .withStateDir(data.resolve("streams"));
+      StreamApp app =
+          lifecycle.started(
+              StreamApp.start(
+                  config, meters, 1, Optional.empty(), Duration.ofMinutes(5), passRunner));
+      lifecycle.watch(app);
+      HttpService http =
+          lifecycle.started(
+              HttpService.start(
+                  app, config, meters, httpPort, HttpLimits.defaults(), Duration.ofSeconds(30)));
+      printWelcome(kafka.bootstrapServers(), modelDir, http.port());
     } catch (Exception e) {
-      kafka.close(); // a failed start leaves no broker behind
+      lifecycle.closeAll(); // a failed start leaves no broker behind
       throw e;
     }
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  System.out.println("modernbert-stream: stopping");
-                  http.close();
-                  app.close();
-                  kafka.close();
-                  stopped.countDown();
-                },
-                "demo-shutdown"));
-    String url = "http://localhost:" + http.port();
+    return lifecycle.awaitStop();
+  }
+
+  private static void printWelcome(String bootstrapServers, Path modelDir, int httpPort) {
+    String url = "http://localhost:" + httpPort;
     System.out.printf(
         """
         modernbert-stream demo is ready.
@@ -106,19 +104,7 @@ final class DemoCommand implements Callable<Integer> {
           bin/modernbert-stream tail --bootstrap-servers %s --topic labels
         Ctrl-C stops everything.
         """,
-        kafka.bootstrapServers(),
-        modelDir,
-        url,
-        url,
-        url,
-        url,
-        url,
-        url,
-        url,
-        url,
-        kafka.bootstrapServers());
+        bootstrapServers, modelDir, url, url, url, url, url, url, url, url, bootstrapServers);
     System.out.flush();
-    stopped.await();
-    return 0;
   }
 }

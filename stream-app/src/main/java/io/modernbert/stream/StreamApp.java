@@ -6,6 +6,9 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.modernbert.model.engine.InferenceEngine;
 import io.modernbert.stream.config.AppConfig;
 import io.modernbert.stream.config.StreamsProperties;
+import io.modernbert.stream.http.DocumentPublisher;
+import io.modernbert.stream.kafka.KafkaPermissions;
+import io.modernbert.stream.kafka.TopicAdmin;
 import io.modernbert.stream.scheduler.BatchScheduler;
 import io.modernbert.stream.scheduler.PassRunner;
 import io.modernbert.stream.topology.StreamMetrics;
@@ -13,14 +16,15 @@ import io.modernbert.stream.topology.TopologyFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -40,29 +44,44 @@ public final class StreamApp implements AutoCloseable {
   private final KafkaStreams streams;
   private final StreamMetrics metrics;
   private final KafkaStreamsMetrics clientMetrics;
-  private final java.util.concurrent.atomic.AtomicBoolean closed =
-      new java.util.concurrent.atomic.AtomicBoolean();
-  private final CompletableFuture<Throwable> engineFailure = new CompletableFuture<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final CompletableFuture<FatalFailure> fatalFailure;
+
+  /**
+   * Why the instance cannot go on, and the exit code that tells its supervisor.
+   *
+   * @param reason one line for the log and the terminal
+   * @param exitCode {@link #EXIT_SOFTWARE} for a broken model or a dead thread, {@link
+   *     #EXIT_CONFIG} for a missing permission or bad credentials
+   */
+  public record FatalFailure(String reason, int exitCode) {}
+
+  /** Exit code of an internal failure (the model does not run, a thread died): EX_SOFTWARE. */
+  public static final int EXIT_SOFTWARE = 70;
+
+  /** Exit code of a failure a restart cannot fix (permissions, credentials): EX_CONFIG. */
+  public static final int EXIT_CONFIG = 78;
 
   private StreamApp(
       InferenceEngine engine,
       BatchScheduler scheduler,
       KafkaStreams streams,
       StreamMetrics metrics,
-      KafkaStreamsMetrics clientMetrics) {
+      KafkaStreamsMetrics clientMetrics,
+      CompletableFuture<FatalFailure> fatalFailure) {
     this.engine = engine;
     this.scheduler = scheduler;
     this.streams = streams;
     this.metrics = metrics;
     this.clientMetrics = clientMetrics;
-    scheduler.onEngineFailure(engineFailure::complete);
+    this.fatalFailure = fatalFailure;
   }
 
   /** Loads the model, creates missing topics, starts the topology and waits until it runs. */
   public static StreamApp start(
       AppConfig config, MeterRegistry meters, int partitions, Duration timeout)
       throws InterruptedException {
-    return start(config, meters, partitions, java.util.Optional.empty(), timeout);
+    return start(config, meters, partitions, Optional.empty(), timeout);
   }
 
   /**
@@ -72,7 +91,7 @@ public final class StreamApp implements AutoCloseable {
       AppConfig config,
       MeterRegistry meters,
       int partitions,
-      java.util.Optional<Short> replicationFactor,
+      Optional<Short> replicationFactor,
       Duration timeout)
       throws InterruptedException {
     return start(config, meters, partitions, replicationFactor, timeout, UnaryOperator.identity());
@@ -83,7 +102,7 @@ public final class StreamApp implements AutoCloseable {
       AppConfig config,
       MeterRegistry meters,
       int partitions,
-      java.util.Optional<Short> replicationFactor,
+      Optional<Short> replicationFactor,
       Duration timeout,
       UnaryOperator<PassRunner> passRunner)
       throws InterruptedException {
@@ -92,6 +111,7 @@ public final class StreamApp implements AutoCloseable {
     // they overlap. A task's processor asks for the scheduler in its init and waits there until the
     // model has loaded; the scheduler then warms the engine up on its own thread.
     CompletableFuture<BatchScheduler> loaded = new CompletableFuture<>();
+    CompletableFuture<FatalFailure> fatalFailure = new CompletableFuture<>();
     Thread loader =
         new Thread(
             () -> {
@@ -105,33 +125,47 @@ public final class StreamApp implements AutoCloseable {
     loader.setDaemon(true);
     loader.start();
     try {
-      createTopics(config, partitions, replicationFactor);
+      prepareTopics(config, partitions, replicationFactor);
       KafkaStreams streams =
           new KafkaStreams(
               TopologyFactory.build(config, loaded::join, metrics),
               StreamsProperties.of(config, meters));
       CountDownLatch running = new CountDownLatch(1);
-      // A stream thread that dies of an unexpected error (a broker outage longer than the task
+      KafkaPermissions permissions = permissions(config);
+      // A stream thread that dies of an unexpected exception (a broker outage longer than the task
       // timeout, say) is replaced rather than leaving its tasks unprocessed; the new thread
-      // restores and resubmits what was pending. If the model itself is broken, or failed to load,
-      // the application stops.
+      // restores and resubmits what was pending. What a new thread cannot fix stops the instance,
+      // with a line saying why: a missing permission or refused credentials, an Error (out of
+      // memory, a stack overflow), a model that is down or failed to load.
       streams.setUncaughtExceptionHandler(
           failure -> {
-            if (loaded.isCompletedExceptionally()
-                || (loaded.isDone() && !loaded.join().running())) {
-              LOG.error(
-                  "stream thread failed and the model is down; shutting the application down",
-                  failure);
-              return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            Optional<String> denied = permissions.explainFailure(failure);
+            String fatal =
+                denied.orElseGet(
+                    () ->
+                        isError(failure)
+                            ? "a stream thread died of " + rootError(failure)
+                            : loaded.isCompletedExceptionally()
+                                    || (loaded.isDone() && !loaded.join().running())
+                                ? "a stream thread failed and the model is down: " + failure
+                                : null);
+            if (fatal == null) {
+              LOG.error("stream thread failed; replacing it", failure);
+              return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
             }
-            LOG.error("stream thread failed; replacing it", failure);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            LOG.error("{}; shutting the instance down", fatal, failure);
+            fatalFailure.complete(
+                new FatalFailure(fatal, denied.isPresent() ? EXIT_CONFIG : EXIT_SOFTWARE));
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
           });
       streams.setStateListener(
           (now, before) -> {
             LOG.info("Kafka Streams {} -> {}", before, now);
             if (now == KafkaStreams.State.RUNNING) {
               running.countDown();
+            } else if (now == KafkaStreams.State.ERROR) {
+              fatalFailure.complete(
+                  new FatalFailure("Kafka Streams stopped in state ERROR", EXIT_SOFTWARE));
             }
           });
       // Kafka's own client metrics (consumer lag, commit and poll rates) beside ours on /metrics:
@@ -147,20 +181,34 @@ public final class StreamApp implements AutoCloseable {
         clientMetrics.close();
         throw e;
       }
+      scheduler.onEngineFailure(
+          failure ->
+              fatalFailure.complete(
+                  new FatalFailure(
+                      "the model does not run, not even a probe document (" + failure + ")",
+                      EXIT_SOFTWARE)));
       Gauge.builder("modernbert.scheduler.queue.tokens", scheduler, BatchScheduler::queuedTokens)
           .description("Tokens waiting in the scheduler's queue")
           .register(meters);
-      if (!running.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        streams.close(Duration.ofSeconds(10));
-        clientMetrics.close();
-        throw new IllegalStateException(
-            "Kafka Streams did not reach RUNNING within "
-                + timeout
-                + " (is the broker at "
-                + config.bootstrapServers()
-                + " reachable?)");
+      // Until RUNNING, or until a failure that a wait cannot fix (a missing permission, a dead
+      // thread): that one is the start's error, at once.
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (!running.await(100, TimeUnit.MILLISECONDS)) {
+        if (fatalFailure.isDone() || System.nanoTime() > deadline) {
+          streams.close(Duration.ofSeconds(10));
+          clientMetrics.close();
+          throw new IllegalStateException(
+              fatalFailure.isDone()
+                  ? fatalFailure.join().reason()
+                  : "Kafka Streams did not reach RUNNING within "
+                      + timeout
+                      + " (is the broker at "
+                      + config.kafka().describe()
+                      + " reachable?)");
+        }
       }
-      return new StreamApp(scheduler.engine(), scheduler, streams, metrics, clientMetrics);
+      return new StreamApp(
+          scheduler.engine(), scheduler, streams, metrics, clientMetrics, fatalFailure);
     } catch (RuntimeException | InterruptedException e) {
       // Frees the model now, or once it has loaded.
       loaded.thenAccept(
@@ -196,7 +244,7 @@ public final class StreamApp implements AutoCloseable {
       throws InterruptedException {
     try {
       return loaded.get();
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException failure) {
         throw failure;
       }
@@ -212,49 +260,44 @@ public final class StreamApp implements AutoCloseable {
    * default replication factor.
    */
   public static void createTopics(AppConfig config, int partitions) {
-    createTopics(config, partitions, java.util.Optional.empty());
+    prepareTopics(config, partitions, Optional.empty());
   }
 
   /**
-   * Creates the input, output and dead-letter topics if they do not exist; {@code
-   * replicationFactor} empty: the cluster's {@code default.replication.factor} (never a silent 1 on
-   * a real cluster).
+   * Makes sure the input, output and dead-letter topics exist: creates the missing ones ({@code
+   * partitions} each, {@code replicationFactor} replicas, empty: the cluster's default) or, when
+   * the configuration says topics are not created, fails naming the missing ones. Then checks that
+   * this principal may read the input and write the outputs, so that a missing ACL is one clear
+   * error at start rather than a stream thread failing over and over.
    */
-  public static void createTopics(
-      AppConfig config, int partitions, java.util.Optional<Short> replicationFactor) {
-    try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
-      List<NewTopic> topics =
-          java.util.stream.Stream.of(
-                  config.topics().documents(),
-                  config.topics().embeddings(),
-                  config.topics().labels(),
-                  config.topics().deadLetters())
-              .distinct()
-              .map(name -> new NewTopic(name, java.util.Optional.of(partitions), replicationFactor))
-              .toList();
-      // One request for all four: a start is one round trip to the controller, not four.
-      Map<String, org.apache.kafka.common.KafkaFuture<Void>> created =
-          admin.createTopics(topics).values();
-      for (var topic : created.entrySet()) {
-        try {
-          topic.getValue().get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw new IllegalStateException(
-                "cannot create topic " + topic.getKey() + ": " + e.getCause().getMessage(),
-                e.getCause());
-          }
-        } catch (java.util.concurrent.TimeoutException e) {
-          throw new IllegalStateException(
-              "timed out creating topic " + topic.getKey() + " on " + config.bootstrapServers(), e);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted while creating topics", e);
-        }
-      }
+  static void prepareTopics(AppConfig config, int partitions, Optional<Short> replicationFactor) {
+    List<TopicAdmin.TopicSpec> topics =
+        Stream.of(
+                config.topics().documents(),
+                config.topics().embeddings(),
+                config.topics().labels(),
+                config.topics().deadLetters())
+            .map(name -> new TopicAdmin.TopicSpec(name, Optional.of(partitions), replicationFactor))
+            .toList();
+    try (TopicAdmin admin = new TopicAdmin(config.kafka(), config.applicationId() + "-topics")) {
+      Map<String, TopicDescription> described =
+          admin.ensure(
+              topics,
+              config.createTopics() ? TopicAdmin.Mode.CREATE_MISSING : TopicAdmin.Mode.VERIFY);
+      permissions(config).check(described);
     }
+  }
+
+  /** The ACLs this instance's principal needs (HTTP ingestion's are checked by its producer). */
+  public static KafkaPermissions permissions(AppConfig config) {
+    AppConfig.TopicNames names = config.topics();
+    return new KafkaPermissions(
+        config.applicationId(),
+        DocumentPublisher.TRANSACTIONAL_ID_PREFIX,
+        KafkaPermissions.topicOperations(
+            names.documents(),
+            List.of(names.embeddings(), names.labels(), names.deadLetters()),
+            false));
   }
 
   public InferenceEngine engine() {
@@ -262,12 +305,27 @@ public final class StreamApp implements AutoCloseable {
   }
 
   /**
-   * Completes when the model does not run at all, not even a probe document (a broken model, out of
-   * memory): processing cannot go on, and the process should exit non-zero so that its supervisor
-   * restarts it.
+   * Completes when the instance cannot go on: the model does not run at all, not even a probe
+   * document (a broken model, out of memory), a thread died of an {@link Error}, Kafka Streams
+   * reached ERROR, or the principal lacks a permission. The process should exit with its code, so
+   * that a supervisor restarts it (or a person fixes the ACLs).
    */
-  public CompletableFuture<Throwable> engineFailure() {
-    return engineFailure;
+  public CompletableFuture<FatalFailure> fatalFailure() {
+    return fatalFailure;
+  }
+
+  private static boolean isError(Throwable failure) {
+    return rootError(failure) != null;
+  }
+
+  /** The first {@link Error} in the cause chain (Kafka Streams wraps what a thread threw). */
+  private static Error rootError(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof Error error) {
+        return error;
+      }
+    }
+    return null;
   }
 
   public BatchScheduler scheduler() {

@@ -9,11 +9,17 @@ import io.modernbert.stream.config.AppConfig;
 import io.modernbert.stream.config.InputSpec;
 import io.modernbert.stream.http.HttpLimits;
 import io.modernbert.stream.http.HttpService;
+import io.modernbert.stream.kafka.KafkaOptions;
 import io.modernbert.stream.scheduler.PassRunner;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -35,7 +41,7 @@ import picocli.CommandLine.Option;
     })
 public final class StreamMain {
   /** Exit code when the model does not run at all (EX_SOFTWARE). */
-  static final int EXIT_ENGINE_FAILED = 70;
+  static final int EXIT_ENGINE_FAILED = StreamApp.EXIT_SOFTWARE;
 
   /** The version from the jar manifest, or "development" when run from classes. */
   static final class Version implements CommandLine.IVersionProvider {
@@ -77,6 +83,19 @@ public final class StreamMain {
         description = "Kafka bootstrap servers.")
     String bootstrapServers;
 
+    @Mixin KafkaOptions kafkaOptions;
+
+    @Option(
+        names = "--create-topics",
+        negatable = true,
+        defaultValue = "true",
+        fallbackValue = "true",
+        description = {
+          "Create missing topics at start (default). --no-create-topics only checks that they exist",
+          "and fails naming each missing one (topics owned by a platform team; no CREATE permission needed)."
+        })
+    boolean createTopics;
+
     @Option(names = "--model", required = true, description = "Hugging Face ModernBERT folder.")
     Path model;
 
@@ -90,7 +109,7 @@ public final class StreamMain {
         names = "--api-keys",
         split = ",",
         description = "Comma-separated API keys the HTTP API requires (default: none).")
-    java.util.List<String> apiKeys = new java.util.ArrayList<>();
+    List<String> apiKeys = new ArrayList<>();
 
     @Option(
         names = "--http-timeout-ms",
@@ -156,7 +175,7 @@ public final class StreamMain {
         split = ",",
         description =
             "Input record headers copied to the outputs, comma-separated (default: none).")
-    java.util.List<String> copyHeaders = new java.util.ArrayList<>();
+    List<String> copyHeaders = new ArrayList<>();
 
     @Option(
         names = "--output-format",
@@ -235,7 +254,7 @@ public final class StreamMain {
     @Option(
         names = "--streams-config",
         description = "Extra Kafka Streams/consumer/producer setting KEY=VALUE (repeatable).")
-    java.util.Map<String, String> streamsConfig = new java.util.HashMap<>();
+    Map<String, String> streamsConfig = new HashMap<>();
 
     @Mixin EngineFlags engineFlags;
 
@@ -253,7 +272,10 @@ public final class StreamMain {
 
     @Override
     public Integer call() throws Exception {
-      AppConfig defaults = AppConfig.defaults(bootstrapServers, model);
+      AppConfig defaults =
+          AppConfig.defaults(bootstrapServers, model)
+              .withKafka(kafkaOptions.clientConfig(bootstrapServers))
+              .withCreateTopics(createTopics);
       EngineOptions engine = engineFlags.apply(EngineOptions.defaults()).withThreads(threads);
       AppConfig config =
           defaults
@@ -285,51 +307,34 @@ public final class StreamMain {
                 + " --schema-registry-url (MODERNBERT_SCHEMA_REGISTRY_URL)");
       }
       PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      CompletableFuture<Integer> exitCode = new CompletableFuture<>();
-      try (StreamApp app =
-          StreamApp.start(
-              config,
-              meters,
-              partitions,
-              java.util.Optional.ofNullable(replicationFactor),
-              Duration.ofMinutes(5),
-              passRunner)) {
-        app.engineFailure()
-            .thenAccept(
-                failure -> {
-                  System.err.println(
-                      "modernbert-stream: the model does not run, not even a probe document ("
-                          + failure
-                          + "); stopping with exit code "
-                          + EXIT_ENGINE_FAILED
-                          + " so that a supervisor restarts it");
-                  exitCode.complete(EXIT_ENGINE_FAILED);
-                });
+      ServiceLifecycle lifecycle = new ServiceLifecycle(System.err);
+      try {
+        StreamApp app =
+            lifecycle.started(
+                StreamApp.start(
+                    config,
+                    meters,
+                    partitions,
+                    Optional.ofNullable(replicationFactor),
+                    Duration.ofMinutes(5),
+                    passRunner));
+        lifecycle.watch(app);
         HttpService http =
             httpPort < 0
                 ? null
-                : HttpService.start(
-                    app,
-                    config,
-                    meters,
-                    httpPort,
-                    HttpLimits.defaults()
-                        .withApiKeys(java.util.Set.copyOf(apiKeys))
-                        .withMaxDocumentBytes(maxDocumentBytes)
-                        .withMaxBodyBytes(
-                            Math.max(HttpLimits.defaults().maxBodyBytes(), 6L * maxDocumentBytes)),
-                    Duration.ofMillis(httpTimeoutMs));
-        Runtime.getRuntime()
-            .addShutdownHook(
-                new Thread(
-                    () -> {
-                      if (http != null) {
-                        http.close();
-                      }
-                      app.close();
-                      exitCode.complete(0);
-                    },
-                    "modernbert-shutdown"));
+                : lifecycle.started(
+                    HttpService.start(
+                        app,
+                        config,
+                        meters,
+                        httpPort,
+                        HttpLimits.defaults()
+                            .withApiKeys(Set.copyOf(apiKeys))
+                            .withMaxDocumentBytes(maxDocumentBytes)
+                            .withMaxBodyBytes(
+                                Math.max(
+                                    HttpLimits.defaults().maxBodyBytes(), 6L * maxDocumentBytes)),
+                        Duration.ofMillis(httpTimeoutMs)));
         if (http != null) {
           System.out.println("modernbert-stream: HTTP on port " + http.port());
         }
@@ -338,10 +343,13 @@ public final class StreamMain {
             "modernbert-stream: RUNNING application "
                 + config.applicationId()
                 + " on "
-                + bootstrapServers);
+                + config.kafka().describe());
         System.out.flush();
-        return exitCode.get();
+      } catch (Exception e) {
+        lifecycle.closeAll();
+        throw e;
       }
+      return lifecycle.awaitStop();
     }
   }
 }

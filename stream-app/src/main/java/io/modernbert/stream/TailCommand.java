@@ -1,9 +1,10 @@
 package io.modernbert.stream;
 
 import io.modernbert.schemas.AvroSerdes;
+import io.modernbert.stream.kafka.KafkaOptions;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -13,6 +14,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tail}: print an output topic's records as JSON lines (read_committed), for people. */
@@ -26,6 +28,8 @@ final class TailCommand implements Callable<Integer> {
       defaultValue = "localhost:9092",
       description = "Kafka (default ${DEFAULT-VALUE}).")
   String bootstrapServers;
+
+  @Mixin KafkaOptions kafkaOptions;
 
   @Option(
       names = "--topic",
@@ -52,11 +56,18 @@ final class TailCommand implements Callable<Integer> {
         topic.contains("dead")
             ? AvroSerdes.DEAD_LETTER::decode
             : topic.contains("label") ? AvroSerdes.LABELS::decode : AvroSerdes.EMBEDDING::decode;
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "modernbert-tail-" + UUID.randomUUID());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
+    Map<String, Object> props =
+        kafkaOptions
+            .clientConfig(bootstrapServers)
+            .consumer(
+                "modernbert-tail",
+                Map.of(
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest"),
+                Map.of(
+                    ConsumerConfig.GROUP_ID_CONFIG,
+                    "modernbert-tail-" + UUID.randomUUID(),
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                    "read_committed"));
     long printed = 0;
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {

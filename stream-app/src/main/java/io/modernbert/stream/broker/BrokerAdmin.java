@@ -1,23 +1,26 @@
 package io.modernbert.stream.broker;
 
+import io.modernbert.stream.kafka.TopicAdmin;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The admin-client side of {@link EmbeddedKafka}: readiness checks and topic creation. */
+/**
+ * The admin-client side of {@link EmbeddedKafka}: readiness checks, and topic creation through
+ * {@link TopicAdmin}.
+ */
 final class BrokerAdmin implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(BrokerAdmin.class);
@@ -62,69 +65,21 @@ final class BrokerAdmin implements AutoCloseable {
         lastError);
   }
 
+  /** Creates the missing topics (one replica each) through the product's topic administrator. */
   void createTopics(Map<String, Integer> topicPartitions) {
     if (topicPartitions.isEmpty()) {
       return;
     }
-    List<NewTopic> newTopics = new ArrayList<>();
+    List<TopicAdmin.TopicSpec> topics = new ArrayList<>();
     topicPartitions.forEach(
-        (name, partitions) -> newTopics.add(new NewTopic(name, partitions, (short) 1)));
-    Map<String, KafkaFuture<Void>> results = admin.createTopics(newTopics).values();
-    for (Map.Entry<String, KafkaFuture<Void>> result : results.entrySet()) {
-      try {
-        get(result.getValue());
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof TopicExistsException)) {
-          throw new IllegalStateException(
-              "could not create topic " + result.getKey(), e.getCause());
-        }
-        LOG.debug("Topic {} already exists; keeping it as it is", result.getKey());
-      } catch (TimeoutException e) {
-        throw new IllegalStateException("creating topic " + result.getKey() + " timed out", e);
-      }
-    }
-    awaitLeaders(topicPartitions);
-  }
-
-  /**
-   * The controller acknowledges a topic before the broker has loaded it; clients that start right
-   * away would first see UNKNOWN_TOPIC_OR_PARTITION. Wait until the broker serves it.
-   */
-  private void awaitLeaders(Map<String, Integer> topicPartitions) {
-    long deadline = System.nanoTime() + CALL_TIMEOUT.toNanos();
-    Exception lastError = null;
-    while (System.nanoTime() < deadline) {
-      try {
-        Map<String, TopicDescription> descriptions =
-            get(admin.describeTopics(topicPartitions.keySet()).allTopicNames());
-        if (descriptions.values().stream().allMatch(BrokerAdmin::allPartitionsLed)) {
-          warnOnPartitionMismatch(topicPartitions, descriptions);
-          return;
-        }
-      } catch (ExecutionException | TimeoutException e) {
-        lastError = e;
-      }
-      pause();
-    }
-    throw new IllegalStateException(
-        "topics "
-            + topicPartitions.keySet()
-            + " got no leader within "
-            + CALL_TIMEOUT
-            + (lastError == null ? "" : "; last error: " + lastError),
-        lastError);
-  }
-
-  private static boolean allPartitionsLed(TopicDescription description) {
-    return description.partitions().stream()
-        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
-  }
-
-  private static void warnOnPartitionMismatch(
-      Map<String, Integer> wanted, Map<String, TopicDescription> actual) {
-    wanted.forEach(
+        (name, partitions) ->
+            topics.add(
+                new TopicAdmin.TopicSpec(name, Optional.of(partitions), Optional.of((short) 1))));
+    Map<String, TopicDescription> described =
+        new TopicAdmin(admin, bootstrapServers).ensure(topics, TopicAdmin.Mode.CREATE_MISSING);
+    topicPartitions.forEach(
         (name, partitions) -> {
-          int existing = actual.get(name).partitions().size();
+          int existing = described.get(name).partitions().size();
           if (existing != partitions) {
             LOG.warn(
                 "Topic {} already exists with {} partitions, not the {} asked for",

@@ -1,16 +1,21 @@
 package io.modernbert.stream.config;
 
 import io.modernbert.model.engine.EngineOptions;
+import io.modernbert.stream.kafka.KafkaClientConfig;
 import io.modernbert.stream.scheduler.SchedulerSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * Everything the application needs to run, immutable. Build with {@link #defaults(String, Path)}
- * and the {@code with...} methods; the topology and the Streams properties are derived from it.
+ * Everything the application needs to run, immutable. Start from {@link #defaults(String, Path)},
+ * change values with {@link #toBuilder()} (or a single {@code with...}); the topology, the Streams
+ * properties and every Kafka client are derived from it.
  *
- * @param bootstrapServers Kafka brokers
+ * @param kafka the cluster and the client settings every Kafka client of the service shares
  * @param applicationId Kafka Streams application id (consumer group, changelog prefix)
  * @param topics topic names
  * @param modelDir a Hugging Face ModernBERT folder
@@ -28,9 +33,10 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param input how the documents topic's records are read (format and fields)
  * @param outputFormat how embeddings and labels are written
  * @param schemaRegistry the Schema Registry of the registry formats; null when none is used
+ * @param createTopics create missing topics at start (true), or only check that they exist
  */
 public record AppConfig(
-    String bootstrapServers,
+    KafkaClientConfig kafka,
     String applicationId,
     TopicNames topics,
     Path modelDir,
@@ -41,10 +47,11 @@ public record AppConfig(
     Path stateDir,
     int streamThreads,
     String instanceId,
-    java.util.Map<String, String> streamsOverrides,
+    Map<String, String> streamsOverrides,
     InputSpec input,
     OutputFormat outputFormat,
-    SchemaRegistry schemaRegistry) {
+    SchemaRegistry schemaRegistry,
+    boolean createTopics) {
 
   /**
    * A Schema Registry (Confluent REST API): base URL, and {@code user:password} for basic auth or
@@ -70,7 +77,7 @@ public record AppConfig(
     /** {@code avro}, {@code json} or {@code registry-avro}, any case. */
     public static OutputFormat parse(String name) {
       try {
-        return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+        return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
             "output format must be avro, json or registry-avro, not '" + name + "'", e);
@@ -89,13 +96,14 @@ public record AppConfig(
   }
 
   public AppConfig {
+    Objects.requireNonNull(kafka, "kafka");
     if (!processingGuarantee.equals(StreamsConfig.EXACTLY_ONCE_V2)
         && !processingGuarantee.equals(StreamsConfig.AT_LEAST_ONCE)) {
       throw new IllegalArgumentException(
           "processing guarantee must be exactly_once_v2 or at_least_once, not "
               + processingGuarantee);
     }
-    streamsOverrides = java.util.Map.copyOf(streamsOverrides);
+    streamsOverrides = Map.copyOf(streamsOverrides);
     if (maxWait.isNegative() || maxWait.isZero()) {
       throw new IllegalArgumentException("max wait must be positive");
     }
@@ -103,7 +111,7 @@ public record AppConfig(
 
   public static AppConfig defaults(String bootstrapServers, Path modelDir) {
     return new AppConfig(
-        bootstrapServers,
+        KafkaClientConfig.of(bootstrapServers),
         "modernbert-stream",
         TopicNames.defaults(),
         modelDir,
@@ -114,10 +122,11 @@ public record AppConfig(
         defaultStateDir(),
         1,
         null,
-        java.util.Map.of(),
+        Map.of(),
         InputSpec.document(),
         OutputFormat.AVRO,
-        null);
+        null,
+        true);
   }
 
   /**
@@ -132,251 +141,217 @@ public record AppConfig(
         .resolve("data/streams");
   }
 
+  /** A builder holding this configuration's values, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder()
+        .kafka(kafka)
+        .applicationId(applicationId)
+        .topics(topics)
+        .modelDir(modelDir)
+        .engine(engine)
+        .maxWait(maxWait)
+        .maxDocumentBytes(maxDocumentBytes)
+        .processingGuarantee(processingGuarantee)
+        .stateDir(stateDir)
+        .streamThreads(streamThreads)
+        .instanceId(instanceId)
+        .streamsOverrides(streamsOverrides)
+        .input(input)
+        .outputFormat(outputFormat)
+        .schemaRegistry(schemaRegistry)
+        .createTopics(createTopics);
+  }
+
+  /** The Kafka client settings of every client the service creates. */
+  public AppConfig withKafka(KafkaClientConfig value) {
+    return toBuilder().kafka(value).build();
+  }
+
   public AppConfig withApplicationId(String value) {
-    return new AppConfig(
-        bootstrapServers,
-        value,
-        topics,
-        modelDir,
-        engine,
-        maxWait,
-        maxDocumentBytes,
-        processingGuarantee,
-        stateDir,
-        streamThreads,
-        instanceId,
-        streamsOverrides,
-        input,
-        outputFormat,
-        schemaRegistry);
+    return toBuilder().applicationId(value).build();
   }
 
   public AppConfig withTopics(TopicNames value) {
-    return new AppConfig(
-        bootstrapServers,
-        applicationId,
-        value,
-        modelDir,
-        engine,
-        maxWait,
-        maxDocumentBytes,
-        processingGuarantee,
-        stateDir,
-        streamThreads,
-        instanceId,
-        streamsOverrides,
-        input,
-        outputFormat,
-        schemaRegistry);
+    return toBuilder().topics(value).build();
+  }
+
+  public AppConfig withModelDir(Path value) {
+    return toBuilder().modelDir(value).build();
   }
 
   public AppConfig withEngine(EngineOptions value) {
-    return new AppConfig(
-        bootstrapServers,
-        applicationId,
-        topics,
-        modelDir,
-        value,
-        maxWait,
-        maxDocumentBytes,
-        processingGuarantee,
-        stateDir,
-        streamThreads,
-        instanceId,
-        streamsOverrides,
-        input,
-        outputFormat,
-        schemaRegistry);
+    return toBuilder().engine(value).build();
   }
 
   public AppConfig withMaxWait(Duration value) {
-    return new AppConfig(
-        bootstrapServers,
-        applicationId,
-        topics,
-        modelDir,
-        engine,
-        value,
-        maxDocumentBytes,
-        processingGuarantee,
-        stateDir,
-        streamThreads,
-        instanceId,
-        streamsOverrides,
-        input,
-        outputFormat,
-        schemaRegistry);
+    return toBuilder().maxWait(value).build();
   }
 
   public AppConfig withMaxDocumentBytes(int value) {
-    return new AppConfig(
-        bootstrapServers,
-        applicationId,
-        topics,
-        modelDir,
-        engine,
-        maxWait,
-        value,
-        processingGuarantee,
-        stateDir,
-        streamThreads,
-        instanceId,
-        streamsOverrides,
-        input,
-        outputFormat,
-        schemaRegistry);
+    return toBuilder().maxDocumentBytes(value).build();
   }
 
   public AppConfig withProcessingGuarantee(String value) {
-    return new AppConfig(
-        bootstrapServers,
-        applicationId,
-        topics,
-        modelDir,
-        engine,
-        maxWait,
-        maxDocumentBytes,
-        value,
-        stateDir,
-        streamThreads,
-        instanceId,
-        streamsOverrides,
-        input,
-        outputFormat,
-        schemaRegistry);
+    return toBuilder().processingGuarantee(value).build();
   }
 
   public AppConfig withStateDir(Path value) {
-    return new AppConfig(
-        bootstrapServers,
-        applicationId,
-        topics,
-        modelDir,
-        engine,
-        maxWait,
-        maxDocumentBytes,
-        processingGuarantee,
-        value,
-        streamThreads,
-        instanceId,
-        streamsOverrides,
-        input,
-        outputFormat,
-        schemaRegistry);
+    return toBuilder().stateDir(value).build();
   }
 
   public AppConfig withStreamThreads(int value) {
-    return new AppConfig(
-        bootstrapServers,
-        applicationId,
-        topics,
-        modelDir,
-        engine,
-        maxWait,
-        maxDocumentBytes,
-        processingGuarantee,
-        stateDir,
-        value,
-        instanceId,
-        streamsOverrides,
-        input,
-        outputFormat,
-        schemaRegistry);
-  }
-
-  public AppConfig withStreamsOverrides(java.util.Map<String, String> value) {
-    return new AppConfig(
-        bootstrapServers,
-        applicationId,
-        topics,
-        modelDir,
-        engine,
-        maxWait,
-        maxDocumentBytes,
-        processingGuarantee,
-        stateDir,
-        streamThreads,
-        instanceId,
-        value,
-        input,
-        outputFormat,
-        schemaRegistry);
-  }
-
-  public AppConfig withInput(InputSpec value) {
-    return new AppConfig(
-        bootstrapServers,
-        applicationId,
-        topics,
-        modelDir,
-        engine,
-        maxWait,
-        maxDocumentBytes,
-        processingGuarantee,
-        stateDir,
-        streamThreads,
-        instanceId,
-        streamsOverrides,
-        value,
-        outputFormat,
-        schemaRegistry);
-  }
-
-  public AppConfig withOutputFormat(OutputFormat value) {
-    return new AppConfig(
-        bootstrapServers,
-        applicationId,
-        topics,
-        modelDir,
-        engine,
-        maxWait,
-        maxDocumentBytes,
-        processingGuarantee,
-        stateDir,
-        streamThreads,
-        instanceId,
-        streamsOverrides,
-        input,
-        value,
-        schemaRegistry);
-  }
-
-  public AppConfig withSchemaRegistry(SchemaRegistry value) {
-    return new AppConfig(
-        bootstrapServers,
-        applicationId,
-        topics,
-        modelDir,
-        engine,
-        maxWait,
-        maxDocumentBytes,
-        processingGuarantee,
-        stateDir,
-        streamThreads,
-        instanceId,
-        streamsOverrides,
-        input,
-        outputFormat,
-        value);
+    return toBuilder().streamThreads(value).build();
   }
 
   public AppConfig withInstanceId(String value) {
-    return new AppConfig(
-        bootstrapServers,
-        applicationId,
-        topics,
-        modelDir,
-        engine,
-        maxWait,
-        maxDocumentBytes,
-        processingGuarantee,
-        stateDir,
-        streamThreads,
-        value,
-        streamsOverrides,
-        input,
-        outputFormat,
-        schemaRegistry);
+    return toBuilder().instanceId(value).build();
+  }
+
+  public AppConfig withStreamsOverrides(Map<String, String> value) {
+    return toBuilder().streamsOverrides(value).build();
+  }
+
+  public AppConfig withInput(InputSpec value) {
+    return toBuilder().input(value).build();
+  }
+
+  public AppConfig withOutputFormat(OutputFormat value) {
+    return toBuilder().outputFormat(value).build();
+  }
+
+  public AppConfig withSchemaRegistry(SchemaRegistry value) {
+    return toBuilder().schemaRegistry(value).build();
+  }
+
+  public AppConfig withCreateTopics(boolean value) {
+    return toBuilder().createTopics(value).build();
+  }
+
+  /** Builds an {@link AppConfig}; {@link #build()} validates the whole. */
+  public static final class Builder {
+    private KafkaClientConfig kafka;
+    private String applicationId;
+    private TopicNames topics;
+    private Path modelDir;
+    private EngineOptions engine;
+    private Duration maxWait;
+    private int maxDocumentBytes;
+    private String processingGuarantee;
+    private Path stateDir;
+    private int streamThreads;
+    private String instanceId;
+    private Map<String, String> streamsOverrides;
+    private InputSpec input;
+    private OutputFormat outputFormat;
+    private SchemaRegistry schemaRegistry;
+    private boolean createTopics;
+
+    private Builder() {}
+
+    public Builder kafka(KafkaClientConfig value) {
+      this.kafka = value;
+      return this;
+    }
+
+    public Builder applicationId(String value) {
+      this.applicationId = value;
+      return this;
+    }
+
+    public Builder topics(TopicNames value) {
+      this.topics = value;
+      return this;
+    }
+
+    public Builder modelDir(Path value) {
+      this.modelDir = value;
+      return this;
+    }
+
+    public Builder engine(EngineOptions value) {
+      this.engine = value;
+      return this;
+    }
+
+    public Builder maxWait(Duration value) {
+      this.maxWait = value;
+      return this;
+    }
+
+    public Builder maxDocumentBytes(int value) {
+      this.maxDocumentBytes = value;
+      return this;
+    }
+
+    public Builder processingGuarantee(String value) {
+      this.processingGuarantee = value;
+      return this;
+    }
+
+    public Builder stateDir(Path value) {
+      this.stateDir = value;
+      return this;
+    }
+
+    public Builder streamThreads(int value) {
+      this.streamThreads = value;
+      return this;
+    }
+
+    public Builder instanceId(String value) {
+      this.instanceId = value;
+      return this;
+    }
+
+    public Builder streamsOverrides(Map<String, String> value) {
+      this.streamsOverrides = value;
+      return this;
+    }
+
+    public Builder input(InputSpec value) {
+      this.input = value;
+      return this;
+    }
+
+    public Builder outputFormat(OutputFormat value) {
+      this.outputFormat = value;
+      return this;
+    }
+
+    public Builder schemaRegistry(SchemaRegistry value) {
+      this.schemaRegistry = value;
+      return this;
+    }
+
+    public Builder createTopics(boolean value) {
+      this.createTopics = value;
+      return this;
+    }
+
+    public AppConfig build() {
+      return new AppConfig(
+          kafka,
+          applicationId,
+          topics,
+          modelDir,
+          engine,
+          maxWait,
+          maxDocumentBytes,
+          processingGuarantee,
+          stateDir,
+          streamThreads,
+          instanceId,
+          streamsOverrides,
+          input,
+          outputFormat,
+          schemaRegistry,
+          createTopics);
+    }
+  }
+
+  /** The cluster's bootstrap servers. */
+  public String bootstrapServers() {
+    return kafka.bootstrapServers();
   }
 
   /**

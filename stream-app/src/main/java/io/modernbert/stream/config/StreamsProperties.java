@@ -16,7 +16,6 @@ public final class StreamsProperties {
   public static Properties of(AppConfig config, MeterRegistry meters) {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.processingGuarantee());
     props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
@@ -47,6 +46,10 @@ public final class StreamsProperties {
     // be embedded. Exactly-once reads committed data anyway; this makes at_least_once do so too.
     props.put(
         StreamsConfig.mainConsumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
+    // The user's client settings (security, SASL, SSL, config providers, tuning) over our
+    // defaults: Kafka Streams hands them to each of its consumers, producers and its admin client.
+    // Then the Streams-only overrides.
+    props.putAll(config.kafka().common());
     props.putAll(config.streamsOverrides());
     return props;
   }

@@ -33,7 +33,8 @@ public final class HttpService implements AutoCloseable {
       Duration timeout)
       throws Exception {
     DocumentPublisher publisher =
-        new DocumentPublisher(config.bootstrapServers(), config.topics().documents());
+        new DocumentPublisher(
+            config.kafka(), config.topics().documents(), config.groupInstanceId());
     Vertx vertx = Vertx.vertx();
     IngestionApi api =
         new IngestionApi(

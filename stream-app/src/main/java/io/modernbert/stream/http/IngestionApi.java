@@ -226,6 +226,15 @@ public final class IngestionApi {
                 ctx.vertx()
                     .runOnContext(
                         v -> {
+                          if (failure instanceof DocumentPublisher.PublisherBusyException) {
+                            error(ctx, 429, "Overloaded", failure.getMessage());
+                            return;
+                          }
+                          if (failure
+                              instanceof org.apache.kafka.common.errors.RecordTooLargeException) {
+                            error(ctx, 413, "Payload Too Large", failure.getMessage());
+                            return;
+                          }
                           if (failure != null) {
                             String why =
                                 failure instanceof java.util.concurrent.TimeoutException

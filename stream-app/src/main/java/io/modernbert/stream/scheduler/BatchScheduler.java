@@ -88,9 +88,10 @@ public final class BatchScheduler implements AutoCloseable {
     this.selector = new PassSelector(engine::plan, settings.poolTokens());
     this.warmUpFirst = warmUpFirst;
     this.warm = !warmUpFirst;
-    this.thread = new Thread(this::runPasses, "modernbert-scheduler");
+    this.thread = new Thread(() -> dieLoudly(this::runPasses), "modernbert-scheduler");
     this.thread.setDaemon(true);
-    this.warmUpThread = new Thread(this::warmUpServingShapes, "modernbert-warm-up");
+    this.warmUpThread =
+        new Thread(() -> dieLoudly(this::warmUpServingShapes), "modernbert-warm-up");
     this.warmUpThread.setDaemon(true);
     this.thread.start();
     if (warmUpFirst) {
@@ -233,6 +234,28 @@ public final class BatchScheduler implements AutoCloseable {
             InferenceEngine.SERVING_SLOTS,
             (System.nanoTime() - start) / 1e9,
             engine.shapes().size() - engine.servingShapes().size()));
+  }
+
+  /**
+   * Runs one of the scheduler's threads. Anything its own handling did not contain (an {@link
+   * Error}: out of memory, a stack overflow, a native failure) stops the scheduler and is reported
+   * as an engine failure, so that the application exits non-zero instead of leaving stream threads
+   * blocked on a scheduler that no longer runs.
+   */
+  private void dieLoudly(Runnable body) {
+    try {
+      body.run();
+    } catch (Throwable failure) {
+      LOG.error(
+          "{} died: {}; stopping the scheduler",
+          Thread.currentThread().getName(),
+          failure.toString(),
+          failure);
+      stop(
+          new SchedulerStoppedException(
+              Thread.currentThread().getName() + " died: " + failure, failure));
+      onEngineFailure.accept(failure);
+    }
   }
 
   private void runPasses() {

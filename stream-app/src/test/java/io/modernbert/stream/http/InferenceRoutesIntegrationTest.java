@@ -15,6 +15,7 @@ import io.modernbert.stream.StreamApp;
 import io.modernbert.stream.StreamFixtures;
 import io.modernbert.stream.broker.EmbeddedKafka;
 import io.modernbert.stream.config.AppConfig;
+import io.modernbert.stream.kafka.KafkaClientConfig;
 import io.modernbert.stream.scheduler.BatchScheduler;
 import io.modernbert.stream.scheduler.PassObserver;
 import io.modernbert.stream.scheduler.SchedulerSettings;
@@ -61,7 +62,11 @@ class InferenceRoutesIntegrationTest {
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
             1,
             Duration.ofMinutes(2));
-    publisher = new DocumentPublisher(kafka.bootstrapServers(), config.topics().documents());
+    publisher =
+        new DocumentPublisher(
+            KafkaClientConfig.of(kafka.bootstrapServers()),
+            config.topics().documents(),
+            "inference-routes-test");
   }
 
   @AfterAll

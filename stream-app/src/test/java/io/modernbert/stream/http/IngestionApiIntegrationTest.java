@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.modernbert.schemas.AvroSerdes;
 import io.modernbert.schemas.Document;
 import io.modernbert.stream.broker.EmbeddedKafka;
+import io.modernbert.stream.kafka.KafkaClientConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -56,7 +57,9 @@ class IngestionApiIntegrationTest {
   static void startBroker() {
     kafka = EmbeddedKafka.start(dataDir.resolve("kafka"));
     kafka.createTopics(Map.of(TOPIC, 1));
-    publisher = new DocumentPublisher(kafka.bootstrapServers(), TOPIC);
+    publisher =
+        new DocumentPublisher(
+            KafkaClientConfig.of(kafka.bootstrapServers()), TOPIC, "ingestion-api-test");
   }
 
   @AfterAll
