@@ -1,9 +1,10 @@
 package io.modernbert.stream;
 
+import io.modernbert.stream.kafka.KafkaClientConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,8 +20,12 @@ public final class ReadCommitted {
 
   /** A consumer in a group of its own, subscribed to {@code topic} from its first record. */
   public static KafkaConsumer<String, byte[]> consumer(String bootstrapServers, String topic) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return consumer(KafkaClientConfig.of(bootstrapServers), topic);
+  }
+
+  /** As above, on a cluster that needs client settings (security). */
+  public static KafkaConsumer<String, byte[]> consumer(KafkaClientConfig kafka, String topic) {
+    Map<String, Object> props = kafka.common();
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -37,8 +42,14 @@ public final class ReadCommitted {
    */
   public static List<ConsumerRecord<String, byte[]>> records(
       String bootstrapServers, String topic, int expected, Duration timeout) {
+    return records(KafkaClientConfig.of(bootstrapServers), topic, expected, timeout);
+  }
+
+  /** As above, on a cluster that needs client settings (security). */
+  public static List<ConsumerRecord<String, byte[]>> records(
+      KafkaClientConfig kafka, String topic, int expected, Duration timeout) {
     List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrapServers, topic)) {
+    try (KafkaConsumer<String, byte[]> consumer = consumer(kafka, topic)) {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (records.size() < expected && System.nanoTime() < deadline) {
         consumer.poll(Duration.ofMillis(200)).forEach(records::add);

@@ -38,6 +38,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final Path dataDir;
   private final String clusterId;
   private final String bootstrapServers;
+  private final String secureBootstrapServers;
   private boolean closed;
 
   private EmbeddedKafka(
@@ -45,12 +46,14 @@ public final class EmbeddedKafka implements AutoCloseable {
       BrokerAdmin admin,
       Path dataDir,
       String clusterId,
-      String bootstrapServers) {
+      String bootstrapServers,
+      String secureBootstrapServers) {
     this.server = server;
     this.admin = admin;
     this.dataDir = dataDir;
     this.clusterId = clusterId;
     this.bootstrapServers = bootstrapServers;
+    this.secureBootstrapServers = secureBootstrapServers;
   }
 
   /**
@@ -91,11 +94,23 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
     int clientPort = options.port() == 0 ? LoopbackPorts.freePort() : options.port();
     int controllerPort = LoopbackPorts.freePortOtherThan(clientPort);
+    int securePort =
+        options.secureListener() == null
+            ? 0
+            : LoopbackPorts.freePortOtherThan(clientPort, controllerPort);
     Properties props =
         SingleNodeBrokerConfig.build(
-            dataDir, clientPort, controllerPort, options.startTimeout(), options.brokerOverrides());
+            dataDir,
+            clientPort,
+            controllerPort,
+            options.startTimeout(),
+            options.brokerOverrides(),
+            options.secureListener(),
+            securePort);
     String clusterId = KraftStorage.formatIfNeeded(SingleNodeBrokerConfig.logDir(dataDir), props);
     String bootstrap = SingleNodeBrokerConfig.HOST + ":" + clientPort;
+    String secureBootstrap =
+        options.secureListener() == null ? null : SingleNodeBrokerConfig.HOST + ":" + securePort;
 
     KafkaRaftServer server = null;
     BrokerAdmin admin = null;
@@ -122,12 +137,24 @@ public final class EmbeddedKafka implements AutoCloseable {
         bootstrap,
         clusterId,
         dataDir);
-    return new EmbeddedKafka(server, admin, dataDir, clusterId, bootstrap);
+    return new EmbeddedKafka(server, admin, dataDir, clusterId, bootstrap, secureBootstrap);
   }
 
   /** The {@code bootstrap.servers} value for clients, e.g. {@code 127.0.0.1:9092}. */
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /**
+   * The {@code bootstrap.servers} of the {@link SecureListener} (TLS, ACLs enforced).
+   *
+   * @throws IllegalStateException when the broker was started without one
+   */
+  public String secureBootstrapServers() {
+    if (secureBootstrapServers == null) {
+      throw new IllegalStateException("this broker has no secure listener (see SecureListener)");
+    }
+    return secureBootstrapServers;
   }
 
   /** The KRaft cluster id, stored in the data directory at first start. */

@@ -13,9 +13,13 @@ import java.util.Objects;
  * @param startTimeout how long start-up may take before it fails with an error
  * @param brokerOverrides extra or replaced server properties, applied last (e.g. {@code
  *     log.retention.ms})
+ * @param secureListener a second, TLS listener with ACLs; null: none (plaintext only, no ACLs)
  */
 public record EmbeddedKafkaOptions(
-    int port, Duration startTimeout, Map<String, String> brokerOverrides) {
+    int port,
+    Duration startTimeout,
+    Map<String, String> brokerOverrides,
+    SecureListener secureListener) {
 
   /** Kafka's usual client port, for a demo broker that tools find without flags. */
   public static final int DEFAULT_KAFKA_PORT = 9092;
@@ -34,20 +38,25 @@ public record EmbeddedKafkaOptions(
 
   /** A free client port, 60 s to start, no overrides. */
   public static EmbeddedKafkaOptions defaults() {
-    return new EmbeddedKafkaOptions(0, Duration.ofSeconds(60), Map.of());
+    return new EmbeddedKafkaOptions(0, Duration.ofSeconds(60), Map.of(), null);
   }
 
   public EmbeddedKafkaOptions withPort(int newPort) {
-    return new EmbeddedKafkaOptions(newPort, startTimeout, brokerOverrides);
+    return new EmbeddedKafkaOptions(newPort, startTimeout, brokerOverrides, secureListener);
   }
 
   public EmbeddedKafkaOptions withStartTimeout(Duration newStartTimeout) {
-    return new EmbeddedKafkaOptions(port, newStartTimeout, brokerOverrides);
+    return new EmbeddedKafkaOptions(port, newStartTimeout, brokerOverrides, secureListener);
   }
 
   public EmbeddedKafkaOptions withBrokerProperty(String name, String value) {
     Map<String, String> merged = new LinkedHashMap<>(brokerOverrides);
     merged.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
-    return new EmbeddedKafkaOptions(port, startTimeout, merged);
+    return new EmbeddedKafkaOptions(port, startTimeout, merged, secureListener);
+  }
+
+  /** With a TLS listener and ACLs beside the plaintext one; see {@link SecureListener}. */
+  public EmbeddedKafkaOptions withSecureListener(SecureListener listener) {
+    return new EmbeddedKafkaOptions(port, startTimeout, brokerOverrides, listener);
   }
 }

@@ -49,12 +49,13 @@ final class LoopbackPorts {
     }
   }
 
-  /** A free port other than {@code taken}, for a second listener of the same server. */
-  static int freePortOtherThan(int taken) {
-    int port = freePort();
-    while (port == taken) {
-      port = freePort();
+  /** A free port other than those {@code taken}, for another listener of the same server. */
+  static int freePortOtherThan(int... taken) {
+    while (true) {
+      int port = freePort();
+      if (java.util.Arrays.stream(taken).noneMatch(t -> t == port)) {
+        return port;
+      }
     }
-    return port;
   }
 }

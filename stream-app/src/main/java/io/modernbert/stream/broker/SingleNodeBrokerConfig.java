@@ -17,6 +17,7 @@ final class SingleNodeBrokerConfig {
   static final String HOST = "127.0.0.1";
   static final String CLIENT_LISTENER = "PLAINTEXT";
   static final String CONTROLLER_LISTENER = "CONTROLLER";
+  static final String SECURE_LISTENER = "SECURED";
 
   /** Sub-directory of the caller's data directory; keeps Kafka's log dir free of foreign files. */
   static final String LOG_DIR_NAME = "kraft-combined-logs";
@@ -32,7 +33,9 @@ final class SingleNodeBrokerConfig {
       int clientPort,
       int controllerPort,
       Duration startTimeout,
-      Map<String, String> overrides) {
+      Map<String, String> overrides,
+      SecureListener secure,
+      int securePort) {
     Properties props = new Properties();
     props.setProperty("process.roles", "broker,controller");
     props.setProperty("node.id", Integer.toString(NODE_ID));
@@ -59,6 +62,9 @@ final class SingleNodeBrokerConfig {
     props.setProperty(
         "listener.security.protocol.map",
         CLIENT_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+    if (secure != null) {
+      addSecureListener(props, secure, securePort);
+    }
     props.setProperty("log.dirs", logDir(dataDir).toString());
     // Bounds the broker's own wait for metadata catch-up and unfencing, so a stuck start-up
     // fails instead of blocking start() forever.
@@ -96,5 +102,55 @@ final class SingleNodeBrokerConfig {
 
     overrides.forEach(props::setProperty);
     return props;
+  }
+
+  /**
+   * The TLS listener beside the plaintext one, and ACLs for every listener: StandardAuthorizer,
+   * nothing allowed without an ACL, super users for the listener's administrator and the plaintext
+   * listener's anonymous principal (the broker's own admin client and the controller).
+   */
+  private static void addSecureListener(Properties props, SecureListener secure, int port) {
+    String protocol = secure.protocol().name();
+    props.setProperty(
+        "listeners",
+        props.getProperty("listeners") + "," + SECURE_LISTENER + "://" + HOST + ":" + port);
+    props.setProperty(
+        "advertised.listeners",
+        props.getProperty("advertised.listeners")
+            + ","
+            + SECURE_LISTENER
+            + "://"
+            + HOST
+            + ":"
+            + port);
+    props.setProperty(
+        "listener.security.protocol.map",
+        props.getProperty("listener.security.protocol.map")
+            + ","
+            + SECURE_LISTENER
+            + ":"
+            + protocol);
+    String prefix = "listener.name." + SECURE_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".";
+    props.setProperty(prefix + "ssl.keystore.type", "PKCS12");
+    props.setProperty(prefix + "ssl.keystore.location", secure.keyStore().toString());
+    props.setProperty(prefix + "ssl.keystore.password", secure.password());
+    props.setProperty(prefix + "ssl.key.password", secure.password());
+    props.setProperty(prefix + "ssl.truststore.type", "PKCS12");
+    props.setProperty(prefix + "ssl.truststore.location", secure.trustStore().toString());
+    props.setProperty(prefix + "ssl.truststore.password", secure.password());
+    if (secure.protocol() == SecureListener.Protocol.SASL_SSL) {
+      props.setProperty(prefix + "sasl.enabled.mechanisms", "SCRAM-SHA-512");
+      props.setProperty(
+          prefix + "scram-sha-512.sasl.jaas.config",
+          "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    } else {
+      props.setProperty(prefix + "ssl.client.auth", "required");
+      // The principal of a client certificate is its CN (User:svc), not the whole DN.
+      props.setProperty("ssl.principal.mapping.rules", "RULE:^CN=([^,]+).*$/$1/,DEFAULT");
+    }
+    props.setProperty(
+        "authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+    props.setProperty("allow.everyone.if.no.acl.found", "false");
+    props.setProperty("super.users", "User:ANONYMOUS;" + secure.superUser());
   }
 }

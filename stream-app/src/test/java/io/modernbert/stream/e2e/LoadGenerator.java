@@ -3,11 +3,11 @@ package io.modernbert.stream.e2e;
 import io.modernbert.schemas.AvroSerdes;
 import io.modernbert.schemas.Document;
 import io.modernbert.stream.StreamFixtures;
+import io.modernbert.stream.kafka.KafkaClientConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -52,8 +52,11 @@ final class LoadGenerator {
   }
 
   static KafkaProducer<String, byte[]> producer(String bootstrapServers) {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    return producer(KafkaClientConfig.of(bootstrapServers));
+  }
+
+  static KafkaProducer<String, byte[]> producer(KafkaClientConfig kafka) {
+    Map<String, Object> props = kafka.common();
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
@@ -78,7 +81,14 @@ final class LoadGenerator {
   static void send(
       String bootstrapServers, String topic, Map<String, String> documents, long pauseMillis)
       throws Exception {
-    try (KafkaProducer<String, byte[]> producer = producer(bootstrapServers)) {
+    send(KafkaClientConfig.of(bootstrapServers), topic, documents, pauseMillis);
+  }
+
+  /** As above, on a cluster that needs client settings (security). */
+  static void send(
+      KafkaClientConfig kafka, String topic, Map<String, String> documents, long pauseMillis)
+      throws Exception {
+    try (KafkaProducer<String, byte[]> producer = producer(kafka)) {
       List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
       for (Map.Entry<String, String> document : documents.entrySet()) {
         byte[] value =

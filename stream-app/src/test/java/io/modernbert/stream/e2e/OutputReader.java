@@ -4,6 +4,7 @@ import io.modernbert.schemas.AvroSerdes;
 import io.modernbert.schemas.Embedding;
 import io.modernbert.schemas.Labels;
 import io.modernbert.stream.ReadCommitted;
+import io.modernbert.stream.kafka.KafkaClientConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +22,12 @@ final class OutputReader implements AutoCloseable {
   final List<ConsumerRecord<String, Labels>> labelRecords = new ArrayList<>();
 
   OutputReader(String bootstrapServers, String embeddingsTopic, String labelsTopic) {
-    this.embeddings = ReadCommitted.consumer(bootstrapServers, embeddingsTopic);
-    this.labels = ReadCommitted.consumer(bootstrapServers, labelsTopic);
+    this(KafkaClientConfig.of(bootstrapServers), embeddingsTopic, labelsTopic);
+  }
+
+  OutputReader(KafkaClientConfig kafka, String embeddingsTopic, String labelsTopic) {
+    this.embeddings = ReadCommitted.consumer(kafka, embeddingsTopic);
+    this.labels = ReadCommitted.consumer(kafka, labelsTopic);
   }
 
   /** Polls both topics until each has at least {@code count} records or {@code timeout} passes. */
