@@ -57,6 +57,9 @@ final class DemoCommand implements Callable<Integer> {
   /** Wraps the model's pass; the identity in production (tests inject failures here). */
   UnaryOperator<PassRunner> passRunner = UnaryOperator.identity();
 
+  /** Adjusts the configuration; the identity in production (tests inject failures here). */
+  UnaryOperator<AppConfig> configOverride = UnaryOperator.identity();
+
   @Override
   public Integer call() throws Exception {
     Path home = Path.of(System.getProperty("modernbert.home", ".")).toAbsolutePath().normalize();
@@ -70,9 +73,10 @@ final class DemoCommand implements Callable<Integer> {
                   data.resolve("kafka"), EmbeddedKafkaOptions.defaults().withPort(kafkaPort)));
       PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       AppConfig config =
-          AppConfig.defaults(kafka.bootstrapServers(), modelDir)
-              .withEngine(EngineOptions.defaults().withThreads(threads))
-              .withStateDir(data.resolve("streams"));
+          configOverride.apply(
+              AppConfig.defaults(kafka.bootstrapServers(), modelDir)
+                  .withEngine(EngineOptions.defaults().withThreads(threads))
+                  .withStateDir(data.resolve("streams")));
       StreamApp app =
           lifecycle.started(
               StreamApp.start(
