@@ -21,5 +21,8 @@ CDS_FLAGS="$(modernbert_class_archive_flags /var/lib/modernbert modernbert-strea
 # shellcheck source=../../bin/jit-flags.sh
 source "$HOME_DIR/bin/jit-flags.sh"
 # shellcheck disable=SC2086 # MODERNBERT_JIT_FLAGS, MODERNBERT_JAVA_OPTS and CDS_FLAGS are lists of flags
-exec java $CDS_FLAGS $MODERNBERT_JIT_FLAGS ${MODERNBERT_JAVA_OPTS:--XX:MaxRAMPercentage=25 -XX:+ExitOnOutOfMemoryError} \
-  -Dmodernbert.home="$HOME_DIR" -cp "$HOME_DIR/app/*:$HOME_DIR/lib/*" io.modernbert.stream.StreamMain "$@" 2> >(modernbert_stderr_filter)
+# ExitOnOutOfMemoryError comes after the user's flags, so that it always holds: a JVM out of memory
+# exits and is restarted rather than limping on. user.home and the temp folder are /tmp, so the
+# native libraries unpack there and the root file system can be read-only.
+exec java $CDS_FLAGS $MODERNBERT_JIT_FLAGS ${MODERNBERT_JAVA_OPTS:--XX:MaxRAMPercentage=25} -XX:+ExitOnOutOfMemoryError \
+  -Duser.home=/tmp -Djava.io.tmpdir=/tmp -Dmodernbert.home="$HOME_DIR" -cp "$HOME_DIR/app/*:$HOME_DIR/lib/*" io.modernbert.stream.StreamMain "$@" 2> >(modernbert_stderr_filter)

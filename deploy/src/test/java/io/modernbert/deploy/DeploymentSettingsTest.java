@@ -233,6 +233,72 @@ class DeploymentSettingsTest {
   }
 
   @Test
+  void thePodRunsLockedDown() {
+    JsonNode pod =
+        DeployFiles.kubernetes("statefulset.yaml", "StatefulSet").at("/spec/template/spec");
+    assertThat(pod.path("automountServiceAccountToken").asBoolean(true)).isFalse();
+    assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).isTrue();
+    assertThat(pod.at("/securityContext/seccompProfile/type").asText()).isEqualTo("RuntimeDefault");
+    JsonNode security = container().path("securityContext");
+    assertThat(security.path("allowPrivilegeEscalation").asBoolean(true)).isFalse();
+    assertThat(security.path("readOnlyRootFilesystem").asBoolean()).isTrue();
+    assertThat(security.at("/capabilities/drop/0").asText()).isEqualTo("ALL");
+    // A read-only root needs a writable /tmp, where the image unpacks native libraries.
+    assertThat(container().path("volumeMounts").findValuesAsText("mountPath")).contains("/tmp");
+    assertThat(DeployFiles.text("deploy/docker/entrypoint.sh"))
+        .contains("-Duser.home=/tmp")
+        .contains("} -XX:+ExitOnOutOfMemoryError");
+    // The same in the compose stack, which CI runs: the image works on a read-only root.
+    JsonNode compose =
+        DeployFiles.yaml("deploy/compose/docker-compose.yml").at("/services/modernbert");
+    assertThat(compose.path("read_only").asBoolean()).isTrue();
+    assertThat(compose.path("tmpfs").toString()).contains("/tmp");
+  }
+
+  @Test
+  void probesStartThenWatchAndShutdownFitsTheGracePeriod() {
+    JsonNode startup = container().path("startupProbe");
+    assertThat(startup.isMissingNode()).as("startupProbe").isFalse();
+    int startupSeconds =
+        startup.path("periodSeconds").asInt() * startup.path("failureThreshold").asInt();
+    assertThat(startupSeconds)
+        .as("a first start compiles for up to 2 minutes")
+        .isGreaterThanOrEqualTo(120);
+    assertThat(container().path("livenessProbe").has("initialDelaySeconds")).isFalse();
+    int grace =
+        DeployFiles.kubernetes("statefulset.yaml", "StatefulSet")
+            .at("/spec/template/spec/terminationGracePeriodSeconds")
+            .asInt();
+    // Kafka Streams gets 30 s to commit and leave its group, the HTTP server up to 30 s to drain:
+    // both must fit before the kubelet's SIGKILL.
+    assertThat(grace).isGreaterThan(30 + 10);
+  }
+
+  @Test
+  void kafkaCredentialsComeFromTheSecretForTheServiceAndKeda() {
+    JsonNode secret = DeployFiles.kubernetes("kafka-secret.yaml", "Secret");
+    assertThat(secret.at("/stringData/client.properties").asText())
+        .contains("security.protocol=SASL_SSL")
+        .contains("${file:/etc/modernbert/kafka/secrets.properties:password}")
+        .doesNotContain("change-me");
+    boolean configNamed = false;
+    for (JsonNode variable : container().path("env")) {
+      configNamed |=
+          variable.path("name").asText().equals("MODERNBERT_KAFKA_CONFIG")
+              && variable.path("value").asText().equals("/etc/modernbert/kafka/client.properties");
+    }
+    assertThat(configNamed).as("MODERNBERT_KAFKA_CONFIG names the mounted file").isTrue();
+    assertThat(
+            DeployFiles.kubernetes("scaledobject.yaml", "ScaledObject")
+                .at("/spec/triggers/0/authenticationRef/name")
+                .asText())
+        .isEqualTo(
+            DeployFiles.kubernetes("keda-auth.yaml", "TriggerAuthentication")
+                .at("/metadata/name")
+                .asText());
+  }
+
+  @Test
   void eachPodIsAStaticMemberNamedAfterItself() {
     JsonNode instanceId = null;
     for (JsonNode variable : container().path("env")) {

@@ -53,7 +53,7 @@ class KubernetesManifestsIntegrationTest {
             VALIDATOR, Map.of(), Duration.ofMinutes(1), List.of("node", "validate.mjs"), rendered);
     System.out.println("k8s " + kustomization + ":\n" + validation.output());
     assertThat(validation.exitCode()).as(validation.output()).isZero();
-    assertThat(validation.output()).contains("7 objects, 0 invalid");
+    assertThat(validation.output()).contains("10 objects, 0 invalid");
     if (kustomization.endsWith("gpu")) {
       assertThat(rendered)
           .contains("nvidia.com/gpu: \"1\"")
