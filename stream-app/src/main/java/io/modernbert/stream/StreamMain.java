@@ -198,6 +198,29 @@ public final class StreamMain {
     String schemaRegistryBasicAuth;
 
     @Option(
+        names = "--schema-registry-bearer-token",
+        description =
+            "A bearer token for the Schema Registry, instead of basic auth (default: none).")
+    String schemaRegistryBearerToken;
+
+    @Option(
+        names = "--schema-registry-truststore",
+        description = "PKCS12 trust store with the Schema Registry's CA (default: the JVM's).")
+    Path schemaRegistryTrustStore;
+
+    @Option(names = "--schema-registry-truststore-password")
+    String schemaRegistryTrustStorePassword;
+
+    @Option(
+        names = "--schema-registry-keystore",
+        description =
+            "PKCS12 key store with a client certificate for the Schema Registry (mutual TLS).")
+    Path schemaRegistryKeyStore;
+
+    @Option(names = "--schema-registry-keystore-password")
+    String schemaRegistryKeyStorePassword;
+
+    @Option(
         names = "--long-documents",
         defaultValue = "truncate",
         description = {
@@ -297,7 +320,17 @@ public final class StreamMain {
               .withSchemaRegistry(
                   schemaRegistryUrl == null
                       ? null
-                      : new AppConfig.SchemaRegistry(schemaRegistryUrl, schemaRegistryBasicAuth))
+                      : new AppConfig.SchemaRegistry(
+                          schemaRegistryUrl,
+                          schemaRegistryBasicAuth,
+                          schemaRegistryBearerToken,
+                          schemaRegistryTrustStore == null && schemaRegistryKeyStore == null
+                              ? null
+                              : new AppConfig.TlsStores(
+                                  schemaRegistryTrustStore,
+                                  schemaRegistryTrustStorePassword,
+                                  schemaRegistryKeyStore,
+                                  schemaRegistryKeyStorePassword)))
               .withStreamsOverrides(streamsConfig);
       if (config.schemaRegistry() == null
           && (config.input().format().usesRegistry()

@@ -54,14 +54,53 @@ public record AppConfig(
     boolean createTopics) {
 
   /**
-   * A Schema Registry (Confluent REST API): base URL, and {@code user:password} for basic auth or
-   * null.
+   * A Schema Registry (Confluent REST API).
+   *
+   * @param url base URL
+   * @param basicAuth {@code user:password} for basic auth, or null
+   * @param bearerToken a token sent as {@code Authorization: Bearer}, or null (not with basicAuth)
+   * @param tls the registry's own trust and key stores, or null (the JVM's default trust)
    */
-  public record SchemaRegistry(String url, String basicAuth) {
+  public record SchemaRegistry(String url, String basicAuth, String bearerToken, TlsStores tls) {
     public SchemaRegistry {
       if (url == null || url.isBlank()) {
         throw new IllegalArgumentException("the schema registry URL is empty");
       }
+      if (basicAuth != null && bearerToken != null) {
+        throw new IllegalArgumentException(
+            "give the schema registry basic auth or a bearer token, not both");
+      }
+    }
+
+    public SchemaRegistry(String url, String basicAuth) {
+      this(url, basicAuth, null, null);
+    }
+
+    /** Never prints a credential. */
+    @Override
+    public String toString() {
+      return "SchemaRegistry["
+          + url
+          + (basicAuth != null ? ", basic auth" : bearerToken != null ? ", bearer token" : "")
+          + (tls != null ? ", " + tls : "")
+          + "]";
+    }
+  }
+
+  /**
+   * PKCS12 stores for a TLS client: the CAs to trust and, for mutual TLS, the client's key.
+   *
+   * @param trustStore trusted CAs, or null (the JVM's default)
+   * @param trustStorePassword its password, or null
+   * @param keyStore the client's certificate and key, or null (no client certificate)
+   * @param keyStorePassword its password (and the key's), or null
+   */
+  public record TlsStores(
+      Path trustStore, String trustStorePassword, Path keyStore, String keyStorePassword) {
+    /** Never prints a password. */
+    @Override
+    public String toString() {
+      return "TlsStores[trust store " + trustStore + ", key store " + keyStore + "]";
     }
   }
 

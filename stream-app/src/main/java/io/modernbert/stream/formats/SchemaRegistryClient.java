@@ -15,13 +15,14 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
 
 /**
  * A small client of the Confluent Schema Registry REST API, which Confluent's registry, Apicurio's
  * compatibility API ({@code /apis/ccompat/v7}), Redpanda and Karapace all serve: schemas by id and
  * registration under a subject, both cached for the life of the process (a schema id never changes
- * meaning). Basic auth from {@code user:password}; TLS through the JVM's own settings ({@code
- * javax.net.ssl.trustStore}, ...).
+ * meaning). Basic auth or a bearer token; TLS with the registry's own trust and key stores ({@link
+ * TlsContexts}), or the JVM's default trust.
  *
  * <p>A schema id the registry does not know is the record's fault ({@link
  * InvalidDocumentException}, a dead letter); a registry that does not answer is not ({@link
@@ -50,14 +51,36 @@ public final class SchemaRegistryClient {
    * @param basicAuth {@code user:password}, or null
    */
   public SchemaRegistryClient(String url, String basicAuth, Duration timeout) {
+    this(url, basicAuth == null ? null : basic(basicAuth), null, timeout);
+  }
+
+  /**
+   * @param url the registry's base URL
+   * @param authorization the {@code Authorization} header's value ({@link #basic}, {@link
+   *     #bearer}), or null
+   * @param ssl the TLS context for an {@code https} registry (its own trust and key stores), or
+   *     null for the JVM's default
+   */
+  public SchemaRegistryClient(String url, String authorization, SSLContext ssl, Duration timeout) {
     this.base = URI.create(url.endsWith("/") ? url : url + "/");
-    this.authorization =
-        basicAuth == null || basicAuth.isBlank()
-            ? null
-            : "Basic "
-                + Base64.getEncoder().encodeToString(basicAuth.getBytes(StandardCharsets.UTF_8));
+    this.authorization = authorization == null || authorization.isBlank() ? null : authorization;
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(timeout);
+    if (ssl != null) {
+      builder.sslContext(ssl);
+    }
+    this.http = builder.build();
+  }
+
+  /** The header value of basic auth with {@code user:password}. */
+  public static String basic(String userAndPassword) {
+    return "Basic "
+        + Base64.getEncoder().encodeToString(userAndPassword.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The header value of a bearer token. */
+  public static String bearer(String token) {
+    return "Bearer " + token.strip();
   }
 
   public URI url() {

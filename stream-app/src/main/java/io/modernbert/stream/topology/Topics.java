@@ -15,6 +15,7 @@ import io.modernbert.stream.formats.RegistryAvroSerializer;
 import io.modernbert.stream.formats.RegistryJsonDocumentDeserializer;
 import io.modernbert.stream.formats.SchemaRegistryClient;
 import io.modernbert.stream.formats.StringDocumentDeserializer;
+import io.modernbert.stream.formats.TlsContexts;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -85,8 +86,18 @@ public record Topics(
       throw new IllegalArgumentException(
           "the registry-avro and registry-json formats need a schema registry (--schema-registry-url)");
     }
+    AppConfig.SchemaRegistry registry = config.schemaRegistry();
+    String authorization =
+        registry.basicAuth() != null
+            ? SchemaRegistryClient.basic(registry.basicAuth())
+            : registry.bearerToken() != null
+                ? SchemaRegistryClient.bearer(registry.bearerToken())
+                : null;
     return new SchemaRegistryClient(
-        config.schemaRegistry().url(), config.schemaRegistry().basicAuth(), REGISTRY_TIMEOUT);
+        registry.url(),
+        authorization,
+        registry.tls() == null ? null : TlsContexts.of(registry.tls()),
+        REGISTRY_TIMEOUT);
   }
 
   /** How long a registry request may take before the registry counts as unavailable. */
