@@ -8,11 +8,13 @@ import io.modernbert.stream.broker.EmbeddedKafkaOptions;
 import io.modernbert.stream.config.AppConfig;
 import io.modernbert.stream.http.HttpLimits;
 import io.modernbert.stream.http.HttpService;
+import io.modernbert.stream.http.HttpSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,6 +41,8 @@ final class DemoCommand implements Callable<Integer> {
       defaultValue = "8080",
       description = "HTTP port (default ${DEFAULT-VALUE}).")
   int httpPort;
+
+  @Mixin HttpFlags httpFlags;
 
   @Option(
       names = "--kafka-port",
@@ -73,7 +77,12 @@ final class DemoCommand implements Callable<Integer> {
       try {
         http =
             HttpService.start(
-                app, config, meters, httpPort, HttpLimits.defaults(), Duration.ofSeconds(30));
+                app,
+                config,
+                meters,
+                httpFlags.settings(httpPort, HttpSettings.LOOPBACK),
+                HttpLimits.defaults(),
+                Duration.ofSeconds(30));
       } catch (Exception e) {
         app.close();
         throw e;

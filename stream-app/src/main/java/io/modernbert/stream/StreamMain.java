@@ -9,6 +9,7 @@ import io.modernbert.stream.config.AppConfig;
 import io.modernbert.stream.config.InputSpec;
 import io.modernbert.stream.http.HttpLimits;
 import io.modernbert.stream.http.HttpService;
+import io.modernbert.stream.http.HttpSettings;
 import io.modernbert.stream.scheduler.PassRunner;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,11 +87,7 @@ public final class StreamMain {
         description = "HTTP port (default ${DEFAULT-VALUE}; -1: no HTTP).")
     int httpPort;
 
-    @Option(
-        names = "--api-keys",
-        split = ",",
-        description = "Comma-separated API keys the HTTP API requires (default: none).")
-    java.util.List<String> apiKeys = new java.util.ArrayList<>();
+    @Mixin HttpFlags httpFlags;
 
     @Option(
         names = "--http-timeout-ms",
@@ -312,9 +309,8 @@ public final class StreamMain {
                     app,
                     config,
                     meters,
-                    httpPort,
+                    httpFlags.settings(httpPort, HttpSettings.ALL_INTERFACES),
                     HttpLimits.defaults()
-                        .withApiKeys(java.util.Set.copyOf(apiKeys))
                         .withMaxDocumentBytes(maxDocumentBytes)
                         .withMaxBodyBytes(
                             Math.max(HttpLimits.defaults().maxBodyBytes(), 6L * maxDocumentBytes)),
