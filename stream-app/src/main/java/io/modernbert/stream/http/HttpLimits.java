@@ -27,11 +27,12 @@ public record HttpLimits(
   }
 
   /**
-   * The body limit of {@code /tokenize}: one text at the document limit, with room for JSON
-   * escapes, not {@link #maxBodyBytes} of text to tokenize on one request.
+   * The body limit of {@code /tokenize}: 8 bytes per allowed token (natural text of any script
+   * averages well under that), so a body that could only answer 413 after tokenizing is refused by
+   * its Content-Length, before it is read (512 KiB by default).
    */
   public long maxTokenizeBodyBytes() {
-    return Math.min(maxBodyBytes, 2L * maxDocumentBytes + 4096);
+    return Math.min(maxBodyBytes, 8L * maxTokenizeTokens + 4096);
   }
 
   /** The body limit of {@code /decode}: {@link #maxDecodeIds} ids of up to 15 characters each. */

@@ -167,6 +167,9 @@ public record HttpSettings(
         new HttpServerOptions()
             .setHost(host)
             .setPort(listenPort)
+            // HTTP/1.1 only: no h2c upgrade sniffing, so every connection is an HTTP/1.1
+            // connection from its first byte (and the read timeout applies to it at once).
+            .setHttp2ClearTextEnabled(false)
             .setIdleTimeout(Math.toIntExact(idleTimeout.toMillis()))
             .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
     if (tlsCert != null) {

@@ -112,7 +112,7 @@ final class TokenizerRoutes {
                           } else if (cause != null) {
                             IngestionApi.internal(ctx, 500, "Backend", "tokenizing failed", cause);
                           } else {
-                            IngestionApi.json(ctx.response(), 200, out);
+                            ctx.response().putHeader("content-type", "application/json").end(out);
                           }
                         }));
   }
@@ -122,7 +122,7 @@ final class TokenizerRoutes {
    * point, its UTF-16 index and UTF-8 offset), not from a scan from the start per token, which made
    * a 1 MiB text take minutes. More than {@link HttpLimits#maxTokenizeTokens} tokens answer 413.
    */
-  private ArrayNode tokens(List<String> texts, boolean special) {
+  private String tokens(List<String> texts, boolean special) throws JsonProcessingException {
     ArrayNode out = JSON.createArrayNode();
     long total = 0;
     for (String text : texts) {
@@ -157,7 +157,8 @@ final class TokenizerRoutes {
         }
       }
     }
-    return out;
+    // Written here, off the event loop when the input was long: a large answer takes a while.
+    return JSON.writeValueAsString(out);
   }
 
   void decode(RoutingContext ctx) {
