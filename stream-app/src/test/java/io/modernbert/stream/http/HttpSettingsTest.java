@@ -70,5 +70,8 @@ class HttpSettingsTest {
     assertThat(options.getPort()).isEqualTo(1234);
     assertThat(options.getIdleTimeoutUnit().toMillis(options.getIdleTimeout())).isEqualTo(90_000);
     assertThat(options.isSsl()).isFalse();
+    assertThat(options.isHttp2ClearTextEnabled())
+        .as("no h2c sniffing, which hides a connection until its request line")
+        .isFalse();
   }
 }
