@@ -8,6 +8,7 @@ import io.modernbert.stream.broker.EmbeddedKafkaOptions;
 import io.modernbert.stream.config.AppConfig;
 import io.modernbert.stream.http.HttpLimits;
 import io.modernbert.stream.http.HttpService;
+import io.modernbert.stream.http.HttpSettings;
 import io.modernbert.stream.scheduler.PassRunner;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -41,6 +43,8 @@ final class DemoCommand implements Callable<Integer> {
       defaultValue = "8080",
       description = "HTTP port (default ${DEFAULT-VALUE}).")
   int httpPort;
+
+  @Mixin HttpFlags httpFlags;
 
   @Option(
       names = "--kafka-port",
@@ -85,7 +89,12 @@ final class DemoCommand implements Callable<Integer> {
       HttpService http =
           lifecycle.started(
               HttpService.start(
-                  app, config, meters, httpPort, HttpLimits.defaults(), Duration.ofSeconds(30)));
+                  app,
+                  config,
+                  meters,
+                  httpFlags.settings(httpPort, HttpSettings.LOOPBACK),
+                  HttpLimits.defaults(),
+                  Duration.ofSeconds(30)));
       printWelcome(kafka.bootstrapServers(), modelDir, http.port());
     } catch (Exception e) {
       lifecycle.closeAll(); // a failed start leaves no broker behind

@@ -9,6 +9,7 @@ import io.modernbert.stream.config.AppConfig;
 import io.modernbert.stream.config.InputSpec;
 import io.modernbert.stream.http.HttpLimits;
 import io.modernbert.stream.http.HttpService;
+import io.modernbert.stream.http.HttpSettings;
 import io.modernbert.stream.kafka.KafkaOptions;
 import io.modernbert.stream.scheduler.PassRunner;
 import java.nio.file.Path;
@@ -18,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine;
@@ -105,11 +105,7 @@ public final class StreamMain {
         description = "HTTP port (default ${DEFAULT-VALUE}; -1: no HTTP).")
     int httpPort;
 
-    @Option(
-        names = "--api-keys",
-        split = ",",
-        description = "Comma-separated API keys the HTTP API requires (default: none).")
-    List<String> apiKeys = new ArrayList<>();
+    @Mixin HttpFlags httpFlags;
 
     @Option(
         names = "--http-timeout-ms",
@@ -360,9 +356,8 @@ public final class StreamMain {
                         app,
                         config,
                         meters,
-                        httpPort,
+                        httpFlags.settings(httpPort, HttpSettings.ALL_INTERFACES),
                         HttpLimits.defaults()
-                            .withApiKeys(Set.copyOf(apiKeys))
                             .withMaxDocumentBytes(maxDocumentBytes)
                             .withMaxBodyBytes(
                                 Math.max(

@@ -1,6 +1,8 @@
 package io.modernbert.stream.http;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modernbert.schemas.Document;
@@ -29,32 +31,73 @@ final class DocumentRequestParser {
       throw new HttpError(
           400, "Validation", "empty body: send a JSON object, an array of objects, or NDJSON");
     }
-    List<JsonNode> items = new ArrayList<>();
-    if (trimmed.startsWith("[")) {
-      JsonNode array = read(trimmed, "the body");
-      array.forEach(items::add);
-    } else {
-      String[] lines = trimmed.split("\r?\n");
-      for (int i = 0; i < lines.length; i++) {
-        if (!lines[i].isBlank()) {
-          items.add(read(lines[i], lines.length == 1 ? "the body" : "line " + (i + 1)));
-        }
-      }
-    }
+    List<JsonNode> items = trimmed.startsWith("[") ? array(trimmed) : lines(trimmed);
     if (items.isEmpty()) {
       throw new HttpError(400, "Validation", "no documents in the request");
-    }
-    if (items.size() > limits.maxItems()) {
-      throw new HttpError(
-          413,
-          "Validation",
-          items.size() + " documents in one request; the limit is " + limits.maxItems());
     }
     List<Document> documents = new ArrayList<>(items.size());
     for (int i = 0; i < items.size(); i++) {
       documents.add(document(items.get(i), i));
     }
     return documents;
+  }
+
+  /**
+   * The elements of a JSON array, read one at a time, so that the item limit stops the reading
+   * rather than being checked after the whole body became a tree.
+   */
+  private List<JsonNode> array(String body) {
+    List<JsonNode> items = new ArrayList<>();
+    try (JsonParser parser = json.createParser(body)) {
+      parser.nextToken(); // START_ARRAY
+      while (parser.nextToken() != JsonToken.END_ARRAY) {
+        if (parser.currentToken() == null) {
+          throw new HttpError(400, "Validation", "malformed JSON in the body: unclosed array");
+        }
+        countOneMore(items.size());
+        items.add(json.readTree(parser));
+      }
+      if (parser.nextToken() != null) {
+        throw new HttpError(400, "Validation", "malformed JSON in the body: data after the array");
+      }
+      return items;
+    } catch (JsonProcessingException e) {
+      throw new HttpError(
+          400, "Validation", "malformed JSON in the body: " + e.getOriginalMessage());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e); // a String source has no I/O to fail
+    }
+  }
+
+  /** NDJSON (or a single object): one object per non-blank line, counted as they are read. */
+  private List<JsonNode> lines(String body) {
+    List<JsonNode> items = new ArrayList<>();
+    boolean single = body.indexOf('\n') < 0;
+    int line = 0;
+    for (int from = 0; from <= body.length(); ) {
+      int end = body.indexOf('\n', from);
+      end = end < 0 ? body.length() : end;
+      String text = body.substring(from, end);
+      line++;
+      if (!text.isBlank()) {
+        countOneMore(items.size());
+        items.add(read(text, single ? "the body" : "line " + line));
+      }
+      from = end + 1;
+    }
+    return items;
+  }
+
+  private void countOneMore(int sofar) {
+    if (sofar >= limits.maxItems()) {
+      throw new HttpError(
+          413,
+          "Validation",
+          "more than "
+              + limits.maxItems()
+              + " documents in one request; the limit is "
+              + limits.maxItems());
+    }
   }
 
   private JsonNode read(String text, String where) {

@@ -24,6 +24,9 @@ import java.util.function.Function;
  * 503 (inference failed), or the {@link HttpError} tokenizing raised, in the route's error shape.
  */
 final class InferenceCalls {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(InferenceCalls.class);
+
   /** Inputs of at most this many UTF-8 bytes in all are tokenized on the event loop. */
   private static final int INLINE_TOKENIZE_BYTES = 16 * 1024;
 
@@ -103,8 +106,15 @@ final class InferenceCalls {
                           } else if (cause instanceof Overloaded) {
                             errors.write(ctx, 429, "Overloaded", cause.getMessage());
                           } else {
+                            // The cause's text may name files or internals: log it, answer the id.
+                            String id = RequestGuards.requestId(ctx);
+                            LOG.warn(
+                                "request {} {}: inference failed", id, ctx.request().path(), cause);
                             errors.write(
-                                ctx, 503, "Unavailable", "inference failed: " + cause.getMessage());
+                                ctx,
+                                503,
+                                "Unavailable",
+                                "inference failed (request id " + id + ")");
                           }
                         }));
   }

@@ -119,7 +119,7 @@ final class InferenceRoutes {
   private void run(RoutingContext ctx, boolean hiddenStates, Render render) {
     Inputs inputs;
     try {
-      inputs = parse(ctx.body() == null ? null : ctx.body().asString());
+      inputs = parse(RequestBody.utf8(ctx));
     } catch (HttpError e) {
       IngestionApi.error(ctx, e.status(), e.type(), e.getMessage());
       return;
@@ -127,10 +127,34 @@ final class InferenceRoutes {
     calls.run(
         ctx,
         inputs.bytes(),
-        () -> tokenize(inputs),
+        () -> capped(tokenize(inputs), hiddenStates),
         hiddenStates,
         results -> render.apply(inputs, results),
         IngestionApi::error);
+  }
+
+  /**
+   * {@code /embed_all} answers every token's hidden state: refuses (413), before the model runs, an
+   * answer of more than {@link HttpLimits#maxEmbedAllValues} floats.
+   */
+  private List<int[]> capped(List<int[]> ids, boolean hiddenStates) {
+    if (hiddenStates) {
+      long tokens = ids.stream().mapToLong(input -> input.length).sum();
+      long values = tokens * engine.config().hiddenSize();
+      if (values > limits.maxEmbedAllValues()) {
+        throw new HttpError(
+            413,
+            "Validation",
+            "/embed_all of "
+                + tokens
+                + " tokens would answer "
+                + values
+                + " values; the limit is "
+                + limits.maxEmbedAllValues()
+                + " (send fewer or shorter inputs, or use /embed)");
+      }
+    }
+    return ids;
   }
 
   private List<int[]> tokenize(Inputs inputs) {

@@ -9,10 +9,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,31 +36,44 @@ public final class IngestionApi {
   private final DocumentPublisher publisher;
   private final DocumentRequestParser parser;
   private final HttpLimits limits;
+  private final HttpSettings settings;
   private final BooleanSupplier ready;
   private final PrometheusMeterRegistry meters;
-  private final AtomicInteger inFlight = new AtomicInteger();
   private final InferenceRoutes inference;
   private final TokenizerRoutes tokenizer;
   private final OpenAiEmbeddings openAi;
 
-  /** Ingestion only: {@code /embed} and {@code /predict} answer 404. */
+  /** Ingestion only, on loopback settings without keys: {@code /embed} and the rest answer 404. */
   public IngestionApi(
       DocumentPublisher publisher,
       HttpLimits limits,
       BooleanSupplier ready,
       PrometheusMeterRegistry meters) {
-    this(publisher, null, Duration.ZERO, limits, ready, meters);
+    this(publisher, null, Duration.ZERO, limits, HttpSettings.loopback(0), ready, meters);
+  }
+
+  /** As below, on loopback settings without keys. */
+  public IngestionApi(
+      DocumentPublisher publisher,
+      BatchScheduler scheduler,
+      Duration timeout,
+      HttpLimits limits,
+      BooleanSupplier ready,
+      PrometheusMeterRegistry meters) {
+    this(publisher, scheduler, timeout, limits, HttpSettings.loopback(0), ready, meters);
   }
 
   /**
-   * With a {@code scheduler}, also {@code /embed} and {@code /predict}, which run on it and wait up
-   * to {@code timeout}.
+   * With a {@code scheduler}, also {@code /embed}, {@code /predict} and the other synchronous
+   * routes, which run on it and wait up to {@code timeout}. {@code settings} say who may call
+   * (keys, CORS), how long a body may take, and whether {@code /metrics} is served here.
    */
   public IngestionApi(
       DocumentPublisher publisher,
       BatchScheduler scheduler,
       Duration timeout,
       HttpLimits limits,
+      HttpSettings settings,
       BooleanSupplier ready,
       PrometheusMeterRegistry meters) {
     InferenceCalls calls = scheduler == null ? null : new InferenceCalls(scheduler, timeout);
@@ -77,12 +88,19 @@ public final class IngestionApi {
     this.publisher = publisher;
     this.parser = new DocumentRequestParser(limits);
     this.limits = limits;
+    this.settings = settings;
     this.ready = ready;
     this.meters = meters;
   }
 
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
+    RequestGuards guards = new RequestGuards(settings, limits);
+    // Before any route, so that unknown routes need a key too and say nothing to callers without.
+    // One route each: Vert.x allows no CORS or body handler after a plain handler on one route.
+    router.route().handler(guards::identify);
+    router.route().handler(guards.cors());
+    router.route().handler(guards::authorize);
     router
         .get("/health")
         .handler(ctx -> json(ctx.response(), 200, JSON.createObjectNode().put("status", "UP")));
@@ -95,53 +113,21 @@ public final class IngestionApi {
                     ready.getAsBoolean() ? 200 : 503,
                     JSON.createObjectNode()
                         .put("status", ready.getAsBoolean() ? "READY" : "NOT_READY")));
-    router
-        .get("/metrics")
-        .handler(
-            ctx ->
-                ctx.response()
-                    .putHeader("content-type", "text/plain; version=0.0.4")
-                    .end(meters.scrape()));
+    if (!settings.separateMetrics()) {
+      router.get("/metrics").handler(ctx -> metrics(ctx, meters));
+    }
     router
         .get("/openapi.json")
         .handler(ctx -> ctx.response().putHeader("content-type", "application/json").end(OPENAPI));
-    router.route("/v1/*").handler(this::authorize).handler(this::admit);
-    router
-        .post("/v1/documents")
-        .handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes()))
-        .handler(this::ingest);
+    post(router, guards, "/v1/documents", limits.maxBodyBytes(), this::ingest);
     if (inference != null) {
-      // The key is checked on a route of its own, before the body is read: a caller without one
-      // cannot make us buffer 16 MiB (Vert.x runs body handlers before user handlers on one route).
-      for (String path :
-          new String[] {"/embed", "/embed_all", "/predict", "/tokenize", "/decode", "/info"}) {
-        router.route(path).handler(this::authorize).handler(this::admit);
-      }
-      router
-          .post("/embed")
-          .handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes()))
-          .handler(inference::embed);
-      router
-          .post("/embed_all")
-          .handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes()))
-          .handler(inference::embedAll);
-      router
-          .post("/predict")
-          .handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes()))
-          .handler(inference::predict);
-      router
-          .post("/tokenize")
-          .handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes()))
-          .handler(tokenizer::tokenize);
-      router
-          .post("/decode")
-          .handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes()))
-          .handler(tokenizer::decode);
-      router.get("/info").handler(tokenizer::info);
-      router
-          .post("/v1/embeddings")
-          .handler(BodyHandler.create().setBodyLimit(limits.maxBodyBytes()))
-          .handler(openAi::embeddings);
+      post(router, guards, "/embed", limits.maxBodyBytes(), inference::embed);
+      post(router, guards, "/embed_all", limits.maxBodyBytes(), inference::embedAll);
+      post(router, guards, "/predict", limits.maxBodyBytes(), inference::predict);
+      post(router, guards, "/tokenize", limits.maxTokenizeBodyBytes(), tokenizer::tokenize);
+      post(router, guards, "/decode", limits.maxDecodeBodyBytes(), tokenizer::decode);
+      router.get("/info").handler(guards::admit).handler(tokenizer::info);
+      post(router, guards, "/v1/embeddings", limits.maxBodyBytes(), openAi::embeddings);
     }
     router.errorHandler(
         404,
@@ -162,58 +148,38 @@ public final class IngestionApi {
     router.errorHandler(
         413,
         ctx ->
-            error(ctx, 413, "Validation", "request body over " + limits.maxBodyBytes() + " bytes"));
+            error(
+                ctx, 413, "Validation", "request body over the limit of " + ctx.request().path()));
     router.errorHandler(
-        500,
-        ctx -> {
-          LOG.error(
-              "request {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
-          error(ctx, 500, "Internal", "internal error");
-        });
+        403, ctx -> error(ctx, 403, "Forbidden", "origin not allowed by the CORS policy"));
+    router.errorHandler(
+        500, ctx -> internal(ctx, 500, "Internal", "internal error", ctx.failure()));
     return router;
   }
 
-  private void authorize(RoutingContext ctx) {
-    if (limits.apiKeys().isEmpty()) {
-      ctx.next();
-      return;
-    }
-    String header = ctx.request().getHeader("Authorization");
-    String key =
-        header != null && header.startsWith("Bearer ")
-            ? header.substring(7).trim()
-            : ctx.request().getHeader("X-API-Key");
-    if (key != null && limits.apiKeys().contains(key)) {
-      ctx.next();
-    } else {
-      error(
-          ctx,
-          401,
-          "Unauthorized",
-          "a valid API key is required (Authorization: Bearer KEY or X-API-Key: KEY)");
-    }
+  /**
+   * A POST route: body deadline, body (at most {@code maxBytes}, never on disk), a slot in flight,
+   * then {@code handler}.
+   */
+  private static void post(
+      Router router,
+      RequestGuards guards,
+      String path,
+      long maxBytes,
+      io.vertx.core.Handler<RoutingContext> handler) {
+    router.post(path).handler(guards::bodyDeadline);
+    router.post(path).handler(RequestGuards.body(maxBytes)).handler(guards::admit).handler(handler);
   }
 
-  /** Bounds requests in flight; the count drops when the response ends, however it ends. */
-  private void admit(RoutingContext ctx) {
-    if (inFlight.incrementAndGet() > limits.maxInFlight()) {
-      inFlight.decrementAndGet();
-      error(
-          ctx,
-          429,
-          "Overloaded",
-          "more than " + limits.maxInFlight() + " requests in flight; retry later");
-      return;
-    }
-    ctx.addEndHandler(done -> inFlight.decrementAndGet());
-    ctx.next();
+  /** Prometheus text; also served on the metrics port by {@link HttpService}. */
+  static void metrics(RoutingContext ctx, PrometheusMeterRegistry meters) {
+    ctx.response().putHeader("content-type", "text/plain; version=0.0.4").end(meters.scrape());
   }
 
   private void ingest(RoutingContext ctx) {
     List<Document> documents;
     try {
-      String body = ctx.body() == null ? null : ctx.body().asString();
-      documents = parser.parse(body == null ? "" : body);
+      documents = parser.parse(RequestBody.utf8(ctx));
     } catch (HttpError e) {
       error(ctx, e.status(), e.type(), e.getMessage());
       return;
@@ -236,18 +202,15 @@ public final class IngestionApi {
                             return;
                           }
                           if (failure != null) {
-                            String why =
-                                failure instanceof java.util.concurrent.TimeoutException
-                                    ? "no acknowledgement within "
-                                        + INGEST_TIMEOUT.toSeconds()
-                                        + " s (is the broker down?); the documents may still be written"
-                                    : failure.getMessage();
-                            LOG.warn("producing {} documents failed: {}", documents.size(), why);
-                            error(
+                            // The cause stays in the log: its text may name hosts or internals.
+                            internal(
                                 ctx,
                                 503,
                                 "Unavailable",
-                                "the broker did not acknowledge the documents: " + why);
+                                "the broker did not acknowledge the documents (waited at most "
+                                    + INGEST_TIMEOUT.toSeconds()
+                                    + " s); some may still be written",
+                                failure);
                             return;
                           }
                           ObjectNode body =
@@ -276,6 +239,24 @@ public final class IngestionApi {
           status,
           JSON.createObjectNode().put("error", message).put("error_type", type));
     }
+  }
+
+  /**
+   * An error whose cause is ours, not the caller's: the detail goes to the log under the request
+   * id, the answer carries only {@code message} and that id.
+   */
+  static void internal(
+      RoutingContext ctx, int status, String type, String message, Throwable cause) {
+    String id = RequestGuards.requestId(ctx);
+    LOG.warn(
+        "request {} {} {} answered {}: {}",
+        id,
+        ctx.request().method(),
+        ctx.request().path(),
+        status,
+        message,
+        cause);
+    error(ctx, status, type, message + " (request id " + id + ")");
   }
 
   static void json(HttpServerResponse response, int status, Object body) {

@@ -60,7 +60,7 @@ final class OpenAiEmbeddings {
   void embeddings(RoutingContext ctx) {
     Request request;
     try {
-      request = parse(ctx.body() == null ? null : ctx.body().asString());
+      request = parse(RequestBody.utf8(ctx));
     } catch (HttpError e) {
       error(ctx, e.status(), e.type(), e.getMessage());
       return;
@@ -194,6 +194,7 @@ final class OpenAiEmbeddings {
             "invalid_request_error",
             ids.size() + " inputs in one request; the limit is " + limits.maxItems());
       }
+      ids.forEach(this::checkRange);
       return new Request(null, ids, 0, base64, dimensions);
     }
     List<String> texts;
@@ -206,6 +207,19 @@ final class OpenAiEmbeddings {
     long bytes =
         texts.stream().mapToLong(text -> text.getBytes(StandardCharsets.UTF_8).length).sum();
     return new Request(texts, null, bytes, base64, dimensions);
+  }
+
+  /** An id outside the vocabulary is the caller's error (400), found before anything is queued. */
+  private void checkRange(int[] ids) {
+    int max = engine.tokenizer().maxTokenId();
+    for (int id : ids) {
+      if (id < 0 || id > max) {
+        throw new HttpError(
+            400,
+            "invalid_request_error",
+            "token id " + id + " is outside this model's vocabulary [0, " + max + "]");
+      }
+    }
   }
 
   /**

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modernbert.model.engine.InferenceEngine;
 import io.modernbert.model.tokenizer.ModernBertTokenizer;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -97,51 +96,69 @@ final class TokenizerRoutes {
       return;
     }
     boolean special = root.path("add_special_tokens").asBoolean(true);
-    long bytes = texts.stream().mapToLong(text -> text.length()).sum();
-    InferenceCalls.submitted(
-            ctx,
-            bytes,
-            () -> {
-              ArrayNode out = JSON.createArrayNode();
-              for (String text : texts) {
-                ArrayNode tokens = out.addArray();
-                for (ModernBertTokenizer.Token token : engine.tokenizer().tokens(text)) {
-                  if (token.special() && !special) {
-                    continue;
-                  }
-                  // As text-embeddings-inference: a special token shows its own string and no
-                  // offsets; any
-                  // other token the part of the input it covers, with offsets in UTF-8 bytes.
-                  ObjectNode node = tokens.addObject().put("id", token.id());
-                  if (token.special() || token.start() < 0) {
-                    node.put("text", token.text())
-                        .put("special", token.special())
-                        .putNull("start")
-                        .putNull("stop");
-                  } else {
-                    int start = text.offsetByCodePoints(0, token.start());
-                    int stop = text.offsetByCodePoints(0, token.stop());
-                    node.put("text", text.substring(start, stop))
-                        .put("special", false)
-                        .put("start", utf8Offset(text, start))
-                        .put("stop", utf8Offset(text, stop));
-                  }
-                }
-              }
-              return out;
-            })
+    long bytes = texts.stream().mapToLong(String::length).sum();
+    InferenceCalls.submitted(ctx, bytes, () -> tokens(texts, special))
         .whenComplete(
             (out, failure) ->
                 ctx.vertx()
                     .runOnContext(
                         v -> {
-                          if (failure != null) {
-                            IngestionApi.error(
-                                ctx, 500, "Backend", "tokenizing failed: " + failure.getMessage());
+                          Throwable cause =
+                              failure instanceof java.util.concurrent.CompletionException
+                                  ? failure.getCause()
+                                  : failure;
+                          if (cause instanceof HttpError e) {
+                            IngestionApi.error(ctx, e.status(), e.type(), e.getMessage());
+                          } else if (cause != null) {
+                            IngestionApi.internal(ctx, 500, "Backend", "tokenizing failed", cause);
                           } else {
-                            IngestionApi.json(ctx.response(), 200, out);
+                            ctx.response().putHeader("content-type", "application/json").end(out);
                           }
                         }));
+  }
+
+  /**
+   * The tokens of every text, in linear time: offsets come from one pass over each text (per code
+   * point, its UTF-16 index and UTF-8 offset), not from a scan from the start per token, which made
+   * a 1 MiB text take minutes. More than {@link HttpLimits#maxTokenizeTokens} tokens answer 413.
+   */
+  private String tokens(List<String> texts, boolean special) throws JsonProcessingException {
+    ArrayNode out = JSON.createArrayNode();
+    long total = 0;
+    for (String text : texts) {
+      List<ModernBertTokenizer.Token> all = engine.tokenizer().tokens(text);
+      total += all.size();
+      if (total > limits.maxTokenizeTokens()) {
+        throw new HttpError(
+            413,
+            "Validation",
+            "more than "
+                + limits.maxTokenizeTokens()
+                + " tokens in one /tokenize request; send shorter inputs");
+      }
+      CodePointOffsets offsets = new CodePointOffsets(text);
+      ArrayNode tokens = out.addArray();
+      for (ModernBertTokenizer.Token token : all) {
+        if (token.special() && !special) {
+          continue;
+        }
+        // As text-embeddings-inference: a special token shows its own string and no offsets; any
+        // other token the part of the input it covers, with offsets in UTF-8 bytes.
+        ObjectNode node = tokens.addObject().put("id", token.id());
+        if (token.special() || token.start() < 0) {
+          node.put("text", token.text()).put("special", token.special()).putNull("start");
+          node.putNull("stop");
+        } else {
+          node.put(
+                  "text", text.substring(offsets.utf16(token.start()), offsets.utf16(token.stop())))
+              .put("special", false)
+              .put("start", offsets.utf8(token.start()))
+              .put("stop", offsets.utf8(token.stop()));
+        }
+      }
+    }
+    // Written here, off the event loop when the input was long: a large answer takes a while.
+    return JSON.writeValueAsString(out);
   }
 
   void decode(RoutingContext ctx) {
@@ -152,27 +169,45 @@ final class TokenizerRoutes {
         throw new HttpError(400, "Validation", "expected {\"ids\": [id, ...] or [[id, ...], ...]}");
       }
       boolean skip = root.path("skip_special_tokens").asBoolean(true);
-      ArrayNode out = JSON.createArrayNode();
+      List<int[]> sequences = new java.util.ArrayList<>();
       if (ids.get(0).isArray()) {
-        for (JsonNode sequence : ids) {
-          out.add(engine.tokenizer().decode(intArray(sequence), skip));
-        }
+        ids.forEach(sequence -> sequences.add(intArray(sequence)));
       } else {
-        out.add(engine.tokenizer().decode(intArray(ids), skip));
+        sequences.add(intArray(ids));
+      }
+      checkDecodeLimits(sequences);
+      ArrayNode out = JSON.createArrayNode();
+      for (int[] sequence : sequences) {
+        out.add(engine.tokenizer().decode(sequence, skip));
       }
       IngestionApi.json(ctx.response(), 200, out);
     } catch (HttpError e) {
       IngestionApi.error(ctx, e.status(), e.type(), e.getMessage());
     } catch (IllegalArgumentException e) {
+      // The tokenizer's own message about the caller's ids: which id, where, the valid range.
       IngestionApi.error(ctx, 400, "Validation", e.getMessage());
+    }
+  }
+
+  private void checkDecodeLimits(List<int[]> sequences) {
+    if (sequences.size() > limits.maxItems()) {
+      throw new HttpError(
+          413,
+          "Validation",
+          sequences.size() + " sequences in one request; the limit is " + limits.maxItems());
+    }
+    long total = sequences.stream().mapToLong(sequence -> sequence.length).sum();
+    if (total > limits.maxDecodeIds()) {
+      throw new HttpError(
+          413,
+          "Validation",
+          total + " token ids in one request; the limit is " + limits.maxDecodeIds());
     }
   }
 
   private static JsonNode body(RoutingContext ctx) {
     try {
-      JsonNode root =
-          JSON.readTree(
-              ctx.body() == null || ctx.body().asString() == null ? "" : ctx.body().asString());
+      JsonNode root = JSON.readTree(RequestBody.utf8(ctx));
       if (root == null || !root.isObject()) {
         throw new HttpError(400, "Validation", "expected a JSON object");
       }
@@ -195,12 +230,5 @@ final class TokenizerRoutes {
       ids[i] = id.asInt();
     }
     return ids;
-  }
-
-  /** The UTF-8 byte offset of the UTF-16 index {@code chars} of {@code text}. */
-  private static int utf8Offset(String text, int chars) {
-    return text.substring(0, Math.min(chars, text.length()))
-        .getBytes(StandardCharsets.UTF_8)
-        .length;
   }
 }

@@ -66,7 +66,12 @@ class BrokerOutageIntegrationTest {
     try (StreamApp app = StreamApp.start(config, meters, 2, Duration.ofMinutes(2));
         HttpService http =
             HttpService.start(
-                app, config, meters, 0, HttpLimits.defaults(), Duration.ofSeconds(30))) {
+                app,
+                config,
+                meters,
+                io.modernbert.stream.http.HttpSettings.loopback(0),
+                HttpLimits.defaults(),
+                Duration.ofSeconds(30))) {
       String bootstrap = kafka.bootstrapServers();
       CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> produce(bootstrap));
       Map<String, Integer> outputs = new HashMap<>();

@@ -86,9 +86,20 @@ class IngestionApiIntegrationTest {
   }
 
   private static HttpServer start(Vertx vertx, HttpLimits limits) throws Exception {
+    return start(vertx, limits, HttpSettings.loopback(0));
+  }
+
+  private static HttpServer start(Vertx vertx, HttpLimits limits, HttpSettings settings)
+      throws Exception {
     IngestionApi api =
         new IngestionApi(
-            publisher, limits, () -> true, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+            publisher,
+            null,
+            Duration.ZERO,
+            limits,
+            settings,
+            () -> true,
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     return vertx
         .createHttpServer()
         .requestHandler(api.router(vertx))
@@ -253,7 +264,11 @@ class IngestionApiIntegrationTest {
 
   @Test
   void shouldAnswer401WithoutAValidKeyWhenKeysAreConfigured(Vertx vertx) throws Exception {
-    HttpServer secured = start(vertx, HttpLimits.defaults().withApiKeys(Set.of("s3cret")));
+    HttpServer secured =
+        start(
+            vertx,
+            HttpLimits.defaults(),
+            HttpSettings.loopback(0).withKeys(ApiKeys.of(Set.of("s3cret"), null)));
     try {
       assertError(post(secured, "/v1/documents", "{\"id\":\"k\",\"text\":\"t\"}"), 401, "API key");
       assertError(

@@ -39,7 +39,12 @@ class ReadinessIntegrationTest {
       try (StreamApp app = StreamApp.start(config, meters, 1, Duration.ofMinutes(2));
           HttpService http =
               HttpService.start(
-                  app, config, meters, 0, HttpLimits.defaults(), Duration.ofSeconds(30))) {
+                  app,
+                  config,
+                  meters,
+                  io.modernbert.stream.http.HttpSettings.loopback(0),
+                  HttpLimits.defaults(),
+                  Duration.ofSeconds(30))) {
         long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
         while (status(http, "/ready") != 200 && System.nanoTime() < deadline) {
           Thread.sleep(100);
