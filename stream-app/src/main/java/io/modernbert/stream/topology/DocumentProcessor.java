@@ -4,10 +4,11 @@ import io.modernbert.model.engine.EncodedDocument;
 import io.modernbert.model.engine.InferenceEngine;
 import io.modernbert.model.engine.Windows;
 import io.modernbert.model.tokenizer.Encoding;
-import io.modernbert.schemas.DeadLetter;
 import io.modernbert.schemas.DeadLetterReason;
 import io.modernbert.schemas.Document;
 import io.modernbert.schemas.PendingDocument;
+import io.modernbert.stream.errors.DeadLetterFactory;
+import io.modernbert.stream.errors.InputLimits;
 import io.modernbert.stream.scheduler.BatchScheduler;
 import io.modernbert.stream.scheduler.InferenceJob;
 import io.modernbert.stream.scheduler.JobOutcome;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
@@ -54,6 +56,8 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
   private final Supplier<BatchScheduler> schedulerSupplier;
   private final ProcessorSettings settings;
   private final StreamMetrics metrics;
+  private final DeadLetterFactory deadLetters;
+  private final OutputGuard outputs;
   private final Queue<Finished> finished = new ConcurrentLinkedQueue<>();
   private BatchScheduler scheduler;
   private InferenceEngine engine;
@@ -68,10 +72,16 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
    * Streams while the model still loads, and a task's first processing waits for it there.
    */
   DocumentProcessor(
-      Supplier<BatchScheduler> scheduler, ProcessorSettings settings, StreamMetrics metrics) {
+      Supplier<BatchScheduler> scheduler,
+      ProcessorSettings settings,
+      StreamMetrics metrics,
+      DeadLetterFactory deadLetters,
+      OutputGuard outputs) {
     this.schedulerSupplier = scheduler;
     this.settings = settings;
     this.metrics = metrics;
+    this.deadLetters = deadLetters;
+    this.outputs = outputs;
   }
 
   @Override
@@ -102,6 +112,22 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
       missingId(record, offset);
       return;
     }
+    var headers = copied(record.headers());
+    Optional<String> tooLarge =
+        InputLimits.keyProblem("key", record.key())
+            .or(() -> InputLimits.keyProblem("id", id))
+            .or(() -> InputLimits.attributesProblem(document.getAttributes()))
+            .or(() -> headersProblem(headers));
+    if (tooLarge.isPresent()) {
+      forwardDeadLetter(
+          DeadLetterReason.TOO_LARGE,
+          "the document has " + tooLarge.get(),
+          offset,
+          record.timestamp(),
+          record.key(),
+          record.value().getText());
+      return;
+    }
     Encoding encoding = engine.tokenizer().encode(document.getText());
     List<List<Integer>> windows = List.of();
     if (encoding.truncated() && settings.windowed()) {
@@ -120,7 +146,7 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
             .setArrivedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
             .setSourceTimestamp(Instant.ofEpochMilli(record.timestamp()))
             .setAttributes(document.getAttributes())
-            .setHeaders(copied(record.headers()))
+            .setHeaders(headers)
             .setCreatedAt(document.getCreatedAt())
             .build();
     String key =
@@ -208,89 +234,148 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
         deadLetter(done.key(), source, outcome.failure(), now);
         continue;
       }
-      EncodedDocument result = outcome.result();
-      long timestamp = source.getSourceTimestamp().toEpochMilli();
-      var headers = OutputRecords.headers(settings.modelName(), outcome.pass());
-      source.getHeaders().forEach((name, value) -> headers.add(name, bytes(value)));
-      String key = outputKey(source);
-      context.forward(
-          new Record<String, Object>(
-              key,
-              OutputRecords.embedding(settings, engine, source, result, now),
-              timestamp,
-              headers),
-          ProcessorSettings.EMBEDDINGS_SINK);
-      if (engine.config().isClassifier()) {
-        context.forward(
-            new Record<String, Object>(
-                key,
-                OutputRecords.labels(settings, engine, source, result, now),
-                timestamp,
-                headers),
-            ProcessorSettings.LABELS_SINK);
-      }
-      store.delete(done.key());
-      metrics.delivered(timestamp, now);
+      forward(done.key(), source, outcome, now);
     }
+  }
+
+  /**
+   * The outputs of one finished document; a TOO_LARGE dead letter instead if one would not fit in a
+   * produce request (see {@link OutputGuard}).
+   */
+  private void forward(String storeKey, PendingDocument source, JobOutcome outcome, long now) {
+    EncodedDocument result = outcome.result();
+    long timestamp = source.getSourceTimestamp().toEpochMilli();
+    var headers = OutputRecords.headers(settings.modelName(), outcome.pass());
+    source.getHeaders().forEach((name, value) -> headers.add(name, bytes(value)));
+    String key = outputKey(source);
+    List<Record<String, Object>> records = new ArrayList<>(2);
+    List<String> sinks = new ArrayList<>(2);
+    records.add(
+        new Record<>(
+            key,
+            OutputRecords.embedding(settings, engine, source, result, now),
+            timestamp,
+            headers));
+    sinks.add(ProcessorSettings.EMBEDDINGS_SINK);
+    if (engine.config().isClassifier()) {
+      records.add(
+          new Record<>(
+              key,
+              OutputRecords.labels(settings, engine, source, result, now),
+              timestamp,
+              headers));
+      sinks.add(ProcessorSettings.LABELS_SINK);
+    }
+    for (int i = 0; i < records.size(); i++) {
+      Record<String, Object> output = records.get(i);
+      byte[] oversized = outputs.oversized(sinks.get(i), key, output.value(), headers);
+      if (oversized != null) {
+        forwardDeadLetter(
+            DeadLetterReason.TOO_LARGE,
+            "the "
+                + sinks.get(i).replace("-sink", "")
+                + " output of document "
+                + source.getId()
+                + " has "
+                + oversized.length
+                + " bytes, more than a produce request takes ("
+                + deadLetters.maxRecordBytes()
+                + " bytes, max.request.size); its first bytes are kept",
+            Long.parseLong(storeKey),
+            timestamp,
+            source.getId(),
+            oversized);
+        store.delete(storeKey);
+        return;
+      }
+    }
+    for (int i = 0; i < records.size(); i++) {
+      context.forward(records.get(i), sinks.get(i));
+    }
+    store.delete(storeKey);
+    metrics.delivered(timestamp, now);
   }
 
   /** A record whose format gives no id and that has no key either: a MISSING_ID dead letter. */
   private void missingId(Record<String, Document> record, long offset) {
-    long now = context.currentSystemTimeMs();
-    DeadLetter letter =
-        DeadLetter.newBuilder()
-            .setReason(DeadLetterReason.MISSING_ID)
-            .setDetail(
-                "the record has no key and its value no id field (name one, or key the records by id)")
-            .setSourceTopic(settings.sourceTopic())
-            .setSourcePartition(context.taskId().partition())
-            .setSourceOffset(offset)
-            .setSourceTimestamp(Instant.ofEpochMilli(record.timestamp()))
-            .setKey(null)
-            .setValue(
-                ByteBuffer.wrap(
-                    record.value().getText().getBytes(StandardCharsets.UTF_8))) // the text, as read
-            .setApplication(settings.application())
-            .setFailedAt(Instant.ofEpochMilli(now))
-            .build();
-    context.forward(
-        new Record<String, Object>(null, letter, record.timestamp()),
-        ProcessorSettings.DEAD_LETTERS_SINK);
+    forwardDeadLetter(
+        DeadLetterReason.MISSING_ID,
+        "the record has no key and its value no id field (name one, or key the records by id)",
+        offset,
+        record.timestamp(),
+        null,
+        record.value().getText()); // the text, as read
   }
 
   /**
    * A document that fails inference on its own: a PROCESSING_FAILED dead letter, and the rest goes
-   * on.
+   * on. The text is not kept after tokenizing: find it at the source offset.
    */
   private void deadLetter(String key, PendingDocument source, RuntimeException failure, long now) {
-    int partition = context.taskId().partition();
-    long offset = Long.parseLong(key);
-    LOG.warn(
-        "dead letter PROCESSING_FAILED for {}-{}@{} (document {}): {}",
-        settings.sourceTopic(),
-        partition,
-        offset,
+    forwardDeadLetter(
+        DeadLetterReason.PROCESSING_FAILED,
+        "inference failed (document " + source.getId() + "): " + failure,
+        Long.parseLong(key),
+        source.getSourceTimestamp().toEpochMilli(),
         source.getId(),
-        failure.toString());
-    DeadLetter letter =
-        DeadLetter.newBuilder()
-            .setReason(DeadLetterReason.PROCESSING_FAILED)
-            .setDetail("inference failed: " + failure)
-            .setSourceTopic(settings.sourceTopic())
-            .setSourcePartition(partition)
-            .setSourceOffset(offset)
-            .setSourceTimestamp(source.getSourceTimestamp())
-            .setKey(ByteBuffer.wrap(source.getId().getBytes(StandardCharsets.UTF_8)))
-            .setValue(null) // the text is not kept after tokenizing: find it at the source offset
-            .setApplication(settings.application())
-            .setFailedAt(Instant.ofEpochMilli(now))
-            .build();
-    context.forward(
-        new Record<String, Object>(
-            source.getId(), letter, source.getSourceTimestamp().toEpochMilli()),
-        ProcessorSettings.DEAD_LETTERS_SINK);
+        (byte[]) null);
     store.delete(key);
-    metrics.processingFailed();
+  }
+
+  private void forwardDeadLetter(
+      DeadLetterReason reason,
+      String detail,
+      long offset,
+      long timestamp,
+      String key,
+      String text) {
+    forwardDeadLetter(
+        reason,
+        detail,
+        offset,
+        timestamp,
+        key,
+        text == null ? null : text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Built, logged and counted by the factory; keyed by a bounded prefix of {@code key}. */
+  private void forwardDeadLetter(
+      DeadLetterReason reason,
+      String detail,
+      long offset,
+      long timestamp,
+      String key,
+      byte[] value) {
+    byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
+    DeadLetterFactory.Source where =
+        new DeadLetterFactory.Source(
+            settings.sourceTopic(), context.taskId().partition(), offset, timestamp);
+    deadLetters
+        .letter(reason, detail, where, keyBytes, value)
+        .ifPresent(
+            letter -> {
+              ByteBuffer kept = letter.getKey();
+              String outKey =
+                  kept == null ? null : StandardCharsets.UTF_8.decode(kept.duplicate()).toString();
+              context.forward(
+                  new Record<String, Object>(outKey, letter, timestamp),
+                  ProcessorSettings.DEAD_LETTERS_SINK);
+            });
+  }
+
+  /** Why the copied headers are over their limit, or empty. */
+  private static Optional<String> headersProblem(java.util.Map<String, ByteBuffer> headers) {
+    long bytes = 0;
+    for (var header : headers.entrySet()) {
+      bytes += header.getKey().length() + header.getValue().remaining();
+    }
+    return bytes > InputLimits.MAX_COPIED_HEADER_BYTES
+        ? Optional.of(
+            "copied headers of "
+                + bytes
+                + " bytes; the limit is "
+                + InputLimits.MAX_COPIED_HEADER_BYTES)
+        : Optional.empty();
   }
 
   /**
