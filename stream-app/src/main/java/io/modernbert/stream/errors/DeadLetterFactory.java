@@ -25,8 +25,11 @@ import org.slf4j.LoggerFactory;
  * <p>A dead letter must always be writable, or it becomes the next poison pill: the envelope keeps
  * at most {@link #VALUE_PREFIX_BYTES} of the value (and {@code valueSize}, the whole size), at most
  * {@link #KEY_PREFIX_BYTES} of the key and a bounded detail, and the encoded letter is checked
- * against the producer's {@code max.request.size}. One that still does not fit is logged with its
- * source topic, partition and offset and skipped ({@link Optional#empty()}): never retried.
+ * against the producer's {@code max.request.size} and the dead-letter topic's {@code
+ * max.message.bytes} (else, rejected by the broker, it would abort the transaction under
+ * exactly-once); without room for the value's prefix it is sent without it. One that still does not
+ * fit is logged with its source topic, partition and offset and skipped ({@link Optional#empty()}):
+ * never retried.
  */
 public final class DeadLetterFactory {
   /** Streams config key under which the application passes its MeterRegistry (optional). */
@@ -58,13 +61,19 @@ public final class DeadLetterFactory {
   private final String application;
   private final MeterRegistry meters;
   private final int maxRecordBytes;
+  private final TopicLimits topics;
 
   public DeadLetterFactory(
-      String topic, String application, MeterRegistry meters, int maxRecordBytes) {
+      String topic,
+      String application,
+      MeterRegistry meters,
+      int maxRecordBytes,
+      TopicLimits topics) {
     this.topic = topic;
     this.application = application == null ? "" : application;
     this.meters = meters;
     this.maxRecordBytes = maxRecordBytes;
+    this.topics = topics;
   }
 
   /** The factory for a Kafka Streams handler, from the configs its {@code configure} receives. */
@@ -80,7 +89,8 @@ public final class DeadLetterFactory {
         name.toString(),
         id == null ? "" : id.toString(),
         configs.get(METER_REGISTRY_CONFIG) instanceof MeterRegistry registry ? registry : null,
-        maxRecordBytes(configs));
+        maxRecordBytes(configs),
+        TopicLimits.fromStreamsConfigs(configs));
   }
 
   /** The largest record the application's producer sends ({@code max.request.size}). */
@@ -97,14 +107,17 @@ public final class DeadLetterFactory {
     return topic;
   }
 
-  /** Records larger than this (key, value and headers) are not sent: see {@link #fits}. */
-  public int maxRecordBytes() {
-    return maxRecordBytes;
+  /**
+   * The largest record (key, value and headers) sent to {@code topic}: the producer's {@code
+   * max.request.size} or the topic's {@code max.message.bytes}, whichever is smaller.
+   */
+  public int maxRecordBytes(String topic) {
+    return Math.min(maxRecordBytes, topics.maxMessageBytes(topic));
   }
 
-  /** Whether a record of these sizes fits in one produce request, with room for its framing. */
-  public boolean fits(long keyBytes, long valueBytes, long headerBytes) {
-    return keyBytes + valueBytes + headerBytes + RECORD_OVERHEAD_BYTES <= maxRecordBytes;
+  /** Whether a record of these sizes fits in {@code topic}, with room for its framing. */
+  public boolean fits(String topic, long keyBytes, long valueBytes, long headerBytes) {
+    return keyBytes + valueBytes + headerBytes + RECORD_OVERHEAD_BYTES <= maxRecordBytes(topic);
   }
 
   /**
@@ -117,13 +130,21 @@ public final class DeadLetterFactory {
     for (byte[] kept : new byte[][] {prefix(value, VALUE_PREFIX_BYTES), null}) {
       DeadLetter letter = build(reason, detail, source, keyPrefix, kept, value);
       int size = AvroSerdes.DEAD_LETTER.encode(letter).length;
-      if (fits(keyPrefix == null ? 0 : keyPrefix.length, size, 0)) {
+      if (fits(topic, keyPrefix == null ? 0 : keyPrefix.length, size, 0)) {
         LOG.warn("dead letter {} for {}: {}", reason, source, letter.getDetail());
         count("modernbert.dead.letters", reason);
         return Optional.of(letter);
       }
     }
-    unwritable(source, reason + " dead letter larger than " + maxRecordBytes + " bytes", null);
+    unwritable(
+        source,
+        reason
+            + " dead letter larger than the "
+            + maxRecordBytes(topic)
+            + " bytes "
+            + topic
+            + " takes",
+        null);
     return Optional.empty();
   }
 

@@ -1,5 +1,7 @@
 package io.modernbert.stream.errors;
 
+import io.modernbert.schemas.AvroSerdes;
+import io.modernbert.schemas.DeadLetter;
 import io.modernbert.schemas.DeadLetterReason;
 import io.modernbert.stream.formats.RegistryUnavailableException;
 import java.util.Map;
@@ -34,9 +36,11 @@ public final class ProductionDeadLetterHandler implements ProductionExceptionHan
   @Override
   public Response handleError(
       ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
-    DeadLetterFactory.Source source = DeadLetterFactory.Source.of(context);
     if (deadLetters.topic().equals(record.topic())) {
-      deadLetters.unwritable(source, "sending it failed: " + exception, exception);
+      // Called back on the producer's thread: the context no longer knows the source record, the
+      // dead letter does.
+      deadLetters.unwritable(
+          sourceOf(record, context), "sending it failed: " + exception, exception);
       return Response.resume();
     }
     if (exception instanceof RetriableException) {
@@ -99,6 +103,20 @@ public final class ProductionDeadLetterHandler implements ProductionExceptionHan
         DeadLetterFactory.Source.of(context),
         sourced ? context.sourceRawKey() : outputKey,
         sourced ? context.sourceRawValue() : outputValue);
+  }
+
+  private static DeadLetterFactory.Source sourceOf(
+      ProducerRecord<byte[], byte[]> letter, ErrorHandlerContext context) {
+    try {
+      DeadLetter decoded = AvroSerdes.DEAD_LETTER.decode(letter.value());
+      return new DeadLetterFactory.Source(
+          decoded.getSourceTopic(),
+          decoded.getSourcePartition(),
+          decoded.getSourceOffset(),
+          decoded.getSourceTimestamp() == null ? -1 : decoded.getSourceTimestamp().toEpochMilli());
+    } catch (RuntimeException e) {
+      return DeadLetterFactory.Source.of(context);
+    }
   }
 
   private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {

@@ -278,9 +278,9 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
                 + source.getId()
                 + " has "
                 + oversized.length
-                + " bytes, more than a produce request takes ("
-                + deadLetters.maxRecordBytes()
-                + " bytes, max.request.size); its first bytes are kept",
+                + " bytes, more than its topic takes from us ("
+                + outputs.limit(sinks.get(i))
+                + " bytes: max.request.size, max.message.bytes); its first bytes are kept",
             Long.parseLong(storeKey),
             timestamp,
             source.getId(),

@@ -3,8 +3,10 @@ package io.modernbert.stream.topology;
 import io.modernbert.model.engine.Windows;
 import io.modernbert.schemas.AvroSerdes;
 import io.modernbert.stream.config.AppConfig;
+import io.modernbert.stream.config.StreamsProperties;
 import io.modernbert.stream.errors.AvroLimits;
 import io.modernbert.stream.errors.DeadLetterFactory;
+import io.modernbert.stream.errors.TopicLimits;
 import io.modernbert.stream.scheduler.BatchScheduler;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
@@ -50,7 +52,8 @@ public final class TopologyFactory {
             topics.deadLetters().name(),
             config.applicationId(),
             metrics.registry(),
-            DeadLetterFactory.maxRecordBytes(config.streamsOverrides()));
+            DeadLetterFactory.maxRecordBytes(config.streamsOverrides()),
+            TopicLimits.fromStreamsConfigs(StreamsProperties.of(config, metrics.registry())));
     OutputGuard outputs = new OutputGuard(topics, deadLetters);
     ProcessorSettings settings =
         new ProcessorSettings(
