@@ -61,7 +61,13 @@ public final class InputLimits {
   public static Optional<String> keyProblem(String what, String value) {
     long bytes = value == null ? 0 : utf8Length(value);
     return bytes > MAX_KEY_BYTES
-        ? Optional.of("a " + what + " of " + bytes + " bytes; the limit is " + MAX_KEY_BYTES)
+        ? Optional.of(
+            (what.matches("^[aeiou].*") ? "an " : "a ")
+                + what
+                + " of "
+                + bytes
+                + " bytes; the limit is "
+                + MAX_KEY_BYTES)
         : Optional.empty();
   }
 
