@@ -4,21 +4,17 @@ import io.modernbert.model.engine.EncodedDocument;
 import io.modernbert.model.engine.InferenceEngine;
 import io.modernbert.model.engine.Windows;
 import io.modernbert.model.tokenizer.Encoding;
-import io.modernbert.schemas.DeadLetterReason;
 import io.modernbert.schemas.Document;
 import io.modernbert.schemas.PendingDocument;
 import io.modernbert.stream.errors.DeadLetterFactory;
-import io.modernbert.stream.errors.InputLimits;
 import io.modernbert.stream.scheduler.BatchScheduler;
 import io.modernbert.stream.scheduler.InferenceJob;
 import io.modernbert.stream.scheduler.JobOutcome;
 import io.modernbert.stream.scheduler.SchedulerStoppedException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
@@ -56,8 +52,9 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
   private final Supplier<BatchScheduler> schedulerSupplier;
   private final ProcessorSettings settings;
   private final StreamMetrics metrics;
-  private final DeadLetterFactory deadLetters;
+  private final DeadLetterFactory deadLetterFactory;
   private final OutputGuard outputs;
+  private TaskDeadLetters deadLetters;
   private final Queue<Finished> finished = new ConcurrentLinkedQueue<>();
   private BatchScheduler scheduler;
   private InferenceEngine engine;
@@ -80,7 +77,7 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
     this.schedulerSupplier = scheduler;
     this.settings = settings;
     this.metrics = metrics;
-    this.deadLetters = deadLetters;
+    this.deadLetterFactory = deadLetters;
     this.outputs = outputs;
   }
 
@@ -90,6 +87,7 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
     this.engine = scheduler.engine();
     this.context = context;
     this.store = context.getStateStore(ProcessorSettings.STORE);
+    this.deadLetters = new TaskDeadLetters(context, settings, deadLetterFactory);
     List<KeyValue<String, PendingDocument>> pending = new ArrayList<>();
     try (KeyValueIterator<String, PendingDocument> entries = store.all()) {
       entries.forEachRemaining(pending::add);
@@ -109,23 +107,11 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
     // id.
     String id = document.getId().isEmpty() ? record.key() : document.getId();
     if (id == null || id.isBlank()) {
-      missingId(record, offset);
+      deadLetters.missingId(record, offset);
       return;
     }
     var headers = copied(record.headers());
-    Optional<String> tooLarge =
-        InputLimits.keyProblem("key", record.key())
-            .or(() -> InputLimits.keyProblem("id", id))
-            .or(() -> InputLimits.attributesProblem(document.getAttributes()))
-            .or(() -> headersProblem(headers));
-    if (tooLarge.isPresent()) {
-      forwardDeadLetter(
-          DeadLetterReason.TOO_LARGE,
-          "the document has " + tooLarge.get(),
-          offset,
-          record.timestamp(),
-          record.key(),
-          record.value().getText());
+    if (deadLetters.tooLarge(record, id, headers, offset)) {
       return;
     }
     Encoding encoding = engine.tokenizer().encode(document.getText());
@@ -231,7 +217,8 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
       }
       PendingDocument source = done.source();
       if (!outcome.succeeded()) {
-        deadLetter(done.key(), source, outcome.failure(), now);
+        deadLetters.inferenceFailed(Long.parseLong(done.key()), source, outcome.failure());
+        store.delete(done.key());
         continue;
       }
       forward(done.key(), source, outcome, now);
@@ -270,21 +257,8 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
       Record<String, Object> output = records.get(i);
       byte[] oversized = outputs.oversized(sinks.get(i), key, output.value(), headers);
       if (oversized != null) {
-        forwardDeadLetter(
-            DeadLetterReason.TOO_LARGE,
-            "the "
-                + sinks.get(i).replace("-sink", "")
-                + " output of document "
-                + source.getId()
-                + " has "
-                + oversized.length
-                + " bytes, more than its topic takes from us ("
-                + outputs.limit(sinks.get(i))
-                + " bytes: max.request.size, max.message.bytes); its first bytes are kept",
-            Long.parseLong(storeKey),
-            timestamp,
-            source.getId(),
-            oversized);
+        deadLetters.outputTooLarge(
+            Long.parseLong(storeKey), source, sinks.get(i), oversized, outputs.limit(sinks.get(i)));
         store.delete(storeKey);
         return;
       }
@@ -294,88 +268,6 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
     }
     store.delete(storeKey);
     metrics.delivered(timestamp, now);
-  }
-
-  /** A record whose format gives no id and that has no key either: a MISSING_ID dead letter. */
-  private void missingId(Record<String, Document> record, long offset) {
-    forwardDeadLetter(
-        DeadLetterReason.MISSING_ID,
-        "the record has no key and its value no id field (name one, or key the records by id)",
-        offset,
-        record.timestamp(),
-        null,
-        record.value().getText()); // the text, as read
-  }
-
-  /**
-   * A document that fails inference on its own: a PROCESSING_FAILED dead letter, and the rest goes
-   * on. The text is not kept after tokenizing: find it at the source offset.
-   */
-  private void deadLetter(String key, PendingDocument source, RuntimeException failure, long now) {
-    forwardDeadLetter(
-        DeadLetterReason.PROCESSING_FAILED,
-        "inference failed (document " + source.getId() + "): " + failure,
-        Long.parseLong(key),
-        source.getSourceTimestamp().toEpochMilli(),
-        source.getId(),
-        (byte[]) null);
-    store.delete(key);
-  }
-
-  private void forwardDeadLetter(
-      DeadLetterReason reason,
-      String detail,
-      long offset,
-      long timestamp,
-      String key,
-      String text) {
-    forwardDeadLetter(
-        reason,
-        detail,
-        offset,
-        timestamp,
-        key,
-        text == null ? null : text.getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** Built, logged and counted by the factory; keyed by a bounded prefix of {@code key}. */
-  private void forwardDeadLetter(
-      DeadLetterReason reason,
-      String detail,
-      long offset,
-      long timestamp,
-      String key,
-      byte[] value) {
-    byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
-    DeadLetterFactory.Source where =
-        new DeadLetterFactory.Source(
-            settings.sourceTopic(), context.taskId().partition(), offset, timestamp);
-    deadLetters
-        .letter(reason, detail, where, keyBytes, value)
-        .ifPresent(
-            letter -> {
-              ByteBuffer kept = letter.getKey();
-              String outKey =
-                  kept == null ? null : StandardCharsets.UTF_8.decode(kept.duplicate()).toString();
-              context.forward(
-                  new Record<String, Object>(outKey, letter, timestamp),
-                  ProcessorSettings.DEAD_LETTERS_SINK);
-            });
-  }
-
-  /** Why the copied headers are over their limit, or empty. */
-  private static Optional<String> headersProblem(java.util.Map<String, ByteBuffer> headers) {
-    long bytes = 0;
-    for (var header : headers.entrySet()) {
-      bytes += header.getKey().length() + header.getValue().remaining();
-    }
-    return bytes > InputLimits.MAX_COPIED_HEADER_BYTES
-        ? Optional.of(
-            "copied headers of "
-                + bytes
-                + " bytes; the limit is "
-                + InputLimits.MAX_COPIED_HEADER_BYTES)
-        : Optional.empty();
   }
 
   /**
