@@ -1,7 +1,10 @@
 package io.modernbert.stream.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.modernbert.stream.errors.DeadLetterFactory;
 import io.modernbert.stream.errors.DeadLetterHandler;
+import io.modernbert.stream.errors.ProcessingDeadLetterHandler;
+import io.modernbert.stream.errors.ProductionDeadLetterHandler;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -29,9 +32,17 @@ public final class StreamsProperties {
     props.put(
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         DeadLetterHandler.class.getName());
+    // A record that fails in a processor or on its way out is a dead letter too: the default
+    // handlers fail the task, and the replaced thread would fail on the same offset forever.
+    props.put(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+        ProcessingDeadLetterHandler.class.getName());
+    props.put(
+        StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        ProductionDeadLetterHandler.class.getName());
     props.put(
         StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().deadLetters());
-    props.put(DeadLetterHandler.METER_REGISTRY_CONFIG, meters);
+    props.put(DeadLetterFactory.METER_REGISTRY_CONFIG, meters);
     // Results become visible to read_committed consumers at the next commit: commit often (each
     // commit is one transaction for all the thread's tasks), and let an idle thread come back from
     // poll soon enough to forward what the scheduler finished (the forwarding punctuation runs

@@ -20,6 +20,9 @@ import org.apache.kafka.common.serialization.Deserializer;
  * <p>Avro's Java string decoding silently replaces invalid UTF-8 with U+FFFD, which would encode a
  * corrupted text as if it were fine. So the record is read with a reader schema whose id and text
  * are {@code bytes} (Avro resolves string to bytes) and decoded strictly here.
+ *
+ * <p>Lengths and counts the record claims are bounded by Avro's limits ({@link AvroLimits}), the
+ * attributes by {@link InputLimits}.
  */
 public final class DocumentDeserializer implements Deserializer<Document> {
   private static final Schema RAW = rawReaderSchema();
@@ -87,7 +90,8 @@ public final class DocumentDeserializer implements Deserializer<Document> {
           DeadLetterReason.EMPTY_TEXT, "document " + id + " has no text");
     }
     @SuppressWarnings("unchecked")
-    Map<Object, Object> attributes = (Map<Object, Object>) raw.get("attributes");
+    Map<CharSequence, Object> attributes = (Map<CharSequence, Object>) raw.get("attributes");
+    InputLimits.checkAttributes(attributes);
     Map<String, String> copied = new HashMap<>();
     attributes.forEach((key, value) -> copied.put(key.toString(), value.toString()));
     return Document.newBuilder()

@@ -27,10 +27,23 @@ import javax.net.ssl.SSLContext;
  * <p>A schema id the registry does not know is the record's fault ({@link
  * InvalidDocumentException}, a dead letter); a registry that does not answer is not ({@link
  * RegistryUnavailableException}).
+ *
+ * <p>Rate limits (429), request timeouts (408), 5xx answers and connection failures are waited out:
+ * the request is retried with exponential backoff (or after the registry's {@code Retry-After}),
+ * each attempt bounded by the timeout, for up to {@code retryBudget} in all. Only then is the
+ * registry unavailable, which never makes a dead letter of the record.
  */
 public final class SchemaRegistryClient {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(SchemaRegistryClient.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+
+  /** How long transient failures are retried before the registry counts as unavailable. */
+  public static final Duration DEFAULT_RETRY_BUDGET = Duration.ofSeconds(30);
+
+  private static final long FIRST_BACKOFF_MS = 100;
+  private static final long MAX_BACKOFF_MS = 5_000;
 
   /**
    * A schema as the registry stores it: its type ({@code AVRO}, {@code JSON}, {@code PROTOBUF}) and
@@ -42,6 +55,7 @@ public final class SchemaRegistryClient {
   private final String authorization;
   private final HttpClient http;
   private final Duration timeout;
+  private final Duration retryBudget;
   private final Map<Integer, RegisteredSchema> byId = new ConcurrentHashMap<>();
   private final Map<String, Integer> bySubjectAndSchema = new ConcurrentHashMap<>();
 
@@ -51,7 +65,16 @@ public final class SchemaRegistryClient {
    * @param basicAuth {@code user:password}, or null
    */
   public SchemaRegistryClient(String url, String basicAuth, Duration timeout) {
-    this(url, basicAuth == null ? null : basic(basicAuth), null, timeout);
+    this(url, basicAuth == null ? null : basic(basicAuth), null, timeout, DEFAULT_RETRY_BUDGET);
+  }
+
+  /**
+   * As above; transient failures are retried for up to {@code retryBudget} (well below the stream
+   * thread's {@code max.poll.interval.ms}, as the thread waits meanwhile).
+   */
+  public SchemaRegistryClient(
+      String url, String basicAuth, Duration timeout, Duration retryBudget) {
+    this(url, basicAuth == null ? null : basic(basicAuth), null, timeout, retryBudget);
   }
 
   /**
@@ -62,6 +85,12 @@ public final class SchemaRegistryClient {
    *     null for the JVM's default
    */
   public SchemaRegistryClient(String url, String authorization, SSLContext ssl, Duration timeout) {
+    this(url, authorization, ssl, timeout, DEFAULT_RETRY_BUDGET);
+  }
+
+  private SchemaRegistryClient(
+      String url, String authorization, SSLContext ssl, Duration timeout, Duration retryBudget) {
+    this.retryBudget = retryBudget;
     this.base = URI.create(url.endsWith("/") ? url : url + "/");
     this.authorization = authorization == null || authorization.isBlank() ? null : authorization;
     this.timeout = timeout;
@@ -135,7 +164,7 @@ public final class SchemaRegistryClient {
                 .header("Content-Type", CONTENT_TYPE)
                 .POST(HttpRequest.BodyPublishers.ofString(body)),
             "registering " + subject);
-    if (response.statusCode() >= 400 && response.statusCode() < 500) {
+    if (response.statusCode() >= 400 && response.statusCode() < 500 && !isTransient(response)) {
       throw new IllegalStateException(
           "the registry at "
               + base
@@ -151,27 +180,85 @@ public final class SchemaRegistryClient {
     return id;
   }
 
+  /** Sends the request, retrying transient failures within the retry budget (see above). */
   private HttpResponse<String> send(HttpRequest.Builder request, String what) {
     request.timeout(timeout).header("Accept", CONTENT_TYPE + ", application/json");
     if (authorization != null) {
       request.header("Authorization", authorization);
     }
+    HttpRequest built = request.build();
+    long deadline = System.nanoTime() + retryBudget.toNanos();
+    long backoff = FIRST_BACKOFF_MS;
+    for (int attempt = 1; ; attempt++) {
+      HttpResponse<String> response = null;
+      IOException failure = null;
+      try {
+        response = http.send(built, HttpResponse.BodyHandlers.ofString());
+        if (!isTransient(response)) {
+          return response;
+        }
+      } catch (IOException e) {
+        failure = e;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RegistryUnavailableException(
+            "interrupted while asking the schema registry (" + what + ")", e);
+      }
+      long wait = response == null ? backoff : retryAfterMs(response, backoff);
+      if (System.nanoTime() + wait * 1_000_000 > deadline) {
+        if (response != null) {
+          return response; // the caller reports the last answer as unavailability
+        }
+        throw new RegistryUnavailableException(
+            "the schema registry at " + base + " did not answer (" + what + "): " + failure,
+            failure);
+      }
+      LOG.warn(
+          "the schema registry at {} answered {} ({}, attempt {}); retrying in {} ms",
+          base,
+          response == null ? failure.toString() : response.statusCode(),
+          what,
+          attempt,
+          wait);
+      pause(wait, what);
+      backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+    }
+  }
+
+  /** Rate limited, timed out or failing: worth another try, and never the record's fault. */
+  private static boolean isTransient(HttpResponse<String> response) {
+    int status = response.statusCode();
+    return status == 429 || status == 408 || status >= 500;
+  }
+
+  /** The registry's {@code Retry-After} in seconds, if it says, bounded by the longest backoff. */
+  private static long retryAfterMs(HttpResponse<String> response, long backoff) {
+    return response
+        .headers()
+        .firstValue("Retry-After")
+        .map(
+            value -> {
+              try {
+                return Math.min(MAX_BACKOFF_MS, Math.max(0, Long.parseLong(value.trim()) * 1000));
+              } catch (NumberFormatException e) {
+                return backoff; // an HTTP date: not worth parsing for a wait this short
+              }
+            })
+        .orElse(backoff);
+  }
+
+  private static void pause(long millis, String what) {
     try {
-      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new RegistryUnavailableException(
-          "the schema registry at " + base + " did not answer (" + what + "): " + e, e);
+      Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RegistryUnavailableException(
-          "interrupted while asking the schema registry (" + what + ")", e);
+          "interrupted while waiting for the schema registry (" + what + ")", e);
     }
   }
 
   private JsonNode ok(HttpResponse<String> response, String what) {
-    if (response.statusCode() >= 500
-        || response.statusCode() == 401
-        || response.statusCode() == 403) {
+    if (isTransient(response) || response.statusCode() == 401 || response.statusCode() == 403) {
       throw new RegistryUnavailableException(
           "the schema registry at "
               + base

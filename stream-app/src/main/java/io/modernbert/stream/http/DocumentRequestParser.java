@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modernbert.schemas.Document;
+import io.modernbert.stream.errors.InputLimits;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -143,9 +144,18 @@ final class DocumentRequestParser {
         throw new HttpError(
             400, "Validation", where + ": \"attributes\" must be an object of strings");
       }
-      given
-          .fields()
-          .forEachRemaining(entry -> attributes.put(entry.getKey(), entry.getValue().asText()));
+      if (given.size() <= InputLimits.MAX_ATTRIBUTES) { // else no map is built: 413 below
+        given
+            .fields()
+            .forEachRemaining(entry -> attributes.put(entry.getKey(), entry.getValue().asText()));
+      }
+      String problem =
+          given.size() > InputLimits.MAX_ATTRIBUTES
+              ? given.size() + " attributes; the limit is " + InputLimits.MAX_ATTRIBUTES
+              : InputLimits.attributesProblem(attributes).orElse(null);
+      if (problem != null) {
+        throw new HttpError(413, "Validation", where + " (" + id.asText() + ") has " + problem);
+      }
     }
     return Document.newBuilder()
         .setId(id.asText())

@@ -4,16 +4,14 @@ import io.modernbert.model.engine.EncodedDocument;
 import io.modernbert.model.engine.InferenceEngine;
 import io.modernbert.model.engine.Windows;
 import io.modernbert.model.tokenizer.Encoding;
-import io.modernbert.schemas.DeadLetter;
-import io.modernbert.schemas.DeadLetterReason;
 import io.modernbert.schemas.Document;
 import io.modernbert.schemas.PendingDocument;
+import io.modernbert.stream.errors.DeadLetterFactory;
 import io.modernbert.stream.scheduler.BatchScheduler;
 import io.modernbert.stream.scheduler.InferenceJob;
 import io.modernbert.stream.scheduler.JobOutcome;
 import io.modernbert.stream.scheduler.SchedulerStoppedException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +52,9 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
   private final Supplier<BatchScheduler> schedulerSupplier;
   private final ProcessorSettings settings;
   private final StreamMetrics metrics;
+  private final DeadLetterFactory deadLetterFactory;
+  private final OutputGuard outputs;
+  private TaskDeadLetters deadLetters;
   private final Queue<Finished> finished = new ConcurrentLinkedQueue<>();
   private BatchScheduler scheduler;
   private InferenceEngine engine;
@@ -68,10 +69,16 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
    * Streams while the model still loads, and a task's first processing waits for it there.
    */
   DocumentProcessor(
-      Supplier<BatchScheduler> scheduler, ProcessorSettings settings, StreamMetrics metrics) {
+      Supplier<BatchScheduler> scheduler,
+      ProcessorSettings settings,
+      StreamMetrics metrics,
+      DeadLetterFactory deadLetters,
+      OutputGuard outputs) {
     this.schedulerSupplier = scheduler;
     this.settings = settings;
     this.metrics = metrics;
+    this.deadLetterFactory = deadLetters;
+    this.outputs = outputs;
   }
 
   @Override
@@ -80,6 +87,7 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
     this.engine = scheduler.engine();
     this.context = context;
     this.store = context.getStateStore(ProcessorSettings.STORE);
+    this.deadLetters = new TaskDeadLetters(context, settings, deadLetterFactory);
     List<KeyValue<String, PendingDocument>> pending = new ArrayList<>();
     try (KeyValueIterator<String, PendingDocument> entries = store.all()) {
       entries.forEachRemaining(pending::add);
@@ -99,7 +107,11 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
     // id.
     String id = document.getId().isEmpty() ? record.key() : document.getId();
     if (id == null || id.isBlank()) {
-      missingId(record, offset);
+      deadLetters.missingId(record, offset);
+      return;
+    }
+    var headers = copied(record.headers());
+    if (deadLetters.tooLarge(record, id, headers, offset)) {
       return;
     }
     Encoding encoding = engine.tokenizer().encode(document.getText());
@@ -120,7 +132,7 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
             .setArrivedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
             .setSourceTimestamp(Instant.ofEpochMilli(record.timestamp()))
             .setAttributes(document.getAttributes())
-            .setHeaders(copied(record.headers()))
+            .setHeaders(headers)
             .setCreatedAt(document.getCreatedAt())
             .build();
     String key =
@@ -205,92 +217,57 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
       }
       PendingDocument source = done.source();
       if (!outcome.succeeded()) {
-        deadLetter(done.key(), source, outcome.failure(), now);
+        deadLetters.inferenceFailed(Long.parseLong(done.key()), source, outcome.failure());
+        store.delete(done.key());
         continue;
       }
-      EncodedDocument result = outcome.result();
-      long timestamp = source.getSourceTimestamp().toEpochMilli();
-      var headers = OutputRecords.headers(settings.modelName(), outcome.pass());
-      source.getHeaders().forEach((name, value) -> headers.add(name, bytes(value)));
-      String key = outputKey(source);
-      context.forward(
-          new Record<String, Object>(
-              key,
-              OutputRecords.embedding(settings, engine, source, result, now),
-              timestamp,
-              headers),
-          ProcessorSettings.EMBEDDINGS_SINK);
-      if (engine.config().isClassifier()) {
-        context.forward(
-            new Record<String, Object>(
-                key,
-                OutputRecords.labels(settings, engine, source, result, now),
-                timestamp,
-                headers),
-            ProcessorSettings.LABELS_SINK);
-      }
-      store.delete(done.key());
-      metrics.delivered(timestamp, now);
+      forward(done.key(), source, outcome, now);
     }
   }
 
-  /** A record whose format gives no id and that has no key either: a MISSING_ID dead letter. */
-  private void missingId(Record<String, Document> record, long offset) {
-    long now = context.currentSystemTimeMs();
-    DeadLetter letter =
-        DeadLetter.newBuilder()
-            .setReason(DeadLetterReason.MISSING_ID)
-            .setDetail(
-                "the record has no key and its value no id field (name one, or key the records by id)")
-            .setSourceTopic(settings.sourceTopic())
-            .setSourcePartition(context.taskId().partition())
-            .setSourceOffset(offset)
-            .setSourceTimestamp(Instant.ofEpochMilli(record.timestamp()))
-            .setKey(null)
-            .setValue(
-                ByteBuffer.wrap(
-                    record.value().getText().getBytes(StandardCharsets.UTF_8))) // the text, as read
-            .setApplication(settings.application())
-            .setFailedAt(Instant.ofEpochMilli(now))
-            .build();
-    context.forward(
-        new Record<String, Object>(null, letter, record.timestamp()),
-        ProcessorSettings.DEAD_LETTERS_SINK);
-  }
-
   /**
-   * A document that fails inference on its own: a PROCESSING_FAILED dead letter, and the rest goes
-   * on.
+   * The outputs of one finished document; a TOO_LARGE dead letter instead if one would not fit in a
+   * produce request (see {@link OutputGuard}).
    */
-  private void deadLetter(String key, PendingDocument source, RuntimeException failure, long now) {
-    int partition = context.taskId().partition();
-    long offset = Long.parseLong(key);
-    LOG.warn(
-        "dead letter PROCESSING_FAILED for {}-{}@{} (document {}): {}",
-        settings.sourceTopic(),
-        partition,
-        offset,
-        source.getId(),
-        failure.toString());
-    DeadLetter letter =
-        DeadLetter.newBuilder()
-            .setReason(DeadLetterReason.PROCESSING_FAILED)
-            .setDetail("inference failed: " + failure)
-            .setSourceTopic(settings.sourceTopic())
-            .setSourcePartition(partition)
-            .setSourceOffset(offset)
-            .setSourceTimestamp(source.getSourceTimestamp())
-            .setKey(ByteBuffer.wrap(source.getId().getBytes(StandardCharsets.UTF_8)))
-            .setValue(null) // the text is not kept after tokenizing: find it at the source offset
-            .setApplication(settings.application())
-            .setFailedAt(Instant.ofEpochMilli(now))
-            .build();
-    context.forward(
-        new Record<String, Object>(
-            source.getId(), letter, source.getSourceTimestamp().toEpochMilli()),
-        ProcessorSettings.DEAD_LETTERS_SINK);
-    store.delete(key);
-    metrics.processingFailed();
+  private void forward(String storeKey, PendingDocument source, JobOutcome outcome, long now) {
+    EncodedDocument result = outcome.result();
+    long timestamp = source.getSourceTimestamp().toEpochMilli();
+    var headers = OutputRecords.headers(settings.modelName(), outcome.pass());
+    source.getHeaders().forEach((name, value) -> headers.add(name, bytes(value)));
+    String key = outputKey(source);
+    List<Record<String, Object>> records = new ArrayList<>(2);
+    List<String> sinks = new ArrayList<>(2);
+    records.add(
+        new Record<>(
+            key,
+            OutputRecords.embedding(settings, engine, source, result, now),
+            timestamp,
+            headers));
+    sinks.add(ProcessorSettings.EMBEDDINGS_SINK);
+    if (engine.config().isClassifier()) {
+      records.add(
+          new Record<>(
+              key,
+              OutputRecords.labels(settings, engine, source, result, now),
+              timestamp,
+              headers));
+      sinks.add(ProcessorSettings.LABELS_SINK);
+    }
+    for (int i = 0; i < records.size(); i++) {
+      Record<String, Object> output = records.get(i);
+      byte[] oversized = outputs.oversized(sinks.get(i), key, output.value(), headers);
+      if (oversized != null) {
+        deadLetters.outputTooLarge(
+            Long.parseLong(storeKey), source, sinks.get(i), oversized, outputs.limit(sinks.get(i)));
+        store.delete(storeKey);
+        return;
+      }
+    }
+    for (int i = 0; i < records.size(); i++) {
+      context.forward(records.get(i), sinks.get(i));
+    }
+    store.delete(storeKey);
+    metrics.delivered(timestamp, now);
   }
 
   /**

@@ -25,7 +25,7 @@ public final class StreamMetrics implements PassObserver {
   private final Timer inference;
   private final Timer endToEnd;
   private final Timer queueWait;
-  private final Counter processingFailed;
+  private final MeterRegistry registry;
 
   public StreamMetrics(MeterRegistry registry) {
     this.batches =
@@ -62,11 +62,13 @@ public final class StreamMetrics implements PassObserver {
             .description("Input record timestamp to output")
             .publishPercentiles(0.5, 0.99)
             .register(registry);
-    this.processingFailed =
-        Counter.builder("modernbert.dead.letters")
-            .tag("reason", "PROCESSING_FAILED")
-            .description("Records sent to the dead-letter topic")
-            .register(registry);
+    this.registry = registry;
+    // Registered now so that the series exists at zero; DeadLetterFactory increments it (and the
+    // other reasons) by name.
+    Counter.builder("modernbert.dead.letters")
+        .tag("reason", "PROCESSING_FAILED")
+        .description("Records sent to the dead-letter topic")
+        .register(registry);
     this.queueWait =
         Timer.builder("modernbert.scheduler.queue.wait")
             .description("Time a document waited in the scheduler's queue")
@@ -93,12 +95,13 @@ public final class StreamMetrics implements PassObserver {
     }
   }
 
-  void processingFailed() {
-    processingFailed.increment();
-  }
-
   void delivered(long sourceTimestamp, long now) {
     endToEnd.record(Duration.ofMillis(Math.max(0, now - sourceTimestamp)));
+  }
+
+  /** The registry these meters are in (dead letters are counted there by the factory). */
+  public MeterRegistry registry() {
+    return registry;
   }
 
   /** Overall padding waste so far: empty slots / all slots computed. */

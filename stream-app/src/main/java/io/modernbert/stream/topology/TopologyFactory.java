@@ -3,6 +3,10 @@ package io.modernbert.stream.topology;
 import io.modernbert.model.engine.Windows;
 import io.modernbert.schemas.AvroSerdes;
 import io.modernbert.stream.config.AppConfig;
+import io.modernbert.stream.config.StreamsProperties;
+import io.modernbert.stream.errors.AvroLimits;
+import io.modernbert.stream.errors.DeadLetterFactory;
+import io.modernbert.stream.errors.TopicLimits;
 import io.modernbert.stream.scheduler.BatchScheduler;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
@@ -17,8 +21,12 @@ import org.apache.kafka.streams.state.Stores;
  *                   -> processor (tokenize, pending-documents store, hand to the instance's scheduler;
  *                                 a punctuation forwards finished results and deletes their entries)
  *                   -> embeddings topic, labels topic (classifiers);
- *                      documents that fail inference -> dead letters (PROCESSING_FAILED)
+ *                      documents that fail inference -> dead letters (PROCESSING_FAILED),
+ *                      outputs too large to send -> dead letters (TOO_LARGE)
  * </pre>
+ *
+ * <p>Whatever fails for one record becomes a dead letter and the task goes on (the handlers in
+ * {@code StreamsProperties}, the processor's own checks); see {@link DeadLetterFactory}.
  *
  * <p>Every task of every stream thread hands its documents to the same {@link BatchScheduler},
  * which runs the model on its own thread.
@@ -36,7 +44,17 @@ public final class TopologyFactory {
    */
   public static Topology build(
       AppConfig config, Supplier<BatchScheduler> scheduler, StreamMetrics metrics) {
+    // Before Kafka Streams decodes the first record: Avro reads its limits once per JVM.
+    AvroLimits.apply(config.maxDocumentBytes());
     Topics topics = Topics.of(config);
+    DeadLetterFactory deadLetters =
+        new DeadLetterFactory(
+            topics.deadLetters().name(),
+            config.applicationId(),
+            metrics.registry(),
+            DeadLetterFactory.maxRecordBytes(config.streamsOverrides()),
+            TopicLimits.fromStreamsConfigs(StreamsProperties.of(config, metrics.registry())));
+    OutputGuard outputs = new OutputGuard(topics, deadLetters);
     ProcessorSettings settings =
         new ProcessorSettings(
             config.modelName(),
@@ -55,7 +73,7 @@ public final class TopologyFactory {
         topics.documents().name());
     topology.addProcessor(
         ProcessorSettings.PROCESSOR,
-        () -> new DocumentProcessor(scheduler, settings, metrics),
+        () -> new DocumentProcessor(scheduler, settings, metrics, deadLetters, outputs),
         ProcessorSettings.SOURCE);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(

@@ -15,6 +15,8 @@ import io.modernbert.schemas.Labels;
 import io.modernbert.stream.StreamFixtures;
 import io.modernbert.stream.config.AppConfig;
 import io.modernbert.stream.config.StreamsProperties;
+import io.modernbert.stream.errors.DeadLetterFactory;
+import io.modernbert.stream.errors.InputLimits;
 import io.modernbert.stream.scheduler.BatchScheduler;
 import io.modernbert.stream.scheduler.PassRunner;
 import java.io.ByteArrayOutputStream;
@@ -375,6 +377,27 @@ class DocumentTopologyTest {
     letter.getValue().duplicate().get(kept);
     assertThat(kept).containsExactly(junk);
     assertThat(letter.getDetail()).contains("not a single-object encoded");
+  }
+
+  @Test
+  void shouldDeadLetterADocumentWhoseKeyIsTooLargeToKeepAndGoOn() {
+    startDriver(StreamsConfig.EXACTLY_ONCE_V2);
+    String key = "k".repeat(InputLimits.MAX_KEY_BYTES + 1);
+    documents.pipeInput(
+        key,
+        AvroSerdes.DOCUMENT.encode(
+            Document.newBuilder().setId("long-key").setText("Ein Satz.").build()));
+    send("after", "Ein ganz normaler Satz.");
+    awaitOutputs(1);
+
+    assertThat(embeddings.readKeyValuesToList()).extracting(kv -> kv.key).containsExactly("after");
+    var letter = deadLetters.readRecord();
+    assertThat(letter.value().getReason()).isEqualTo(DeadLetterReason.TOO_LARGE);
+    assertThat(letter.value().getDetail())
+        .isEqualTo("the document has a key of 16385 bytes; the limit is 16384");
+    assertThat(letter.value().getKey().remaining()).isEqualTo(DeadLetterFactory.KEY_PREFIX_BYTES);
+    assertThat(letter.key()).hasSize(DeadLetterFactory.KEY_PREFIX_BYTES);
+    assertThat(deadLetters.isEmpty()).isTrue();
   }
 
   /** A Document in single-object encoding whose text field holds exactly {@code text} bytes. */
