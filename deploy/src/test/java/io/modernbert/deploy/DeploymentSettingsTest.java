@@ -145,13 +145,21 @@ class DeploymentSettingsTest {
     assertThat(configMap()).containsEntry("MODERNBERT_HTTP_PORT", port);
     assertThat(container().at("/ports/0/containerPort").asText()).isEqualTo(port);
     assertThat(container().at("/ports/0/name").asText()).isEqualTo("http");
+    // Kubernetes scrapes the metrics port, which the NetworkPolicy admits beside the HTTP port.
+    String metricsPort = configMap().get("MODERNBERT_METRICS_PORT");
+    assertThat(container().at("/ports/1/containerPort").asText()).isEqualTo(metricsPort);
     JsonNode statefulSet = DeployFiles.kubernetes("statefulset.yaml", "StatefulSet");
     assertThat(
             statefulSet
                 .at("/spec/template/metadata/annotations")
                 .path("prometheus.io/port")
                 .asText())
-        .isEqualTo(port);
+        .isEqualTo(metricsPort);
+    assertThat(
+            DeployFiles.kubernetes("networkpolicy.yaml", "NetworkPolicy")
+                .at("/spec/ingress/0/ports")
+                .findValuesAsText("port"))
+        .containsExactlyInAnyOrder(port, metricsPort);
     for (JsonNode service : DeployFiles.yamlDocuments("deploy/k8s/base/services.yaml")) {
       assertThat(service.at("/spec/ports/0/targetPort").asText())
           .as(service.at("/metadata/name").asText())
@@ -272,6 +280,20 @@ class DeploymentSettingsTest {
     // Kafka Streams gets 30 s to commit and leave its group, the HTTP server up to 30 s to drain:
     // both must fit before the kubelet's SIGKILL.
     assertThat(grace).isGreaterThan(30 + 10);
+  }
+
+  @Test
+  void theApiNeedsKeysFromASecretOnKubernetes() {
+    assertThat(configMap()).doesNotContainKey("MODERNBERT_ALLOW_UNAUTHENTICATED");
+    String keysFile = configMap().get("MODERNBERT_API_KEYS_FILE");
+    assertThat(keysFile).isNotBlank();
+    boolean mounted = false;
+    for (JsonNode mount : container().path("volumeMounts")) {
+      mounted |=
+          mount.path("name").asText().equals("api-keys")
+              && keysFile.startsWith(mount.path("mountPath").asText() + "/");
+    }
+    assertThat(mounted).as("the keys file is on the mounted Secret").isTrue();
   }
 
   @Test
