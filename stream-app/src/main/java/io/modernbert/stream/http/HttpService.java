@@ -64,6 +64,12 @@ public final class HttpService implements AutoCloseable {
                     && app.scheduler().running()
                     && publisher.healthy(),
             meters);
+    api.liveness(
+        () ->
+            !app.fatalFailure().isDone()
+                && app.scheduler().running()
+                && app.streams().state() != KafkaStreams.State.ERROR
+                && app.streams().state() != KafkaStreams.State.PENDING_ERROR);
     try {
       return serve(Vertx.vertx(), api, settings, meters, publisher);
     } catch (Exception e) {

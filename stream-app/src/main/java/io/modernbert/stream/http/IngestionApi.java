@@ -52,6 +52,18 @@ public final class IngestionApi {
     this(publisher, null, Duration.ZERO, limits, HttpSettings.loopback(0), ready, meters);
   }
 
+  /**
+   * What {@code /health} reports: false once a thread the service needs has died (the instance is
+   * then stopping with a non-zero exit code; a supervisor that polls first sees it here).
+   */
+  private BooleanSupplier alive = () -> true;
+
+  /** Sets what {@code /health} reports; call before {@link #router}. */
+  public IngestionApi liveness(BooleanSupplier alive) {
+    this.alive = alive;
+    return this;
+  }
+
   /** As below, on loopback settings without keys. */
   public IngestionApi(
       DocumentPublisher publisher,
@@ -103,7 +115,14 @@ public final class IngestionApi {
     router.route().handler(guards::authorize);
     router
         .get("/health")
-        .handler(ctx -> json(ctx.response(), 200, JSON.createObjectNode().put("status", "UP")));
+        .handler(
+            ctx -> {
+              boolean up = alive.getAsBoolean();
+              json(
+                  ctx.response(),
+                  up ? 200 : 503,
+                  JSON.createObjectNode().put("status", up ? "UP" : "DOWN"));
+            });
     router
         .get("/ready")
         .handler(

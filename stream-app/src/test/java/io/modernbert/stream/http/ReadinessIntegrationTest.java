@@ -21,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code /ready} follows what the service can do: false while the model warms up, true once Kafka
  * Streams runs and the serving shapes have run (the larger ones run later, while idle), false again
- * when the scheduler stops (as after a model that fails on everything); {@code /health} stays true
- * throughout.
+ * when the scheduler stops (as after a model that fails on everything). {@code /health} is true
+ * while the service's threads run, and false once the scheduler no longer runs: the instance cannot
+ * serve again without a restart.
  */
 class ReadinessIntegrationTest {
   @TempDir Path dataDir;
@@ -54,11 +55,12 @@ class ReadinessIntegrationTest {
         assertThat(engine.servingShapes())
             .allSatisfy(shape -> assertThat(engine.hasRun(shape)).isTrue());
         assertThat(status(http, "/ready")).isEqualTo(200);
+        assertThat(status(http, "/health")).isEqualTo(200);
 
         app.scheduler().close();
 
         assertThat(status(http, "/ready")).isEqualTo(503);
-        assertThat(status(http, "/health")).isEqualTo(200);
+        assertThat(status(http, "/health")).isEqualTo(503);
       }
     }
   }
