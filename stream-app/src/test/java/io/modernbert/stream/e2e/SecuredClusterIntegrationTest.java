@@ -109,6 +109,35 @@ class SecuredClusterIntegrationTest {
       EndToEndScenario.assertExactlyOnce(reader, documents.keySet());
       assertThat(app.fatalFailure()).isNotDone();
     }
+    // `tail`, as a person would run it, with the same client file.
+    assertThat(tail(config.topics().labels(), "admin")).hasSize(DOCUMENTS);
+  }
+
+  /** The lines {@code modernbert-stream tail --kafka-config FILE} prints for the topic. */
+  private static List<String> tail(String topic, String user) throws Exception {
+    client(user); // writes the user's client file
+    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream stdout = System.out;
+    int exit;
+    System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      exit =
+          new picocli.CommandLine(new io.modernbert.stream.StreamMain())
+              .execute(
+                  "tail",
+                  "--bootstrap-servers",
+                  kafka.secureBootstrapServers(),
+                  "--kafka-config",
+                  work.resolve(user + "-client.properties").toString(),
+                  "--topic",
+                  topic,
+                  "--max-records",
+                  Integer.toString(DOCUMENTS));
+    } finally {
+      System.setOut(stdout);
+    }
+    assertThat(exit).isZero();
+    return printed.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
   }
 
   @Test
