@@ -84,6 +84,14 @@ public record ModernBertConfig(
   private static final double DEFAULT_GLOBAL_ROPE_THETA = 160_000.0;
   private static final double DEFAULT_LOCAL_ROPE_THETA = 10_000.0;
 
+  // Bounds far beyond any ModernBERT (large: 28 layers, width 1,024, 50,368 tokens), so that a
+  // broken or hostile config.json fails with a message instead of a division by zero or an
+  // allocation of billions of entries (both found by CheckpointFilesFuzzTest).
+  private static final int MAX_LAYERS = 1_024;
+  private static final int MAX_WIDTH = 65_536;
+  private static final int MAX_VOCABULARY = 10_000_000;
+  private static final int MAX_LABELS = 1_000_000;
+
   public ModernBertConfig {
     layerTypes = List.copyOf(layerTypes);
     id2label = Map.copyOf(id2label);
@@ -146,7 +154,7 @@ public record ModernBertConfig(
       throw new IllegalArgumentException(
           "model_type is '" + modelType + "', expected 'modernbert'");
     }
-    int layers = requiredInt(json, "num_hidden_layers");
+    int layers = requiredInt(json, "num_hidden_layers", 1, MAX_LAYERS);
     ModernBertConfig.Pooling pooling =
         switch (json.path("classifier_pooling").asText("cls")) {
           case "cls" -> Pooling.CLS;
@@ -159,11 +167,11 @@ public record ModernBertConfig(
         };
     return new ModernBertConfig(
         architecture(json),
-        requiredInt(json, "vocab_size"),
-        requiredInt(json, "hidden_size"),
-        requiredInt(json, "intermediate_size"),
+        requiredInt(json, "vocab_size", 1, MAX_VOCABULARY),
+        requiredInt(json, "hidden_size", 1, MAX_WIDTH),
+        requiredInt(json, "intermediate_size", 1, 4 * MAX_WIDTH),
         layers,
-        requiredInt(json, "num_attention_heads"),
+        requiredInt(json, "num_attention_heads", 1, MAX_WIDTH),
         layerTypes(json, layers),
         json.path("local_attention").asInt(128),
         ropeTheta(json, LayerType.FULL_ATTENTION),
@@ -212,6 +220,10 @@ public record ModernBertConfig(
     }
     // Legacy spelling: layer i is global when i is a multiple of global_attn_every_n_layers.
     int every = json.path("global_attn_every_n_layers").asInt(3);
+    if (every < 1) {
+      throw new IllegalArgumentException(
+          "global_attn_every_n_layers must be at least 1, not " + every);
+    }
     for (int layer = 0; layer < layers; layer++) {
       types.add(layer % every == 0 ? LayerType.FULL_ATTENTION : LayerType.SLIDING_ATTENTION);
     }
@@ -248,6 +260,10 @@ public record ModernBertConfig(
       labels.put(Integer.parseInt(entry.getKey()), entry.getValue().asText());
     }
     int numLabels = json.path("num_labels").asInt(labels.size());
+    if (numLabels < 0 || numLabels > MAX_LABELS || labels.size() > MAX_LABELS) {
+      throw new IllegalArgumentException(
+          "num_labels and id2label must hold 0 to " + MAX_LABELS + " labels, not " + numLabels);
+    }
     for (int i = 0; i < numLabels; i++) {
       labels.putIfAbsent(i, "LABEL_" + i);
     }
@@ -262,11 +278,16 @@ public record ModernBertConfig(
     };
   }
 
-  private static int requiredInt(JsonNode json, String key) {
+  private static int requiredInt(JsonNode json, String key, int min, int max) {
     JsonNode node = json.get(key);
     if (node == null || !node.canConvertToInt()) {
       throw new IllegalArgumentException("missing or non-integer '" + key + "'");
     }
-    return node.asInt();
+    int value = node.asInt();
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(
+          "'" + key + "' is " + value + "; expected " + min + " to " + max);
+    }
+    return value;
   }
 }
