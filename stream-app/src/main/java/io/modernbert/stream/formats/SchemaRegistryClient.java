@@ -88,7 +88,8 @@ public final class SchemaRegistryClient {
     this(url, authorization, ssl, timeout, DEFAULT_RETRY_BUDGET);
   }
 
-  private SchemaRegistryClient(
+  /** As above, retrying transient failures for up to {@code retryBudget}. */
+  public SchemaRegistryClient(
       String url, String authorization, SSLContext ssl, Duration timeout, Duration retryBudget) {
     this.retryBudget = retryBudget;
     this.base = URI.create(url.endsWith("/") ? url : url + "/");

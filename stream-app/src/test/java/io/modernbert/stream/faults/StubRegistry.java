@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * /schemas/ids/{id}}) with the schemas it was given, after answering {@code 429 Too Many Requests}
  * to the first {@code rateLimited} requests, as a registry under load does. No Docker needed.
  */
-final class StubRegistry implements AutoCloseable {
+public final class StubRegistry implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpServer server;
@@ -24,7 +24,7 @@ final class StubRegistry implements AutoCloseable {
   final AtomicInteger refused = new AtomicInteger();
   final AtomicInteger served = new AtomicInteger();
 
-  StubRegistry(Map<Integer, String> schemas, int rateLimited) throws IOException {
+  public StubRegistry(Map<Integer, String> schemas, int rateLimited) throws IOException {
     this.schemas = Map.copyOf(schemas);
     this.refusalsLeft = new AtomicInteger(rateLimited);
     this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -32,7 +32,7 @@ final class StubRegistry implements AutoCloseable {
     server.start();
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 

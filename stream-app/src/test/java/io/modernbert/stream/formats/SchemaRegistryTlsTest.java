@@ -108,7 +108,8 @@ class SchemaRegistryTlsTest {
                   TestCertificates.PASSWORD,
                   keyStore,
                   keyStore == null ? null : TestCertificates.PASSWORD)),
-          Duration.ofSeconds(5));
+          Duration.ofSeconds(5),
+          Duration.ofMillis(500)); // refusals are retried: not for long in a test
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
