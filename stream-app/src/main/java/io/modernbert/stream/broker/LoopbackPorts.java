@@ -6,6 +6,7 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.Arrays;
 
 /** Finds ports that are free on the loopback interface. */
 final class LoopbackPorts {
@@ -53,7 +54,7 @@ final class LoopbackPorts {
   static int freePortOtherThan(int... taken) {
     while (true) {
       int port = freePort();
-      if (java.util.Arrays.stream(taken).noneMatch(t -> t == port)) {
+      if (Arrays.stream(taken).noneMatch(t -> t == port)) {
         return port;
       }
     }

@@ -2,6 +2,7 @@ package io.modernbert.stream.broker;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
@@ -130,7 +131,7 @@ final class SingleNodeBrokerConfig {
             + SECURE_LISTENER
             + ":"
             + protocol);
-    String prefix = "listener.name." + SECURE_LISTENER.toLowerCase(java.util.Locale.ROOT) + ".";
+    String prefix = "listener.name." + SECURE_LISTENER.toLowerCase(Locale.ROOT) + ".";
     props.setProperty(prefix + "ssl.keystore.type", "PKCS12");
     props.setProperty(prefix + "ssl.keystore.location", secure.keyStore().toString());
     props.setProperty(prefix + "ssl.keystore.password", secure.password());

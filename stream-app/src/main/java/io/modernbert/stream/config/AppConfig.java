@@ -3,6 +3,8 @@ package io.modernbert.stream.config;
 import io.modernbert.model.engine.EngineOptions;
 import io.modernbert.stream.kafka.KafkaClientConfig;
 import io.modernbert.stream.scheduler.SchedulerSettings;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -405,8 +407,8 @@ public record AppConfig(
     }
     String host;
     try {
-      host = java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.net.UnknownHostException e) {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
       host = "localhost";
     }
     String folder = stateDir.toAbsolutePath().normalize().toString();

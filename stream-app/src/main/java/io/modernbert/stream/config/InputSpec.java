@@ -2,7 +2,9 @@ package io.modernbert.stream.config;
 
 import com.fasterxml.jackson.core.JsonPointer;
 import io.modernbert.model.engine.Windows;
+import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * How the records of the documents topic are read.
@@ -21,7 +23,7 @@ public record InputSpec(
     String idPointer,
     Windows.LongDocuments longDocuments,
     int windowOverlap,
-    java.util.List<String> copiedHeaders) {
+    List<String> copiedHeaders) {
   /** Value formats of the documents topic. */
   public enum Format {
     /** Our Avro {@code Document} in single-object encoding (the default). */
@@ -61,8 +63,8 @@ public record InputSpec(
   }
 
   public InputSpec {
-    java.util.Objects.requireNonNull(format, "format");
-    copiedHeaders = java.util.List.copyOf(copiedHeaders);
+    Objects.requireNonNull(format, "format");
+    copiedHeaders = List.copyOf(copiedHeaders);
     if (windowOverlap < 0) {
       throw new IllegalArgumentException("the window overlap must be >= 0, not " + windowOverlap);
     }
@@ -81,7 +83,7 @@ public record InputSpec(
         null,
         Windows.LongDocuments.TRUNCATE,
         Windows.DEFAULT_OVERLAP,
-        java.util.List.of());
+        List.of());
   }
 
   public static InputSpec string() {
@@ -91,7 +93,7 @@ public record InputSpec(
         null,
         Windows.LongDocuments.TRUNCATE,
         Windows.DEFAULT_OVERLAP,
-        java.util.List.of());
+        List.of());
   }
 
   /**
@@ -105,7 +107,7 @@ public record InputSpec(
         idPointer,
         Windows.LongDocuments.TRUNCATE,
         Windows.DEFAULT_OVERLAP,
-        java.util.List.of());
+        List.of());
   }
 
   /**
@@ -122,7 +124,7 @@ public record InputSpec(
         idPath,
         Windows.LongDocuments.TRUNCATE,
         Windows.DEFAULT_OVERLAP,
-        java.util.List.of());
+        List.of());
   }
 
   /**
@@ -134,7 +136,7 @@ public record InputSpec(
   }
 
   /** The same, copying the input headers {@code names} to the outputs. */
-  public InputSpec withCopiedHeaders(java.util.List<String> names) {
+  public InputSpec withCopiedHeaders(List<String> names) {
     return new InputSpec(format, textPointer, idPointer, longDocuments, windowOverlap, names);
   }
 

@@ -4,7 +4,10 @@ import io.modernbert.schemas.DeadLetterReason;
 import io.modernbert.schemas.Document;
 import io.modernbert.stream.formats.TextValues;
 import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -39,7 +42,7 @@ public final class DocumentDeserializer implements Deserializer<Document> {
   /** Document with id and text as bytes; everything else as written. */
   private static Schema rawReaderSchema() {
     Schema document = Document.getClassSchema();
-    java.util.List<Schema.Field> fields = new java.util.ArrayList<>();
+    List<Schema.Field> fields = new ArrayList<>();
     for (Schema.Field field : document.getFields()) {
       boolean raw = field.name().equals("id") || field.name().equals("text");
       fields.add(
@@ -98,12 +101,12 @@ public final class DocumentDeserializer implements Deserializer<Document> {
         .setId(id)
         .setText(text)
         .setAttributes(copied)
-        .setCreatedAt((java.time.Instant) createdAt(raw))
+        .setCreatedAt((Instant) createdAt(raw))
         .build();
   }
 
   private static Object createdAt(GenericRecord raw) {
     Object value = raw.get("createdAt");
-    return value instanceof Long millis ? java.time.Instant.ofEpochMilli(millis) : value;
+    return value instanceof Long millis ? Instant.ofEpochMilli(millis) : value;
   }
 }

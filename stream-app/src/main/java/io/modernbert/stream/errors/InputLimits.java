@@ -1,5 +1,6 @@
 package io.modernbert.stream.errors;
 
+import io.modernbert.schemas.DeadLetterReason;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
@@ -53,7 +54,7 @@ public final class InputLimits {
         .ifPresent(
             problem -> {
               throw new InvalidDocumentException(
-                  io.modernbert.schemas.DeadLetterReason.TOO_LARGE, "the document has " + problem);
+                  DeadLetterReason.TOO_LARGE, "the document has " + problem);
             });
   }
 

@@ -4,6 +4,8 @@ import io.modernbert.schemas.AvroSerdes;
 import io.modernbert.schemas.DeadLetter;
 import io.modernbert.schemas.DeadLetterReason;
 import io.modernbert.stream.formats.RegistryUnavailableException;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -83,12 +85,12 @@ public final class ProductionDeadLetterHandler implements ProductionExceptionHan
             record.topic(),
             null,
             null,
-            "cannot serialize the " + origin.name().toLowerCase(java.util.Locale.ROOT) + " for ",
+            "cannot serialize the " + origin.name().toLowerCase(Locale.ROOT) + " for ",
             exception));
   }
 
   /** The source's key and value; without a source (a punctuation), the output's. */
-  private java.util.List<ProducerRecord<byte[], byte[]>> letter(
+  private List<ProducerRecord<byte[], byte[]>> letter(
       DeadLetterReason reason,
       ErrorHandlerContext context,
       String topic,

@@ -4,6 +4,7 @@ import io.modernbert.schemas.DeadLetterReason;
 import io.modernbert.schemas.Document;
 import io.modernbert.stream.errors.InvalidDocumentException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
@@ -133,7 +134,6 @@ public final class RegistryAvroDocumentDeserializer implements Deserializer<Docu
   }
 
   private static String strict(Utf8 value, String what) {
-    return TextValues.utf8(
-        java.nio.ByteBuffer.wrap(value.getBytes(), 0, value.getByteLength()), what);
+    return TextValues.utf8(ByteBuffer.wrap(value.getBytes(), 0, value.getByteLength()), what);
   }
 }

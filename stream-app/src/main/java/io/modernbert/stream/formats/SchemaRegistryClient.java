@@ -16,6 +16,8 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A small client of the Confluent Schema Registry REST API, which Confluent's registry, Apicurio's
@@ -34,8 +36,7 @@ import javax.net.ssl.SSLContext;
  * registry unavailable, which never makes a dead letter of the record.
  */
 public final class SchemaRegistryClient {
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(SchemaRegistryClient.class);
+  private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistryClient.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
 

@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modernbert.schemas.Document;
 import io.modernbert.stream.errors.InputLimits;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -65,8 +68,8 @@ final class DocumentRequestParser {
     } catch (JsonProcessingException e) {
       throw new HttpError(
           400, "Validation", "malformed JSON in the body: " + e.getOriginalMessage());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e); // a String source has no I/O to fail
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a String source has no I/O to fail
     }
   }
 
@@ -161,7 +164,7 @@ final class DocumentRequestParser {
         .setId(id.asText())
         .setText(text.asText())
         .setAttributes(attributes)
-        .setCreatedAt(java.time.Instant.now())
+        .setCreatedAt(Instant.now())
         .build();
   }
 }

@@ -15,6 +15,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What every synchronous inference route does, whatever its API's shape: tokenize the inputs (on
@@ -24,8 +26,7 @@ import java.util.function.Function;
  * 503 (inference failed), or the {@link HttpError} tokenizing raised, in the route's error shape.
  */
 final class InferenceCalls {
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(InferenceCalls.class);
+  private static final Logger LOG = LoggerFactory.getLogger(InferenceCalls.class);
 
   /** Inputs of at most this many UTF-8 bytes in all are tokenized on the event loop. */
   private static final int INLINE_TOKENIZE_BYTES = 16 * 1024;

@@ -5,13 +5,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.modernbert.schemas.Document;
 import io.modernbert.stream.scheduler.BatchScheduler;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -185,7 +191,7 @@ public final class IngestionApi {
       RequestGuards guards,
       String path,
       long maxBytes,
-      io.vertx.core.Handler<RoutingContext> handler) {
+      Handler<RoutingContext> handler) {
     router.post(path).handler(guards::bodyDeadline);
     router.post(path).handler(RequestGuards.body(maxBytes)).handler(guards::admit).handler(handler);
   }
@@ -205,7 +211,7 @@ public final class IngestionApi {
     }
     publisher
         .publish(documents)
-        .orTimeout(INGEST_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .orTimeout(INGEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
         .whenComplete(
             (ok, failure) ->
                 ctx.vertx()
@@ -215,8 +221,7 @@ public final class IngestionApi {
                             error(ctx, 429, "Overloaded", failure.getMessage());
                             return;
                           }
-                          if (failure
-                              instanceof org.apache.kafka.common.errors.RecordTooLargeException) {
+                          if (failure instanceof RecordTooLargeException) {
                             error(ctx, 413, "Payload Too Large", failure.getMessage());
                             return;
                           }
@@ -245,9 +250,9 @@ public final class IngestionApi {
       if (in == null) {
         throw new IllegalStateException("openapi.json is missing from the classpath");
       }
-      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot read openapi.json", e);
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read openapi.json", e);
     }
   }
 

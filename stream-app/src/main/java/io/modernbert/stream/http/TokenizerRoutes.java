@@ -8,10 +8,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modernbert.model.engine.InferenceEngine;
 import io.modernbert.model.tokenizer.ModernBertTokenizer;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 
 /**
@@ -47,7 +50,7 @@ final class TokenizerRoutes {
     ObjectNode type = info.putObject("model_type");
     if (engine.config().isClassifier()) {
       ObjectNode classifier = type.putObject("classifier");
-      Map<String, String> id2label = new java.util.LinkedHashMap<>(); // in id order
+      Map<String, String> id2label = new LinkedHashMap<>(); // in id order
       new TreeMap<>(engine.config().id2label())
           .forEach((id, label) -> id2label.put(Integer.toString(id), label));
       classifier.set("id2label", JSON.valueToTree(id2label));
@@ -104,9 +107,7 @@ final class TokenizerRoutes {
                     .runOnContext(
                         v -> {
                           Throwable cause =
-                              failure instanceof java.util.concurrent.CompletionException
-                                  ? failure.getCause()
-                                  : failure;
+                              failure instanceof CompletionException ? failure.getCause() : failure;
                           if (cause instanceof HttpError e) {
                             IngestionApi.error(ctx, e.status(), e.type(), e.getMessage());
                           } else if (cause != null) {
@@ -169,7 +170,7 @@ final class TokenizerRoutes {
         throw new HttpError(400, "Validation", "expected {\"ids\": [id, ...] or [[id, ...], ...]}");
       }
       boolean skip = root.path("skip_special_tokens").asBoolean(true);
-      List<int[]> sequences = new java.util.ArrayList<>();
+      List<int[]> sequences = new ArrayList<>();
       if (ids.get(0).isArray()) {
         ids.forEach(sequence -> sequences.add(intArray(sequence)));
       } else {

@@ -5,9 +5,11 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -71,7 +73,7 @@ public record KafkaClientConfig(String bootstrapServers, Map<String, String> pro
                     : ""));
       }
     }
-    properties = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(properties));
+    properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
   }
 
   /** A plaintext cluster with no further settings. */
@@ -166,7 +168,7 @@ public record KafkaClientConfig(String bootstrapServers, Map<String, String> pro
   }
 
   private static boolean isSecret(String key) {
-    String lower = key.toLowerCase(java.util.Locale.ROOT);
+    String lower = key.toLowerCase(Locale.ROOT);
     return SECRET_MARKERS.stream().anyMatch(lower::contains)
         && !lower.endsWith(".type")
         && !lower.endsWith(".location")

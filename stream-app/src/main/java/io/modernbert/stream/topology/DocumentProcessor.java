@@ -14,10 +14,14 @@ import io.modernbert.stream.scheduler.SchedulerStoppedException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -288,13 +292,13 @@ final class DocumentProcessor implements Processor<String, Document, String, Obj
   }
 
   /** The input headers the settings name (the last of each), to copy to the outputs. */
-  private java.util.Map<String, ByteBuffer> copied(org.apache.kafka.common.header.Headers headers) {
+  private Map<String, ByteBuffer> copied(Headers headers) {
     if (settings.copiedHeaders().isEmpty()) {
-      return java.util.Map.of(); // the usual case: nothing to look up or allocate per record
+      return Map.of(); // the usual case: nothing to look up or allocate per record
     }
-    java.util.Map<String, ByteBuffer> copied = new java.util.HashMap<>();
+    Map<String, ByteBuffer> copied = new HashMap<>();
     for (String name : settings.copiedHeaders()) {
-      org.apache.kafka.common.header.Header header = headers.lastHeader(name);
+      Header header = headers.lastHeader(name);
       if (header != null && header.value() != null) {
         copied.put(name, ByteBuffer.wrap(header.value()));
       }

@@ -1,6 +1,7 @@
 package io.modernbert.stream.topology;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What the document processor needs besides the scheduler, and the topology's node names.
@@ -19,7 +20,7 @@ record ProcessorSettings(
     String sourceTopic,
     String application,
     int windowOverlap,
-    java.util.List<String> copiedHeaders) {
+    List<String> copiedHeaders) {
   boolean windowed() {
     return windowOverlap >= 0;
   }

@@ -8,6 +8,7 @@ import io.modernbert.model.engine.PackedBatch;
 import io.modernbert.stream.scheduler.PassObserver;
 import io.modernbert.stream.scheduler.PassSummary;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The service's meters: scheduler passes ("batches") and the engine's packed forward passes, tokens
@@ -91,7 +92,7 @@ public final class StreamMetrics implements PassObserver {
     batchTokens.record(pass.tokens());
     inference.record(Duration.ofMillis(pass.modelMillis()));
     for (long wait : queueWaitsNanos) {
-      queueWait.record(wait, java.util.concurrent.TimeUnit.NANOSECONDS);
+      queueWait.record(wait, TimeUnit.NANOSECONDS);
     }
   }
 

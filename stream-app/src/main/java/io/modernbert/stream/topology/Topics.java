@@ -16,6 +16,7 @@ import io.modernbert.stream.formats.RegistryJsonDocumentDeserializer;
 import io.modernbert.stream.formats.SchemaRegistryClient;
 import io.modernbert.stream.formats.StringDocumentDeserializer;
 import io.modernbert.stream.formats.TlsContexts;
+import java.time.Duration;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -101,7 +102,7 @@ public record Topics(
   }
 
   /** How long a registry request may take before the registry counts as unavailable. */
-  private static final java.time.Duration REGISTRY_TIMEOUT = java.time.Duration.ofSeconds(5);
+  private static final Duration REGISTRY_TIMEOUT = Duration.ofSeconds(5);
 
   public static Topics of(AppConfig config) {
     SchemaRegistryClient registry = registry(config);
