@@ -2,6 +2,8 @@ package io.modernbert.bench;
 
 import io.modernbert.model.checkpoint.RandomCheckpoint;
 import io.modernbert.model.checkpoint.SafetensorsDType;
+import io.modernbert.model.config.ModernBertConfig;
+import io.modernbert.model.engine.EngineDiagnostics;
 import io.modernbert.model.engine.EngineOptions;
 import io.modernbert.model.engine.InferenceEngine;
 import io.modernbert.model.engine.PackedBatch;
@@ -181,7 +183,7 @@ final class BenchCommand implements Callable<Integer> {
         long slots = 0;
         long start = System.nanoTime();
         for (PackedBatch batch : engine.plan(load.documents())) {
-          io.modernbert.model.engine.EngineDiagnostics.runForTiming(engine, batch);
+          EngineDiagnostics.runForTiming(engine, batch);
           slots += batch.shape().slots();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -212,7 +214,7 @@ final class BenchCommand implements Callable<Integer> {
       String engineName, String workload, InferenceEngine engine, List<PackedBatch> passes) {
     Map<String, Long> byType = new LinkedHashMap<>();
     for (PackedBatch batch : passes) {
-      io.modernbert.model.engine.EngineDiagnostics.profile(engine, batch)
+      EngineDiagnostics.profile(engine, batch)
           .forEach((type, micros) -> byType.merge(type, micros, Long::sum));
     }
     long total = byType.values().stream().mapToLong(Long::longValue).sum();
@@ -237,8 +239,7 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /** The model FLOPs of a workload's documents, without padding (the same for both engines). */
-  private static double usefulFlops(
-      io.modernbert.model.config.ModernBertConfig config, Workload load) {
+  private static double usefulFlops(ModernBertConfig config, Workload load) {
     double flops = 0;
     for (int[] document : load.documents()) {
       flops += Flops.document(config, document.length);
@@ -249,9 +250,8 @@ final class BenchCommand implements Callable<Integer> {
   private List<Measurement> runPeer(Path peer, Path workDir, List<Workload> loads, double ceiling)
       throws Exception {
     List<Measurement> results = new ArrayList<>();
-    io.modernbert.model.config.ModernBertConfig base =
-        io.modernbert.model.config.ModernBertConfig.load(
-            peer.resolve("../../modernbert"), "config-base.json");
+    ModernBertConfig base =
+        ModernBertConfig.load(peer.resolve("../../modernbert"), "config-base.json");
     try (OnnxPeer onnx = OnnxPeer.open(peer, workDir, threads)) {
       onnx.run(Workload.fixed(128, 8, seed).documents()); // first-run allocations, untimed
       for (Workload load : loads) {
@@ -287,7 +287,7 @@ final class BenchCommand implements Callable<Integer> {
       Workload load,
       String name,
       List<List<int[]>> batches,
-      io.modernbert.model.config.ModernBertConfig config,
+      ModernBertConfig config,
       double ceiling)
       throws Exception {
     long start = System.nanoTime();

@@ -1,5 +1,6 @@
 package io.modernbert.bench;
 
+import io.modernbert.load.LoadCommand;
 import io.modernbert.model.cli.ModernBertCli;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -11,7 +12,7 @@ public final class Main {
   public static void main(String[] args) {
     CommandLine cli = ModernBertCli.commandLine(new PrintWriter(System.err, true));
     cli.addSubcommand("bench", new BenchCommand());
-    cli.addSubcommand("load", new io.modernbert.load.LoadCommand());
+    cli.addSubcommand("load", new LoadCommand());
     System.exit(cli.execute(args));
   }
 }

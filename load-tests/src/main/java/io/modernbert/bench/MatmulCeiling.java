@@ -4,6 +4,7 @@ import io.modernbert.model.graph.Precision;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
+import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
@@ -42,8 +43,8 @@ final class MatmulCeiling {
               .setInterOpParallelismThreads(1)
               .build();
       try (Session session = new Session(graph, config);
-          var left = org.tensorflow.Tensor.of(type, Shape.of(M, K));
-          var right = org.tensorflow.Tensor.of(type, Shape.of(K, N))) {
+          var left = Tensor.of(type, Shape.of(M, K));
+          var right = Tensor.of(type, Shape.of(K, N))) {
         double best = Double.MAX_VALUE;
         for (int r = 0; r <= repeats; r++) {
           long start = System.nanoTime();

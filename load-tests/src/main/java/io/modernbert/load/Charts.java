@@ -2,6 +2,8 @@ package io.modernbert.load;
 
 import java.awt.Color;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -136,8 +138,8 @@ final class Charts {
         : String.format(
             Locale.ROOT,
             "%s%%",
-            new java.math.BigDecimal(percentile)
-                .round(new java.math.MathContext(6))
+            new BigDecimal(percentile)
+                .round(new MathContext(6))
                 .stripTrailingZeros()
                 .toPlainString());
   }

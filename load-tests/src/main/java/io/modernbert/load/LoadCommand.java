@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
@@ -303,7 +304,7 @@ public final class LoadCommand implements Callable<Integer> {
   private Map<String, Object> settings(RunIds ids, List<LoadDocument> docs, Path modelDir) {
     Map<String, Object> settings = new LinkedHashMap<>();
     settings.put("runId", ids.runId());
-    settings.put("startedAt", java.time.Instant.now().toString());
+    settings.put("startedAt", Instant.now().toString());
     settings.put("target", httpUrl != null ? httpUrl.toString() : bootstrapServers);
     settings.put(
         "mode",

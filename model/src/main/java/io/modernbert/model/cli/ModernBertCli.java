@@ -1,6 +1,7 @@
 package io.modernbert.model.cli;
 
 import java.io.PrintWriter;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -34,7 +35,7 @@ public final class ModernBertCli {
    * DJL's platform notice and its CUDA probe on CPU-only machines are not actionable.
    */
   static void quietLogging() {
-    java.util.Map.of(
+    Map.of(
             "org.slf4j.simpleLogger.logFile", "System.err",
             "org.slf4j.simpleLogger.showDateTime", "true",
             "org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSS",

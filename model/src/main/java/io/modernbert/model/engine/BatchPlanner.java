@@ -2,6 +2,7 @@ package io.modernbert.model.engine;
 
 import io.modernbert.model.graph.BatchShape;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeMap;
@@ -157,8 +158,8 @@ public final class BatchPlanner {
     int[] ids = new int[slots];
     int[] positions = new int[slots];
     int[] segments = new int[slots];
-    java.util.Arrays.fill(ids, padId);
-    java.util.Arrays.fill(segments, -1);
+    Arrays.fill(ids, padId);
+    Arrays.fill(segments, -1);
     List<PackedBatch.Placement> placements = new ArrayList<>();
     for (int r = 0; r < rows.size(); r++) {
       int offset = r * shape.length();

@@ -9,6 +9,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -180,7 +181,7 @@ public final class CompilationCache {
         }
       }
       Files.write(mark, new byte[0]);
-      Files.setLastModifiedTime(mark, java.nio.file.attribute.FileTime.fromMillis(now));
+      Files.setLastModifiedTime(mark, FileTime.fromMillis(now));
       return removed;
     } catch (IOException e) {
       throw new UncheckedIOException(

@@ -1,6 +1,9 @@
 package io.modernbert.model.engine;
 
 import io.modernbert.model.graph.BatchShape;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * What benchmarks ask of an engine beyond encoding: a pass profiled per op type and a pass timed
@@ -14,9 +17,8 @@ public final class EngineDiagnostics {
    * Runs a planned pass with TensorFlow's step tracing and returns the wall time spent per op type
    * (microseconds, summed over ops of that type), largest first: where the time goes.
    */
-  public static java.util.LinkedHashMap<String, Long> profile(
-      InferenceEngine engine, PackedBatch batch) {
-    java.util.Map<String, Long> byType = new java.util.HashMap<>();
+  public static LinkedHashMap<String, Long> profile(InferenceEngine engine, PackedBatch batch) {
+    Map<String, Long> byType = new HashMap<>();
     BatchShape shape = batch.shape();
     ShapeGraph graph = engine.graphOf(shape);
     graph
@@ -40,9 +42,9 @@ public final class EngineDiagnostics {
                 }
               }
             });
-    java.util.LinkedHashMap<String, Long> sorted = new java.util.LinkedHashMap<>();
+    LinkedHashMap<String, Long> sorted = new LinkedHashMap<>();
     byType.entrySet().stream()
-        .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
         .forEach(e -> sorted.put(e.getKey(), e.getValue()));
     return sorted;
   }

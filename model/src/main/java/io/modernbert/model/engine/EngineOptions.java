@@ -1,6 +1,7 @@
 package io.modernbert.model.engine;
 
 import io.modernbert.model.graph.Precision;
+import java.util.Objects;
 
 /**
  * How the engine runs. Build from {@link #defaults()} with the {@code with...} methods.
@@ -34,7 +35,7 @@ public record EngineOptions(
   public static final int DEFAULT_BATCH_TOKENS = 8192;
 
   public EngineOptions {
-    java.util.Objects.requireNonNull(xla, "xla");
+    Objects.requireNonNull(xla, "xla");
     if (batchTokens < 1) {
       throw new IllegalArgumentException("batch tokens must be positive");
     }

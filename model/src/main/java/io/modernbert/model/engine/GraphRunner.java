@@ -3,7 +3,9 @@ package io.modernbert.model.engine;
 import io.modernbert.model.checkpoint.ModelWeights;
 import io.modernbert.model.graph.GraphBuilder.WeightSpec;
 import io.modernbert.model.graph.GraphNames;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
@@ -46,7 +48,7 @@ final class GraphRunner {
    * Runs a planned pass under its shape's scope; with a non-null {@code trace}, as {@link
    * #run(String, int, int, int[], int[], int[], int[], boolean, java.util.function.Consumer)}.
    */
-  Outputs run(PackedBatch batch, boolean hidden, java.util.function.Consumer<RunMetadata> trace) {
+  Outputs run(PackedBatch batch, boolean hidden, Consumer<RunMetadata> trace) {
     return run(
         batch.shape().scope(),
         batch.shape().rows(),
@@ -85,7 +87,7 @@ final class GraphRunner {
       int[] segments,
       int[] clsIndex,
       boolean hidden,
-      java.util.function.Consumer<RunMetadata> trace) {
+      Consumer<RunMetadata> trace) {
     Shape shape = Shape.of(rows, length);
     try (TInt32 idsTensor = TInt32.tensorOf(shape, DataBuffers.of(ids, true, false));
         TInt32 positionTensor = TInt32.tensorOf(shape, DataBuffers.of(positions, true, false));
@@ -153,7 +155,7 @@ final class GraphRunner {
     float[] flat = flat(tensor);
     float[][] result = new float[rows][];
     for (int r = 0; r < rows; r++) {
-      result[r] = java.util.Arrays.copyOfRange(flat, r * columns, (r + 1) * columns);
+      result[r] = Arrays.copyOfRange(flat, r * columns, (r + 1) * columns);
     }
     return result;
   }

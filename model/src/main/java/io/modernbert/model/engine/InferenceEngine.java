@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -331,9 +332,7 @@ public final class InferenceEngine implements AutoCloseable {
    * As {@link #encode(List, boolean)}, telling {@code onPass} about every pass run (for metrics).
    */
   public List<EncodedDocument> encode(
-      List<DocumentInput> documents,
-      boolean hiddenStates,
-      java.util.function.Consumer<PackedBatch> onPass) {
+      List<DocumentInput> documents, boolean hiddenStates, Consumer<PackedBatch> onPass) {
     List<Encoding> encodings = new ArrayList<>(documents.size());
     for (DocumentInput document : documents) {
       encodings.add(
@@ -366,7 +365,7 @@ public final class InferenceEngine implements AutoCloseable {
   }
 
   private RawOutputs[] forward(
-      List<int[]> ids, boolean hiddenStates, java.util.function.Consumer<PackedBatch> onPass) {
+      List<int[]> ids, boolean hiddenStates, Consumer<PackedBatch> onPass) {
     RawOutputs[] outputs = new RawOutputs[ids.size()];
     for (PackedBatch batch : plan(ids)) {
       GraphRunner.Outputs out = run(batch, hiddenStates);

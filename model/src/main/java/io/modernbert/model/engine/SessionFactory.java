@@ -1,5 +1,6 @@
 package io.modernbert.model.engine;
 
+import java.util.Arrays;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.proto.ConfigProto;
@@ -35,8 +36,7 @@ final class SessionFactory {
   private SessionFactory() {}
 
   static boolean cpuJitAllowed(String xlaFlags) {
-    return xlaFlags != null
-        && java.util.Arrays.asList(xlaFlags.trim().split("\\s+")).contains(CPU_JIT_FLAG);
+    return xlaFlags != null && Arrays.asList(xlaFlags.trim().split("\\s+")).contains(CPU_JIT_FLAG);
   }
 
   /** Whether sessions in this process get thread pools of their own size. */

@@ -1,5 +1,6 @@
 package io.modernbert.model.graph;
 
+import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -35,7 +36,7 @@ public final class RotaryEmbedding {
             tf.constant(-1));
     Operand<TFloat32> angles = tf.math.mul(position, tf.constant(inverseFrequencies));
     // [rows, 1, len, d]: the same angle for element k and k + d/2
-    Operand<TFloat32> doubled = tf.concat(java.util.List.of(angles, angles), tf.constant(-1));
+    Operand<TFloat32> doubled = tf.concat(List.of(angles, angles), tf.constant(-1));
     this.cos = tf.math.cos(doubled);
     this.sin = tf.math.sin(doubled);
   }
@@ -57,8 +58,7 @@ public final class RotaryEmbedding {
     var halves = tf.split(tf.constant(-1), x, 2L);
     Operand<TFloat32> rotated =
         tf.concat(
-            java.util.List.of(tf.math.neg(halves.output().get(1)), halves.output().get(0)),
-            tf.constant(-1));
+            List.of(tf.math.neg(halves.output().get(1)), halves.output().get(0)), tf.constant(-1));
     return tf.math.add(tf.math.mul(x, cos), tf.math.mul(rotated, sin));
   }
 
