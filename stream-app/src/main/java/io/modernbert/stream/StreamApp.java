@@ -230,9 +230,7 @@ public final class StreamApp implements AutoCloseable {
           config.scheduler(),
           metrics,
           config.engine().warmup(),
-          passRunner.apply(
-              (documents, hiddenStates, onPacked) ->
-                  engine.encode(documents, hiddenStates, onPacked)));
+          passRunner.apply(engine::encode));
     } catch (RuntimeException e) {
       engine.close();
       throw e;

@@ -252,6 +252,15 @@ public final class StreamMain {
     long maxWaitMs;
 
     @Option(
+        names = "--engine-lanes",
+        defaultValue = "2",
+        description =
+            "Engine lanes: 2 runs documents of up to 1,024 tokens and HTTP requests beside long"
+                + " passes, so they never wait for one; 1 runs every pass in turn (default"
+                + " ${DEFAULT-VALUE}).")
+    int engineLanes;
+
+    @Option(
         names = "--max-document-bytes",
         defaultValue = "1048576",
         description =
@@ -304,6 +313,7 @@ public final class StreamMain {
                       documentsTopic, embeddingsTopic, labelsTopic, deadLetterTopic))
               .withEngine(engine)
               .withMaxWait(Duration.ofMillis(maxWaitMs))
+              .withEngineLanes(engineLanes)
               .withMaxDocumentBytes(maxDocumentBytes)
               .withProcessingGuarantee(processingGuarantee)
               .withStateDir(stateDir != null ? stateDir : defaults.stateDir())

@@ -14,7 +14,7 @@ public final class BrokenModelMain {
     StreamMain.Run run = new StreamMain.Run();
     run.passRunner =
         real ->
-            (documents, hiddenStates, onPacked) -> {
+            (documents, plan, hiddenStates, onPacked) -> {
               throw new IllegalStateException("injected: the model does not run");
             };
     System.exit(new CommandLine(run).execute(args));

@@ -30,12 +30,12 @@ public final class ErrorInjectingMain {
     UnaryOperator<io.modernbert.stream.scheduler.PassRunner> passRunner =
         real ->
             onScheduler
-                ? (documents, hiddenStates, onPacked) -> {
+                ? (documents, plan, hiddenStates, onPacked) -> {
                   if (documents.stream()
                       .anyMatch(d -> d.id().startsWith(InjectedErrorInterceptor.TRIGGER))) {
                     throw new InjectedError(Thread.currentThread().getName());
                   }
-                  return real.run(documents, hiddenStates, onPacked);
+                  return real.run(documents, plan, hiddenStates, onPacked);
                 }
                 : real;
     Map<String, String> interceptor =

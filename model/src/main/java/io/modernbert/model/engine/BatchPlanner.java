@@ -103,8 +103,8 @@ public final class BatchPlanner {
   }
 
   /** A pass of exactly {@code shape} holding one document in its first row (warm-up). */
-  PackedBatch single(BatchShape shape, int[] document) {
-    return pack(shape, List.of(List.of(0)), List.of(document));
+  static PackedBatch single(BatchShape shape, int[] document, int padId) {
+    return pack(shape, List.of(List.of(0)), List.of(document), padId);
   }
 
   /**
@@ -154,6 +154,11 @@ public final class BatchPlanner {
   }
 
   private PackedBatch pack(BatchShape shape, List<List<Integer>> rows, List<int[]> documents) {
+    return pack(shape, rows, documents, padId);
+  }
+
+  private static PackedBatch pack(
+      BatchShape shape, List<List<Integer>> rows, List<int[]> documents, int padId) {
     int slots = shape.slots();
     int[] ids = new int[slots];
     int[] positions = new int[slots];

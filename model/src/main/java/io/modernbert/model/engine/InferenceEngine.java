@@ -10,13 +10,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,17 +45,10 @@ public final class InferenceEngine implements AutoCloseable {
   private final PoolingSpec pooling;
   private final EngineOptions options;
   private final ModelWeights weights;
-  private final ShapeGraph servingGraph;
   private final List<BatchShape> shapes;
-  private final BatchPlanner planner;
+  private final ShapeGraphs graphs;
+  private final ShapePolicy shapePolicy;
   private final Optional<CompilationCache> cache;
-  private final Set<BatchShape> compiled = ConcurrentHashMap.newKeySet();
-
-  /** The graph of the shapes larger than the serving ones: built on first use, under this lock. */
-  private final Object largerGraphLock = new Object();
-
-  private volatile ShapeGraph largerGraph;
-  private boolean closed; // guarded by largerGraphLock
 
   private InferenceEngine(Builder parts) {
     this.modelDir = parts.modelDir;
@@ -65,10 +57,11 @@ public final class InferenceEngine implements AutoCloseable {
     this.pooling = parts.pooling;
     this.options = parts.options;
     this.weights = parts.weights;
-    this.servingGraph = parts.servingGraph;
     this.shapes = parts.shapes;
     this.cache = parts.cache;
-    this.planner = new BatchPlanner(shapes, config.padTokenId());
+    this.graphs =
+        new ShapeGraphs(config, resolved(options, config), weights, shapes, parts.servingGraph);
+    this.shapePolicy = new ShapePolicy(shapes, config.padTokenId(), graphs::isWarm);
   }
 
   /** What load() assembles, so the constructor stays readable. */
@@ -278,7 +271,7 @@ public final class InferenceEngine implements AutoCloseable {
   /** Runs one of this engine's shapes once (XLA compiles it then); the seconds it took. */
   public double warmUp(BatchShape shape) {
     long start = System.nanoTime();
-    run(planner.single(shape, new int[] {config.clsTokenId()}), false);
+    run(BatchPlanner.single(shape, new int[] {config.clsTokenId()}, config.padTokenId()), false);
     double seconds = (System.nanoTime() - start) / 1e9;
     NativeHeap.trim(); // the first pass of a shape leaves the most freed memory behind
     return seconds;
@@ -286,7 +279,22 @@ public final class InferenceEngine implements AutoCloseable {
 
   /** Whether {@code shape} has run at least once in this engine. */
   public boolean hasRun(BatchShape shape) {
-    return compiled.contains(shape);
+    return graphs.isWarm(shape);
+  }
+
+  /**
+   * The order in which a service warms its shapes: the serving ones (readiness), then one row of
+   * every larger length (so that a document of any length finds a warm shape soon), then more rows
+   * of each length, fewest first (the planner needs a length's smaller row counts before its larger
+   * ones).
+   */
+  public List<BatchShape> warmUpOrder() {
+    List<BatchShape> order = new ArrayList<>(servingShapes());
+    shapes.stream()
+        .filter(shape -> !order.contains(shape))
+        .sorted(Comparator.comparingInt(BatchShape::rows).thenComparingInt(BatchShape::length))
+        .forEach(order::add);
+    return order;
   }
 
   public ModernBertConfig config() {
@@ -318,7 +326,7 @@ public final class InferenceEngine implements AutoCloseable {
    * How many distinct shapes have run (each is compiled once, on its first run, when XLA is on).
    */
   public int compilations() {
-    return compiled.size();
+    return graphs.warmCount();
   }
 
   /**
@@ -333,6 +341,45 @@ public final class InferenceEngine implements AutoCloseable {
    */
   public List<EncodedDocument> encode(
       List<DocumentInput> documents, boolean hiddenStates, Consumer<PackedBatch> onPass) {
+    List<Encoding> encodings = encodings(documents);
+    List<int[]> ids = encodings.stream().map(Encoding::ids).toList();
+    return results(documents, encodings, forward(ids, plan(ids), hiddenStates, onPass));
+  }
+
+  /**
+   * Runs {@code plan}, passes planned for these documents' ids by {@link #plan(List, ShapeScope)}
+   * (each document placed exactly once; the scheduler plans to choose a pass, and this runs that
+   * very pass); results in input order.
+   */
+  public List<EncodedDocument> encode(
+      List<DocumentInput> documents,
+      List<PackedBatch> plan,
+      boolean hiddenStates,
+      Consumer<PackedBatch> onPass) {
+    List<Encoding> encodings = encodings(documents);
+    int[] placed = new int[documents.size()];
+    for (PackedBatch batch : plan) {
+      for (PackedBatch.Placement placement : batch.placements()) {
+        int document = placement.document();
+        if (document < 0
+            || document >= documents.size()
+            || placement.length() != encodings.get(document).ids().length) {
+          throw new IllegalArgumentException("the plan does not match the documents: " + placement);
+        }
+        placed[document]++;
+      }
+    }
+    for (int i = 0; i < placed.length; i++) {
+      if (placed[i] != 1) {
+        throw new IllegalArgumentException(
+            "the plan places document " + i + " " + placed[i] + " times instead of once");
+      }
+    }
+    List<int[]> ids = encodings.stream().map(Encoding::ids).toList();
+    return results(documents, encodings, forward(ids, plan, hiddenStates, onPass));
+  }
+
+  private List<Encoding> encodings(List<DocumentInput> documents) {
     List<Encoding> encodings = new ArrayList<>(documents.size());
     for (DocumentInput document : documents) {
       encodings.add(
@@ -340,11 +387,14 @@ public final class InferenceEngine implements AutoCloseable {
               ? tokenizer.encode(document.text())
               : tokenizer.fromIds(document.inputIds()));
     }
-    List<int[]> ids = encodings.stream().map(Encoding::ids).toList();
-    RawOutputs[] raw = forward(ids, hiddenStates, onPass);
+    return encodings;
+  }
+
+  private List<EncodedDocument> results(
+      List<DocumentInput> documents, List<Encoding> encodings, RawOutputs[] raw) {
     List<EncodedDocument> results = new ArrayList<>(documents.size());
     for (int i = 0; i < documents.size(); i++) {
-      int tokens = ids.get(i).length;
+      int tokens = encodings.get(i).ids().length;
       float[] logits = raw[i].logits();
       results.add(
           new EncodedDocument(
@@ -361,13 +411,13 @@ public final class InferenceEngine implements AutoCloseable {
 
   /** Packs ids (with [CLS] and [SEP]) into passes and runs them; outputs in input order. */
   public RawOutputs[] forward(List<int[]> ids, boolean hiddenStates) {
-    return forward(ids, hiddenStates, batch -> {});
+    return forward(ids, plan(ids), hiddenStates, batch -> {});
   }
 
   private RawOutputs[] forward(
-      List<int[]> ids, boolean hiddenStates, Consumer<PackedBatch> onPass) {
+      List<int[]> ids, List<PackedBatch> plan, boolean hiddenStates, Consumer<PackedBatch> onPass) {
     RawOutputs[] outputs = new RawOutputs[ids.size()];
-    for (PackedBatch batch : plan(ids)) {
+    for (PackedBatch batch : plan) {
       GraphRunner.Outputs out = run(batch, hiddenStates);
       onPass.accept(batch);
       List<PackedBatch.Placement> placements = batch.placements();
@@ -395,59 +445,28 @@ public final class InferenceEngine implements AutoCloseable {
     return forward(List.of(ids), hiddenStates)[0];
   }
 
-  /** The passes the engine would run for {@code ids}. */
+  /** The passes the engine would run for {@code ids}, on any of its shapes. */
   public List<PackedBatch> plan(List<int[]> ids) {
-    return planner.plan(ids);
+    return plan(ids, ShapeScope.ALL);
+  }
+
+  /** The passes for {@code ids} on the shapes of {@code scope}, placing each document once. */
+  public List<PackedBatch> plan(List<int[]> ids, ShapeScope scope) {
+    return shapePolicy.plan(ids, scope, graphs.warmCount());
   }
 
   /** Runs one planned pass. */
   GraphRunner.Outputs run(PackedBatch batch, boolean hiddenStates) {
-    BatchShape shape = batch.shape();
-    if (!shapes.contains(shape)) {
-      throw new IllegalArgumentException(
-          "batch shape " + shape + " is not one of the engine's shapes");
-    }
-    GraphRunner.Outputs outputs = graphOf(shape).runner().run(batch, hiddenStates, null);
-    compiled.add(shape);
-    return outputs;
+    return graphs.run(batch, hiddenStates);
   }
 
-  /**
-   * The graph holding {@code shape}'s pass; the larger shapes' graph is built on the first call
-   * that needs it (ModernBERT-base bf16: about 5 s), while passes of other shapes go on.
-   */
   ShapeGraph graphOf(BatchShape shape) {
-    if (servingGraph.holds(shape)) {
-      return servingGraph;
-    }
-    ShapeGraph larger = largerGraph;
-    if (larger != null) {
-      return larger;
-    }
-    synchronized (largerGraphLock) {
-      if (closed) {
-        throw new IllegalStateException("the engine is closed");
-      }
-      if (largerGraph == null) {
-        long start = System.nanoTime();
-        List<BatchShape> rest =
-            shapes.stream().filter(candidate -> !servingGraph.holds(candidate)).toList();
-        largerGraph = ShapeGraph.build(config, resolved(options, config), rest, weights);
-        LOG.info(
-            String.format(
-                Locale.ROOT,
-                "built the %d batch shapes larger than %,d slots in %.1f s",
-                rest.size(),
-                SERVING_SLOTS,
-                (System.nanoTime() - start) / 1e9));
-      }
-      return largerGraph;
-    }
+    return graphs.graphOf(shape);
   }
 
   /** Whether the larger shapes' graph has been built (tests). */
   boolean largerGraphBuilt() {
-    return largerGraph != null;
+    return graphs.largerGraphBuilt();
   }
 
   /** The weights, for {@link ReferencePass}. */
@@ -466,13 +485,7 @@ public final class InferenceEngine implements AutoCloseable {
 
   @Override
   public void close() {
-    synchronized (largerGraphLock) {
-      closed = true;
-      if (largerGraph != null) {
-        largerGraph.close();
-      }
-    }
-    servingGraph.close();
+    graphs.close();
     weights.close();
     tokenizer.close();
   }

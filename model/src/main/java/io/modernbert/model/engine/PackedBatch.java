@@ -1,6 +1,7 @@
 package io.modernbert.model.engine;
 
 import io.modernbert.model.graph.BatchShape;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -30,6 +31,19 @@ public record PackedBatch(
       tokens += placement.length();
     }
     return tokens;
+  }
+
+  /**
+   * This pass with its documents numbered 0, 1, ... in placement order: a pass chosen from a larger
+   * plan, to run over just its own documents (listed in that order).
+   */
+  public PackedBatch renumbered() {
+    List<Placement> renumbered = new ArrayList<>(placements.size());
+    for (int j = 0; j < placements.size(); j++) {
+      Placement placement = placements.get(j);
+      renumbered.add(new Placement(j, placement.offset(), placement.length()));
+    }
+    return new PackedBatch(shape, ids, positions, segments, clsIndex, List.copyOf(renumbered));
   }
 
   /** Slots that hold no token: the padding waste of this pass. */

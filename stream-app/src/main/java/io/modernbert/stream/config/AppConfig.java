@@ -24,6 +24,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param engine how the model runs
  * @param maxWait the longest the scheduler passes a stream document over for better-filled passes;
  *     not a delay: an idle model runs what is queued at once
+ * @param engineLanes the scheduler's engine lanes, 1 or 2 (see {@code SchedulerSettings})
  * @param maxDocumentBytes larger texts (UTF-8 bytes) go to the dead-letter topic
  * @param processingGuarantee {@code exactly_once_v2} (default) or {@code at_least_once}
  * @param stateDir where Kafka Streams keeps the batcher's local store
@@ -44,6 +45,7 @@ public record AppConfig(
     Path modelDir,
     EngineOptions engine,
     Duration maxWait,
+    int engineLanes,
     int maxDocumentBytes,
     String processingGuarantee,
     Path stateDir,
@@ -148,6 +150,9 @@ public record AppConfig(
     if (maxWait.isNegative() || maxWait.isZero()) {
       throw new IllegalArgumentException("max wait must be positive");
     }
+    if (engineLanes != 1 && engineLanes != 2) {
+      throw new IllegalArgumentException("engine lanes must be 1 or 2, got " + engineLanes);
+    }
   }
 
   public static AppConfig defaults(String bootstrapServers, Path modelDir) {
@@ -158,6 +163,7 @@ public record AppConfig(
         modelDir,
         EngineOptions.defaults(),
         DEFAULT_MAX_WAIT,
+        SchedulerSettings.DEFAULT_LANES,
         DEFAULT_MAX_DOCUMENT_BYTES,
         StreamsConfig.EXACTLY_ONCE_V2,
         defaultStateDir(),
@@ -191,6 +197,7 @@ public record AppConfig(
         .modelDir(modelDir)
         .engine(engine)
         .maxWait(maxWait)
+        .engineLanes(engineLanes)
         .maxDocumentBytes(maxDocumentBytes)
         .processingGuarantee(processingGuarantee)
         .stateDir(stateDir)
@@ -226,6 +233,10 @@ public record AppConfig(
 
   public AppConfig withMaxWait(Duration value) {
     return toBuilder().maxWait(value).build();
+  }
+
+  public AppConfig withEngineLanes(int value) {
+    return toBuilder().engineLanes(value).build();
   }
 
   public AppConfig withMaxDocumentBytes(int value) {
@@ -276,6 +287,7 @@ public record AppConfig(
     private Path modelDir;
     private EngineOptions engine;
     private Duration maxWait;
+    private int engineLanes = SchedulerSettings.DEFAULT_LANES;
     private int maxDocumentBytes;
     private String processingGuarantee;
     private Path stateDir;
@@ -316,6 +328,11 @@ public record AppConfig(
 
     public Builder maxWait(Duration value) {
       this.maxWait = value;
+      return this;
+    }
+
+    public Builder engineLanes(int value) {
+      this.engineLanes = value;
       return this;
     }
 
@@ -377,6 +394,7 @@ public record AppConfig(
           modelDir,
           engine,
           maxWait,
+          engineLanes,
           maxDocumentBytes,
           processingGuarantee,
           stateDir,
@@ -417,7 +435,7 @@ public record AppConfig(
 
   /** The batch scheduler's settings: passes of the engine's token budget, {@link #maxWait}. */
   public SchedulerSettings scheduler() {
-    return SchedulerSettings.of(engine.batchTokens(), maxWait);
+    return SchedulerSettings.of(engine.batchTokens(), maxWait).withLanes(engineLanes);
   }
 
   /** The model's name on every output: its folder name. */

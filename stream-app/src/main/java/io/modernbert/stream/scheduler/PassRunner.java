@@ -7,12 +7,17 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Runs the model on one scheduler pass: the engine's {@code encode} in production; tests wrap it to
- * inject failures. Results in input order; {@code onPacked} hears of every packed forward pass.
- * {@code hiddenStates}: also return every token's last hidden state (some job of the pass asked).
+ * Runs the model on one scheduler pass: the engine's planned {@code encode} in production; tests
+ * wrap it to inject failures. {@code plan} places each of {@code documents} exactly once (the pass
+ * the selector chose, or the passes of a retry). Results in input order; {@code onPacked} hears of
+ * every packed forward pass. {@code hiddenStates}: also return every token's last hidden state
+ * (some job of the pass asked).
  */
 @FunctionalInterface
 public interface PassRunner {
   List<EncodedDocument> run(
-      List<DocumentInput> documents, boolean hiddenStates, Consumer<PackedBatch> onPacked);
+      List<DocumentInput> documents,
+      List<PackedBatch> plan,
+      boolean hiddenStates,
+      Consumer<PackedBatch> onPacked);
 }

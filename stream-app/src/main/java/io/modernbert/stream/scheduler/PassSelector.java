@@ -1,56 +1,106 @@
 package io.modernbert.stream.scheduler;
 
+import io.modernbert.model.engine.InferenceEngine;
 import io.modernbert.model.engine.PackedBatch;
+import io.modernbert.model.engine.ShapeScope;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
- * Chooses the documents of the next pass from the queue, length-aware.
+ * Chooses the next pass of a {@link Lane} from the queue, length-aware, and returns it planned: the
+ * pass chosen is the pass the engine runs.
  *
- * <p>The pool is the queue's first {@code poolTokens} tokens by deadline. The engine's planner
- * packs the pool into passes (long documents set the row length, short ones fill the gaps); one of
- * them runs now, the rest stay queued and are planned again with whatever arrives meanwhile. Which
- * one: the pass holding the earliest-deadline job once that deadline has passed (so no job, long or
- * short, waits much past its deadline), otherwise the pass with the most tokens (the model is idle:
- * run the best work queued now rather than wait).
+ * <p>The pool is the queue's first {@code poolTokens} tokens by deadline (for the short lane, of
+ * the documents it may take). The engine's planner packs the pool into passes on warm shapes only
+ * (long documents set the row length, short ones fill the gaps); one of them runs now, the rest
+ * stay queued and are planned again with whatever arrives meanwhile. Which one: the pass holding
+ * the earliest-deadline job once that deadline has passed (so no job, long or short, waits much
+ * past its deadline), otherwise the pass with the most tokens (the lane is idle: run the best work
+ * queued now rather than wait).
+ *
+ * <p>The long lane, beside a short lane, prefers passes larger than the serving shapes; it takes a
+ * serving-size pass only while the short lane is busy, so that short work never waits for either.
  */
 final class PassSelector {
-  private final Function<List<int[]>, List<PackedBatch>> planner;
-  private final int poolTokens;
+  /** A chosen pass: its jobs in placement order, and the pass over just them. */
+  record Selected(List<QueuedJob> jobs, PackedBatch pass) {}
 
-  /** {@code planner}: the engine's, which packs documents into passes of its fixed shapes. */
-  PassSelector(Function<List<int[]>, List<PackedBatch>> planner, int poolTokens) {
+  private final BiFunction<List<int[]>, ShapeScope, List<PackedBatch>> planner;
+  private final int poolTokens;
+  private final int servingSlots;
+
+  /**
+   * {@code planner}: the engine's, which packs documents into passes of its fixed shapes; {@code
+   * servingSlots}: the short lane's largest pass and longest document.
+   */
+  PassSelector(
+      BiFunction<List<int[]>, ShapeScope, List<PackedBatch>> planner,
+      int poolTokens,
+      int servingSlots) {
     this.planner = planner;
     this.poolTokens = poolTokens;
+    this.servingSlots = servingSlots;
+  }
+
+  PassSelector(BiFunction<List<int[]>, ShapeScope, List<PackedBatch>> planner, int poolTokens) {
+    this(planner, poolTokens, InferenceEngine.SERVING_SLOTS);
   }
 
   /**
-   * The jobs of the next pass, from {@code queue} in deadline order (not empty); the queue is not
-   * changed.
+   * The next pass of {@code lane} from {@code queue} (in deadline order), or null when it has
+   * nothing to take now; the queue is not changed. {@code shortLaneBusy}: false when there is no
+   * short lane at all, or it is idle.
    */
-  List<QueuedJob> select(Collection<QueuedJob> queue, long nowNanos) {
+  Selected select(
+      Collection<QueuedJob> queue,
+      long nowNanos,
+      Lane lane,
+      boolean twoLanes,
+      boolean shortLaneBusy) {
+    boolean shortOnly = lane == Lane.SHORT;
     List<QueuedJob> pool = new ArrayList<>();
     long tokens = 0;
     for (QueuedJob queued : queue) {
+      if (shortOnly && queued.tokens() > servingSlots) {
+        continue;
+      }
       if (!pool.isEmpty() && tokens + queued.tokens() > poolTokens) {
         break;
       }
       pool.add(queued);
       tokens += queued.tokens();
     }
-    if (pool.size() == 1) {
-      return pool;
+    if (pool.isEmpty()) {
+      return null;
     }
-    List<PackedBatch> passes = planner.apply(pool.stream().map(q -> q.job().tokenIds()).toList());
-    PackedBatch chosen =
-        pool.get(0).deadlineNanos() <= nowNanos ? holding(passes, 0) : mostTokens(passes);
+    ShapeScope scope = ShapeScope.warm(shortOnly ? servingSlots : Integer.MAX_VALUE);
+    List<PackedBatch> passes =
+        planner.apply(pool.stream().map(q -> q.job().tokenIds()).toList(), scope);
+    boolean due = pool.get(0).deadlineNanos() <= nowNanos;
+    PackedBatch chosen;
+    if (lane == Lane.LONG && twoLanes) {
+      List<PackedBatch> large =
+          passes.stream().filter(pass -> pass.shape().slots() > servingSlots).toList();
+      PackedBatch first = holding(passes, 0);
+      if (due && large.contains(first)) {
+        chosen = first;
+      } else if (!large.isEmpty()) {
+        chosen = mostTokens(large);
+      } else if (shortLaneBusy) {
+        chosen = due ? first : mostTokens(passes);
+      } else {
+        return null; // short work only, and the short lane is free to take it
+      }
+    } else {
+      chosen = due ? holding(passes, 0) : mostTokens(passes);
+    }
     List<QueuedJob> selected = new ArrayList<>(chosen.placements().size());
     for (PackedBatch.Placement placement : chosen.placements()) {
       selected.add(pool.get(placement.document()));
     }
-    return selected;
+    return new Selected(selected, chosen.renumbered());
   }
 
   private static PackedBatch holding(List<PackedBatch> passes, int document) {

@@ -61,11 +61,11 @@ class InferenceFailureIntegrationTest {
               Optional.empty(),
               Duration.ofMinutes(2),
               real ->
-                  (documents, hiddenStates, onPacked) -> {
+                  (documents, plan, hiddenStates, onPacked) -> {
                     if (documents.stream().anyMatch(d -> Arrays.equals(d.inputIds(), poison))) {
                       throw new IllegalStateException("injected failure");
                     }
-                    return real.run(documents, hiddenStates, onPacked);
+                    return real.run(documents, plan, hiddenStates, onPacked);
                   })) {
         List<String> sentences = StreamFixtures.sentences();
         java.util.Properties props = new java.util.Properties();

@@ -31,6 +31,8 @@ class BatchSchedulerIntegrationTest {
   @BeforeAll
   static void loadModel() {
     engine = InferenceEngine.load(StreamFixtures.LANGID_MODEL, StreamFixtures.engineOptions());
+    // Every shape warm, as in a service that has run a while: lanes plan on warm shapes only.
+    engine.warmUp(engine.shapes());
   }
 
   @AfterAll
@@ -58,6 +60,14 @@ class BatchSchedulerIntegrationTest {
     public synchronized void passDone(PassSummary pass, long[] queueWaitsNanos) {
       passes.add(pass);
     }
+  }
+
+  /**
+   * One lane: the tests that hold a pass in the gate and then queue more need every pass on one
+   * thread, one after the other.
+   */
+  private static SchedulerSettings oneLane() {
+    return SchedulerSettings.of(8192, Duration.ofMillis(50)).withLanes(1);
   }
 
   private static int[] ids(String text) {
@@ -105,8 +115,7 @@ class BatchSchedulerIntegrationTest {
   @Test
   void shouldRunAnInteractiveJobInTheNextPassAheadOfAStreamBacklog() throws Exception {
     Gate gate = new Gate();
-    try (BatchScheduler scheduler =
-        new BatchScheduler(engine, SchedulerSettings.of(8192, Duration.ofMillis(50)), gate)) {
+    try (BatchScheduler scheduler = new BatchScheduler(engine, oneLane(), gate)) {
       CompletableFuture<JobOutcome> first =
           job(scheduler, "Erste Nachricht.", InferenceJob.Priority.STREAM, this);
       assertThat(gate.entered.await(30, TimeUnit.SECONDS)).isTrue();
@@ -138,10 +147,60 @@ class BatchSchedulerIntegrationTest {
     }
   }
 
+  /** Holds every pass larger than the serving shapes (the long lane's) until opened. */
+  private static final class LongPassGate implements PassObserver {
+    final CountDownLatch entered = new CountDownLatch(1);
+    final CountDownLatch open = new CountDownLatch(1);
+
+    @Override
+    public void packed(PackedBatch pass) {
+      if (pass.shape().slots() <= InferenceEngine.SERVING_SLOTS) {
+        return;
+      }
+      entered.countDown();
+      try {
+        open.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Override
+    public void passDone(PassSummary pass, long[] queueWaitsNanos) {}
+  }
+
+  @Test
+  void shouldRunShortDocumentsAndRequestsBesideALongPassThatStartedBeforeThem() throws Exception {
+    LongPassGate gate = new LongPassGate();
+    try (BatchScheduler scheduler =
+        new BatchScheduler(engine, SchedulerSettings.of(8192, Duration.ofMillis(50)), gate)) {
+      CompletableFuture<JobOutcome> longOne =
+          job(scheduler, StreamFixtures.textOfAbout(3000, 1), InferenceJob.Priority.STREAM, this);
+      assertThat(gate.entered.await(60, TimeUnit.SECONDS)).isTrue();
+
+      CompletableFuture<JobOutcome> shortOne =
+          job(scheduler, "Ein kurzer Satz.", InferenceJob.Priority.STREAM, this);
+      CompletableFuture<JobOutcome> request =
+          job(scheduler, "Une requête HTTP.", InferenceJob.Priority.INTERACTIVE, this);
+      CompletableFuture<JobOutcome> medium =
+          job(scheduler, StreamFixtures.textOfAbout(150, 2), InferenceJob.Priority.STREAM, this);
+
+      for (CompletableFuture<JobOutcome> outcome : List.of(shortOne, request, medium)) {
+        assertThat(outcome.get(30, TimeUnit.SECONDS).succeeded()).isTrue();
+      }
+      assertThat(medium.get().result().tokens()).isBetween(129, InferenceEngine.SERVING_SLOTS);
+      assertThat(longOne).as("the long pass is still held").isNotDone();
+      gate.open.countDown();
+      JobOutcome longOutcome = longOne.get(60, TimeUnit.SECONDS);
+      assertThat(longOutcome.succeeded()).isTrue();
+      assertThat(longOutcome.result().tokens()).isGreaterThan(InferenceEngine.SERVING_SLOTS);
+    }
+  }
+
   @Test
   void shouldRefuseOffersBeyondTheQueueBoundAndDropCancelledJobs() throws Exception {
     Gate gate = new Gate();
-    SchedulerSettings small = new SchedulerSettings(8192, 8192, 8192, Duration.ofMillis(50));
+    SchedulerSettings small = new SchedulerSettings(8192, 8192, 8192, Duration.ofMillis(50), 1);
     Object cancelled = new Object();
     try (BatchScheduler scheduler = new BatchScheduler(engine, small, gate)) {
       job(scheduler, "Running now.", InferenceJob.Priority.STREAM, this);
@@ -165,8 +224,7 @@ class BatchSchedulerIntegrationTest {
   @Test
   void shouldFailQueuedJobsWhenClosed() throws Exception {
     Gate gate = new Gate();
-    BatchScheduler scheduler =
-        new BatchScheduler(engine, SchedulerSettings.of(8192, Duration.ofMillis(50)), gate);
+    BatchScheduler scheduler = new BatchScheduler(engine, oneLane(), gate);
     job(scheduler, "Running now.", InferenceJob.Priority.STREAM, this);
     assertThat(gate.entered.await(30, TimeUnit.SECONDS)).isTrue();
     CompletableFuture<JobOutcome> queued =
@@ -224,13 +282,13 @@ class BatchSchedulerIntegrationTest {
    * The engine's own pass, failing whenever a document holds {@code poison} among its token ids.
    */
   private static PassRunner failingOn(int poison) {
-    return (documents, hiddenStates, onPacked) -> {
+    return (documents, plan, hiddenStates, onPacked) -> {
       for (DocumentInput document : documents) {
         if (java.util.Arrays.stream(document.inputIds()).anyMatch(id -> id == poison)) {
           throw new IllegalStateException("injected failure on document " + document.id());
         }
       }
-      return engine.encode(documents, hiddenStates, onPacked);
+      return engine.encode(documents, plan, hiddenStates, onPacked);
     };
   }
 
@@ -240,12 +298,7 @@ class BatchSchedulerIntegrationTest {
     List<CompletableFuture<JobOutcome>> outcomes = new ArrayList<>();
     Gate gate = new Gate();
     try (BatchScheduler scheduler =
-        new BatchScheduler(
-            engine,
-            SchedulerSettings.of(8192, Duration.ofMillis(50)),
-            gate,
-            false,
-            failingOn(poison))) {
+        new BatchScheduler(engine, oneLane(), gate, false, failingOn(poison))) {
       outcomes.add(job(scheduler, "Erste Nachricht.", InferenceJob.Priority.STREAM, this));
       assertThat(gate.entered.await(30, TimeUnit.SECONDS)).isTrue();
       for (int i = 0; i < 20; i++) { // queued while the first pass runs: they share the next pass
@@ -315,7 +368,7 @@ class BatchSchedulerIntegrationTest {
   @Test
   void shouldStopAndSayWhenTheModelDoesNotRunAtAll() throws Exception {
     PassRunner broken =
-        (documents, hiddenStates, onPacked) -> {
+        (documents, plan, hiddenStates, onPacked) -> {
           throw new IllegalStateException("injected: the model is broken");
         };
     CompletableFuture<Throwable> reported = new CompletableFuture<>();

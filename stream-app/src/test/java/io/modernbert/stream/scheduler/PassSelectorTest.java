@@ -3,6 +3,8 @@ package io.modernbert.stream.scheduler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modernbert.model.engine.BatchPlanner;
+import io.modernbert.model.engine.PackedBatch;
+import io.modernbert.model.engine.ShapeScope;
 import io.modernbert.model.graph.BatchShape;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,12 +15,24 @@ import org.junit.jupiter.api.Test;
 /** Pass selection on the engine's real planner and shapes, with a simulated clock. */
 class PassSelectorTest {
   private static final long MS = 1_000_000;
-  private static final BatchPlanner PLANNER =
-      new BatchPlanner(BatchShape.standardSet(8192, 8192, 64), 0);
+  private static final List<BatchShape> SHAPES = BatchShape.standardSet(8192, 8192, 64);
+  private static final BatchPlanner PLANNER = new BatchPlanner(SHAPES, 0);
 
   private final TreeSet<QueuedJob> queue = new TreeSet<>(QueuedJob.BY_DEADLINE);
-  private final PassSelector selector = new PassSelector(PLANNER::plan, 4 * 8192);
+  private final PassSelector selector = new PassSelector(PassSelectorTest::plan, 4 * 8192);
   private long sequence;
+
+  /** The engine's planner on the shapes of {@code scope} (here every shape counts as warm). */
+  private static List<PackedBatch> plan(List<int[]> ids, ShapeScope scope) {
+    return new BatchPlanner(
+            SHAPES.stream().filter(shape -> shape.slots() <= scope.maxSlots()).toList(), 0)
+        .plan(ids);
+  }
+
+  /** The next pass of a lone lane (the scheduler with one lane). */
+  private List<QueuedJob> selectAlone(long now) {
+    return selector.select(queue, now, Lane.LONG, false, false).jobs();
+  }
 
   private QueuedJob add(int tokens, long queuedAt, long deadline) {
     QueuedJob job =
@@ -43,7 +57,7 @@ class PassSelectorTest {
       add(100, 0, 20 * MS);
     }
 
-    List<QueuedJob> pass = selector.select(queue, 15 * MS);
+    List<QueuedJob> pass = selectAlone(15 * MS);
 
     assertThat(pass).contains(due);
     assertThat(tokens(pass)).isLessThanOrEqualTo(8192);
@@ -56,7 +70,7 @@ class PassSelectorTest {
       add(100, 0, 60 * MS);
     }
 
-    List<QueuedJob> pass = selector.select(queue, 1 * MS);
+    List<QueuedJob> pass = selectAlone(1 * MS);
 
     int best =
         PLANNER.plan(queue.stream().map(q -> q.job().tokenIds()).toList()).stream()
@@ -72,7 +86,7 @@ class PassSelectorTest {
       add(1000, 0, i * MS);
     }
 
-    List<QueuedJob> pass = selector.select(queue, 1000 * MS);
+    List<QueuedJob> pass = selectAlone(1000 * MS);
 
     long poolEnd = 32; // 32 jobs of 1,000 tokens fill the 32,768-token pool
     assertThat(pass).allSatisfy(job -> assertThat(job.sequence()).isLessThan(poolEnd));
@@ -90,7 +104,7 @@ class PassSelectorTest {
       for (int i = 0; i < 60; i++) {
         add(20 + random.nextInt(200), now, now + maxWait);
       }
-      List<QueuedJob> pass = selector.select(queue, now);
+      List<QueuedJob> pass = selectAlone(now);
       ran = pass.contains(longOne);
       pass.forEach(queue::remove);
       now += 10 * MS; // one pass
@@ -114,12 +128,65 @@ class PassSelectorTest {
     }
     List<QueuedJob> ran = new ArrayList<>();
     while (!queue.isEmpty()) {
-      List<QueuedJob> pass = selector.select(queue, 50 * MS);
+      List<QueuedJob> pass = selectAlone(50 * MS);
       assertThat(pass).isNotEmpty();
       assertThat(tokens(pass)).isLessThanOrEqualTo(8192);
       pass.forEach(queue::remove);
       ran.addAll(pass);
     }
     assertThat(ran).containsExactlyInAnyOrderElementsOf(all);
+  }
+
+  @Test
+  void shouldKeepTheShortLaneToShortDocumentsInServingSizePasses() {
+    add(3000, 0, 0);
+    for (int i = 0; i < 40; i++) {
+      add(100 + 20 * i, 0, 10 * MS);
+    }
+
+    PassSelector.Selected pass = selector.select(queue, 20 * MS, Lane.SHORT, true, false);
+
+    assertThat(pass.jobs()).allSatisfy(job -> assertThat(job.tokens()).isLessThanOrEqualTo(1024));
+    assertThat(pass.pass().shape().slots()).isLessThanOrEqualTo(1024);
+  }
+
+  @Test
+  void shouldLeaveShortWorkToAnIdleShortLaneAndShareItWhenThatLaneIsBusy() {
+    for (int i = 0; i < 5; i++) {
+      add(60, 0, 0);
+    }
+
+    assertThat(selector.select(queue, 1 * MS, Lane.LONG, true, false)).isNull();
+    assertThat(selector.select(queue, 1 * MS, Lane.LONG, true, true).jobs()).isNotEmpty();
+  }
+
+  @Test
+  void shouldGiveTheLongLaneTheLongDocumentEvenWhenAShortOneIsDueFirst() {
+    QueuedJob shortOne = add(50, 0, 0);
+    QueuedJob longOne = add(4000, 0, 50 * MS);
+
+    PassSelector.Selected pass = selector.select(queue, 1 * MS, Lane.LONG, true, false);
+
+    assertThat(pass.jobs()).contains(longOne);
+    assertThat(pass.pass().shape().slots()).isGreaterThan(1024);
+    assertThat(selector.select(queue, 1 * MS, Lane.SHORT, true, true).jobs())
+        .containsExactly(shortOne);
+  }
+
+  @Test
+  void shouldReturnThePlannedPassOverJustItsJobs() {
+    Random random = new Random(5);
+    for (int i = 0; i < 120; i++) {
+      add(10 + random.nextInt(900), 0, 0);
+    }
+
+    PassSelector.Selected selected = selector.select(queue, 1 * MS, Lane.LONG, false, false);
+
+    List<PackedBatch.Placement> placements = selected.pass().placements();
+    assertThat(placements).hasSameSizeAs(selected.jobs());
+    for (int j = 0; j < placements.size(); j++) {
+      assertThat(placements.get(j).document()).isEqualTo(j);
+      assertThat(placements.get(j).length()).isEqualTo(selected.jobs().get(j).tokens());
+    }
   }
 }

@@ -91,7 +91,8 @@ class DocumentTopologyTest {
     startDriver(
         guarantee,
         maxWait,
-        (documents, hiddenStates, onPacked) -> engine.encode(documents, hiddenStates, onPacked));
+        (documents, plan, hiddenStates, onPacked) ->
+            engine.encode(documents, plan, hiddenStates, onPacked));
   }
 
   private void startDriver(String guarantee, Duration maxWait, PassRunner runner) {
@@ -221,13 +222,13 @@ class DocumentTopologyTest {
     startDriver(
         StreamsConfig.AT_LEAST_ONCE,
         AppConfig.DEFAULT_MAX_WAIT,
-        (documents, hiddenStates, onPacked) -> {
+        (documents, plan, hiddenStates, onPacked) -> {
           for (var document : documents) {
             if (java.util.Arrays.equals(document.inputIds(), poison)) {
               throw new IllegalStateException("injected failure");
             }
           }
-          return engine.encode(documents, hiddenStates, onPacked);
+          return engine.encode(documents, plan, hiddenStates, onPacked);
         });
     send("good-1", "The file could not be opened.");
     send("poison", "Cette phrase fait échouer le modèle.");
