@@ -15,9 +15,10 @@ import java.util.function.ToIntFunction;
 
 /**
  * The documents of a run, made before the first send so that producing them costs the run nothing:
- * generated texts of lognormal token lengths, single sentences, or the texts of a JSONL file. Every
- * source gives this run's ids ({@link RunIds}); ids in a file are replaced, so that a file can be
- * replayed against the same topics any number of times.
+ * generated texts of lognormal token lengths, a realistic mix of word lengths ({@link
+ * MixedLengths}), single sentences, or the texts of a JSONL file. Every source gives this run's ids
+ * ({@link RunIds}); ids in a file are replaced, so that a file can be replayed against the same
+ * topics any number of times.
  */
 final class DocumentSource {
   // The distribution of io.modernbert.bench.Workload.lognormal (its constants are package-private
@@ -54,6 +55,13 @@ final class DocumentSource {
       documents.add(new LoadDocument(ids.id(i), text, corpus.tokens(text)));
     }
     return documents;
+  }
+
+  /**
+   * A realistic mix of lengths in real text, one language per document: see {@link MixedLengths}.
+   */
+  static List<LoadDocument> mixed(SentenceCorpus corpus, RunIds ids, int count, long seed) {
+    return MixedLengths.documents(corpus, ids, count, seed);
   }
 
   /** One random sentence per document: short requests, as an interactive caller sends them. */

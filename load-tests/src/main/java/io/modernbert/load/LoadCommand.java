@@ -47,6 +47,13 @@ public final class LoadCommand implements Callable<Integer> {
     rate
   }
 
+  /** How the generated documents' lengths are drawn (see {@link #makeDocuments}). */
+  enum Lengths {
+    lognormal,
+    mixed,
+    sentences
+  }
+
   @Spec private CommandSpec spec;
 
   @Option(
@@ -145,9 +152,21 @@ public final class LoadCommand implements Callable<Integer> {
   private Path input;
 
   @Option(
-      names = "--sentences",
-      description =
-          "One short real sentence per document instead of lognormal lengths (for /embed).")
+      names = "--lengths",
+      paramLabel = "lognormal|mixed|sentences",
+      description = {
+        "Lengths of the generated documents, all of real sentences in 24 languages (default lognormal):",
+        "lognormal: token lengths of median 150 and log-space sigma 0.9, 8 to 8,192 tokens, several"
+            + " languages per document;",
+        "mixed: a realistic mix, one language per document, word counts of median 40 and log-space"
+            + " sigma 0.9 (a Chinese or Japanese character counts as a word); with the default"
+            + " model's tokenizer 55% up to 128 tokens, 25% 129-256, 14% 257-512, 5% 513-1,024, 1%"
+            + " longer (up to about 4,000), cut at 8,192;",
+        "sentences: one short real sentence per document (for /embed)."
+      })
+  private Lengths lengths;
+
+  @Option(names = "--sentences", description = "Same as --lengths sentences (the older name).")
   private boolean sentences;
 
   @Option(
@@ -281,10 +300,19 @@ public final class LoadCommand implements Callable<Integer> {
           spec.commandLine(),
           "--documents, --concurrency, --engine-batch and --timeout must be positive");
     }
-    if (input != null && sentences) {
+    if (input != null && (lengths != null || sentences)) {
       throw new ParameterException(
-          spec.commandLine(), "--input and --sentences exclude each other");
+          spec.commandLine(), "--input and --lengths (or --sentences) exclude each other");
     }
+    if (sentences && lengths != null && lengths != Lengths.sentences) {
+      throw new ParameterException(
+          spec.commandLine(), "--sentences means --lengths sentences, not --lengths " + lengths);
+    }
+  }
+
+  /** --lengths as given, --sentences as its alias, else lognormal (the lengths of old runs). */
+  Lengths lengths() {
+    return sentences ? Lengths.sentences : lengths != null ? lengths : Lengths.lognormal;
   }
 
   private List<LoadDocument> makeDocuments(Path modelDir, RunIds ids, int count) throws Exception {
@@ -295,9 +323,11 @@ public final class LoadCommand implements Callable<Integer> {
         return DocumentSource.jsonl(
             input, corpus::tokens, ids, documents != null || mode == Mode.rate ? count : 0);
       }
-      return sentences
-          ? DocumentSource.sentences(corpus, ids, count, seed)
-          : DocumentSource.generated(corpus, ids, count, seed);
+      return switch (lengths()) {
+        case lognormal -> DocumentSource.generated(corpus, ids, count, seed);
+        case mixed -> DocumentSource.mixed(corpus, ids, count, seed);
+        case sentences -> DocumentSource.sentences(corpus, ids, count, seed);
+      };
     }
   }
 
@@ -315,7 +345,12 @@ public final class LoadCommand implements Callable<Integer> {
         "source",
         input != null
             ? input.toString()
-            : sentences ? "sentences" : "lognormal (median 150, sigma 0.9, 8..8192)");
+            : switch (lengths()) {
+              case lognormal -> "lognormal (median 150 tokens, sigma 0.9, 8..8192)";
+              case mixed ->
+                  "mixed (median 40 words, sigma 0.9, one language each, max 8192 tokens)";
+              case sentences -> "sentences";
+            });
     settings.put("seed", seed);
     if (httpUrl != null) {
       settings.put("concurrency", concurrency);

@@ -166,6 +166,7 @@ class DocumentSourceTest {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8)
           .lines()
           .filter(l -> !l.isBlank())
+          .map(l -> l.substring(l.indexOf('\t') + 1)) // after the language code
           .toList();
     }
   }

@@ -1,0 +1,47 @@
+package io.modernbert.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** Options only: nothing here reaches a service (a bad combination stops before any connection). */
+class LoadCommandTest {
+  private static LoadCommand parsed(String... args) {
+    LoadCommand command = new LoadCommand();
+    new CommandLine(command).parseArgs(args);
+    return command;
+  }
+
+  @Test
+  void shouldDrawLognormalLengthsUnlessToldOtherwise() {
+    assertThat(parsed("--http-url", "http://127.0.0.1:1").lengths())
+        .isEqualTo(LoadCommand.Lengths.lognormal);
+    assertThat(parsed("--lengths", "mixed").lengths()).isEqualTo(LoadCommand.Lengths.mixed);
+  }
+
+  @Test
+  void shouldTakeSentencesAsTheOldNameOfLengthsSentences() {
+    assertThat(parsed("--sentences").lengths()).isEqualTo(LoadCommand.Lengths.sentences);
+    assertThat(parsed("--sentences", "--lengths", "sentences").lengths())
+        .isEqualTo(LoadCommand.Lengths.sentences);
+  }
+
+  @Test
+  void shouldRefuseContradictoryDocumentOptions() {
+    assertThat(run("--http-url", "http://127.0.0.1:1", "--sentences", "--lengths", "mixed"))
+        .contains("--sentences means --lengths sentences");
+    assertThat(run("--http-url", "http://127.0.0.1:1", "--input", "x.jsonl", "--lengths", "mixed"))
+        .contains("exclude each other");
+  }
+
+  /** Runs the command, expects exit code 2 (bad options) and returns what it printed. */
+  static String run(String... args) {
+    StringWriter err = new StringWriter();
+    CommandLine line = new CommandLine(new LoadCommand()).setErr(new PrintWriter(err));
+    assertThat(line.execute(args)).as(err.toString()).isEqualTo(2);
+    return err.toString();
+  }
+}
