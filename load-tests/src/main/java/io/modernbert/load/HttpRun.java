@@ -81,7 +81,7 @@ final class HttpRun {
           stats.completions().counts(),
           lag == null ? List.of() : lag.samples(),
           List.of(),
-          List.of(),
+          driver.perDocument(documents, clock.originNanos()),
           null);
     } finally {
       if (admin != null) {

@@ -115,6 +115,7 @@ class ReportWriterTest {
             "throughput.png",
             "latency.png",
             "latency-by-length.png",
+            "latency-over-time-by-length.png",
             "lag.png",
             "batch-tokens.png",
             "padding.png");
@@ -159,9 +160,11 @@ class ReportWriterTest {
         .contains(
             "SPLIT written by the service p50 20 p99 200 ms after the send;"
                 + " visible p50 40 p99 50 ms after that (commit and read)",
-            "LENGTH 1-128 tokens: 2 documents, latency p50 40.0 p99 60.0 max 60.0 ms",
-            "LENGTH 513-1024 tokens: 1 documents, latency p50 250.0 p99 250.0 max 250.0 ms")
-        .noneMatch(l -> l.startsWith("LENGTH 129-256") || l.startsWith("LENGTH 2049-4096"));
+            "LENGTH <=128 tokens: 2 documents, latency p50 40.0 p90 60.0 p99 60.0 max 60.0 ms",
+            "LENGTH 513-1024 tokens: 1 documents, latency p50 250.0 p90 250.0 p99 250.0 max 250.0 ms",
+            "FIRST 60 s, by send time: 3 documents, latency p50 60.0 p90 250.0 p99 250.0 max 250.0"
+                + " ms")
+        .noneMatch(l -> l.startsWith("LENGTH 129-256") || l.startsWith("LENGTH >1024"));
   }
 
   @Test
@@ -175,11 +178,36 @@ class ReportWriterTest {
             "r-1,100,0.050,60.000,20.000",
             "r-2,1000,0.100,250.000,200.000",
             "\"r,3\",3000,0.150,,");
-    JsonNode bands =
-        new ObjectMapper().readTree(dir.resolve("summary.json").toFile()).path("latencyByLength");
-    assertThat(bands).hasSize(2);
-    assertThat(bands.get(1).path("fromTokens").asInt()).isEqualTo(513);
-    assertThat(bands.get(1).path("p99Ms").asDouble()).isEqualTo(250.0);
+  }
+
+  @Test
+  void shouldWriteLatencyByLengthClassIntoTheSummaryAndThePage(@TempDir Path dir) throws Exception {
+    ReportWriter.write(kafkaResult(), dir);
+
+    JsonNode summary = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
+    JsonNode classes = summary.path("latencyByLength");
+    assertThat(classes).hasSize(5);
+    assertThat(classes.get(0).path("class").asText()).isEqualTo("<=128");
+    assertThat(classes.get(0).path("count").asInt()).isEqualTo(2);
+    assertThat(classes.get(0).path("p90Ms").asDouble()).isEqualTo(60.0);
+    assertThat(classes.get(1).path("count").asInt()).as("no document of 129-256").isZero();
+    assertThat(classes.get(1).path("p99Ms").isNull()).isTrue();
+    assertThat(classes.get(3).path("fromTokens").asInt()).isEqualTo(513);
+    assertThat(classes.get(3).path("p99Ms").asDouble()).isEqualTo(250.0);
+    assertThat(classes.get(4).path("class").asText()).isEqualTo(">1024");
+    assertThat(classes.get(4).path("toTokens").isNull()).isTrue();
+    assertThat(classes.get(4).path("count").asInt()).as("the 3,000 never came back").isZero();
+    assertThat(summary.path("latencyFirstSeconds").path("count").asInt()).isEqualTo(3);
+    JsonNode series = summary.path("latencyOverTime").path("classes");
+    assertThat(series).hasSize(2);
+    assertThat(series.get(1).path("class").asText()).isEqualTo("513-1024");
+    assertThat(series.get(1).path("windows").get(0).path("fromSecond").asDouble()).isZero();
+    assertThat(series.get(1).path("windows").get(0).path("p99Ms").asDouble()).isEqualTo(250.0);
+    String page = Files.readString(dir.resolve("index.html"));
+    assertThat(page)
+        .contains("<h2>Latency by length</h2>")
+        .contains("<tr><th>&lt;=128</th><td>2</td><td>40.0</td><td>60.0</td>")
+        .doesNotContain("<tr><th>129-256</th>");
   }
 
   @Test
