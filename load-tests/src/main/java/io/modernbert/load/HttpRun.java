@@ -23,12 +23,17 @@ final class HttpRun {
       KafkaRun.Target lagTarget,
       List<LoadDocument> documents,
       Timeline timeline,
+      StartGate.Settle settle,
       Map<String, Object> settings,
       PrintWriter err)
       throws Exception {
     HttpDriver driver = new HttpDriver(base, concurrency, requestTimeout);
     Admin admin = lagTarget == null ? null : lagTarget.kafka().createAdmin("modernbert-load-admin");
     try {
+      StartGate.Settled settled =
+          settle == null
+              ? null
+              : StartGate.open(new HttpReadyCheck(settle.readyUrl()), settle, err);
       RunClock clock = RunClock.start();
       LatencyStats stats = new LatencyStats(clock.originNanos());
       LagSampler lag =
@@ -82,7 +87,8 @@ final class HttpRun {
           lag == null ? List.of() : lag.samples(),
           List.of(),
           driver.perDocument(documents, clock.originNanos()),
-          null);
+          null,
+          settled);
     } finally {
       if (admin != null) {
         admin.close(Duration.ofSeconds(5));

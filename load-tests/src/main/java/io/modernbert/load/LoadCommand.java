@@ -25,8 +25,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code modernbert load}: drives a running service from outside and measures it as its users meet
- * it, through Kafka (produce documents, read the outputs) or HTTP ({@code POST /embed}). Prints a
- * summary to stdout and writes a report folder; with {@code --engine-compare} it then runs the same
+ * it, through Kafka (produce documents, read the outputs) or HTTP ({@code POST /embed}). The
+ * documents are made before the run ({@code --lengths}: lognormal token lengths, a realistic mix of
+ * word lengths, single sentences; or {@code --input}). With {@code --settle} the run first waits
+ * until the service is ready ({@link StartGate}). Prints a summary to stdout, latency by length
+ * class included, and writes a report folder; with {@code --engine-compare} it then runs the same
  * documents through the engine in-process and prints the share of the engine's speed the service
  * keeps.
  */
@@ -216,6 +219,36 @@ public final class LoadCommand implements Callable<Integer> {
   private Duration timeout;
 
   @Option(
+      names = "--settle",
+      paramLabel = "TIME",
+      converter = DurationConverter.class,
+      description = {
+        "Wait until the service is ready, then TIME more (e.g. 20s; 0s: start right at ready), then"
+            + " start the clock and send the measured documents (at a rate, the clock starts with"
+            + " the first send). Ready: in HTTP mode GET <http-url>/ready answers 200 (Kafka Streams"
+            + " running, the model warm); in Kafka mode --ready-url answers 200, or without it a"
+            + " probe document sent to the input topic comes back on the embeddings topic (it is not"
+            + " counted). Without --settle, sends start as soon as the run is set up."
+      })
+  private Duration settle;
+
+  @Option(
+      names = "--ready-url",
+      paramLabel = "URL",
+      description =
+          "With --settle: the URL whose 200 means ready, e.g. http://127.0.0.1:8080/ready (default:"
+              + " <http-url>/ready in HTTP mode, the probe document in Kafka mode).")
+  private URI readyUrl;
+
+  @Option(
+      names = "--ready-timeout",
+      paramLabel = "TIME",
+      defaultValue = "10m",
+      converter = DurationConverter.class,
+      description = "With --settle: how long to wait for ready (default ${DEFAULT-VALUE}).")
+  private Duration readyTimeout;
+
+  @Option(
       names = "--report",
       paramLabel = "DIR",
       description = "Report folder (default load-tests/target/load-report-<timestamp>).")
@@ -262,10 +295,12 @@ public final class LoadCommand implements Callable<Integer> {
                 labelsTopic,
                 applicationId,
                 partitions);
+    StartGate.Settle gate = settle();
     LoadResult result =
         httpUrl != null
-            ? HttpRun.run(httpUrl, concurrency, timeout, target, docs, timeline, settings, err)
-            : KafkaRun.run(target, ids, docs, timeline, timeout, settings, err);
+            ? HttpRun.run(
+                httpUrl, concurrency, timeout, target, docs, timeline, gate, settings, err)
+            : KafkaRun.run(target, ids, docs, timeline, timeout, gate, settings, err);
     if (engineCompare) {
       EngineOptions options = engineFlags.apply(EngineOptions.defaults().withThreads(threads));
       result =
@@ -278,6 +313,15 @@ public final class LoadCommand implements Callable<Integer> {
         "REPORT " + reportDir.resolve(ReportWriter.INDEX) + " (" + charts.size() + " charts)");
     out.flush();
     return clean(result) ? 0 : 1;
+  }
+
+  /** The --settle options, or null without --settle; in HTTP mode ready is /ready by default. */
+  StartGate.Settle settle() {
+    if (settle == null) {
+      return null;
+    }
+    URI url = readyUrl != null ? readyUrl : httpUrl != null ? httpUrl.resolve("/ready") : null;
+    return new StartGate.Settle(settle, readyTimeout, url);
   }
 
   private void validate() {
@@ -299,6 +343,15 @@ public final class LoadCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(),
           "--documents, --concurrency, --engine-batch and --timeout must be positive");
+    }
+    if (settle != null && settle.isNegative()
+        || readyTimeout.isNegative()
+        || readyTimeout.isZero()) {
+      throw new ParameterException(
+          spec.commandLine(), "--settle must be 0s or more and --ready-timeout positive");
+    }
+    if (readyUrl != null && settle == null) {
+      throw new ParameterException(spec.commandLine(), "--ready-url needs --settle");
     }
     if (input != null && (lengths != null || sentences)) {
       throw new ParameterException(
@@ -359,6 +412,17 @@ public final class LoadCommand implements Callable<Integer> {
       settings.put("applicationId", applicationId);
     }
     settings.put("timeout", DurationConverter.format(timeout));
+    StartGate.Settle gate = settle();
+    settings.put(
+        "settle",
+        gate == null
+            ? "none (no wait for ready)"
+            : DurationConverter.format(gate.settle())
+                + " after ready, waiting up to "
+                + DurationConverter.format(gate.timeout())
+                + (gate.readyUrl() != null
+                    ? " for GET " + gate.readyUrl()
+                    : " for a probe document"));
     settings.put("model", modelDir.toString());
     if (engineCompare) {
       EngineOptions options = engineFlags.apply(EngineOptions.defaults().withThreads(threads));

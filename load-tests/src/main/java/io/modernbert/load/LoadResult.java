@@ -17,6 +17,8 @@ import org.HdrHistogram.Histogram;
  * @param documents each sent document's length and latency
  * @param engineDocumentsPerSecond the bare engine on the same documents, or null without {@code
  *     --engine-compare}
+ * @param settled when the service was ready and how long the run waited after, or null without
+ *     {@code --settle}
  */
 record LoadResult(
     Map<String, Object> settings,
@@ -28,7 +30,8 @@ record LoadResult(
     List<LagSampler.Sample> lag,
     List<BatchStats.Batch> batches,
     List<DocumentLatency> documents,
-    Double engineDocumentsPerSecond) {
+    Double engineDocumentsPerSecond,
+    StartGate.Settled settled) {
   /**
    * The summary's FIRST line: latency of the documents sent in this many seconds from the start.
    */
@@ -68,7 +71,8 @@ record LoadResult(
         lag,
         batches,
         documents,
-        documentsPerSecond);
+        documentsPerSecond,
+        settled);
   }
 
   boolean isKafka() {
@@ -98,6 +102,7 @@ record LoadResult(
   /** The stdout summary: one fact per line, first word in capitals, easy to grep. */
   List<String> summaryLines() {
     List<String> lines = new ArrayList<>();
+    lines.add(readyLine());
     Counts c = counts;
     if (isKafka()) {
       lines.add(
@@ -159,6 +164,19 @@ record LoadResult(
       lines.add(format("RATIO e2e/engine %.2f", ratio()));
     }
     return lines;
+  }
+
+  private String readyLine() {
+    if (settled == null) {
+      return "READY not waited for (no --settle): the first send followed the setup";
+    }
+    return format(
+        "READY at %s after %.1f s of waiting (%s); settle %s; first send %.2f s after ready",
+        settled.readyAt(),
+        settled.waitedSeconds(),
+        settled.readiness(),
+        DurationConverter.format(settled.settle()),
+        settled.firstSendAfterReadySeconds());
   }
 
   /**

@@ -181,6 +181,19 @@ final class ReportWriter {
     root.put("mode", result.mode());
     root.set("settings", json.valueToTree(result.settings()));
     root.set("counts", json.valueToTree(result.counts()));
+    ObjectNode ready = root.putObject("ready");
+    StartGate.Settled settled = result.settled();
+    if (settled == null) {
+      ready.put("waited", false);
+    } else {
+      ready
+          .put("waited", true)
+          .put("readiness", settled.readiness())
+          .put("readyAt", settled.readyAt().toString())
+          .put("waitedSeconds", settled.waitedSeconds())
+          .put("settleSeconds", settled.settle().toMillis() / 1e3)
+          .put("firstSendAfterReadySeconds", settled.firstSendAfterReadySeconds());
+    }
     ObjectNode throughput = root.putObject("throughput");
     throughput.put("documentsPerSecond", result.documentsPerSecond());
     throughput.put("elapsedSeconds", result.elapsedSeconds());

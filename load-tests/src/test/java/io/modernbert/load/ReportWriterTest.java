@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +53,8 @@ class ReportWriterTest {
         lag,
         batches,
         documents(),
-        100.0);
+        100.0,
+        null);
   }
 
   /**
@@ -168,6 +171,46 @@ class ReportWriterTest {
   }
 
   @Test
+  void shouldSayWhenTheServiceWasReadyAndHowLongTheRunSettled(@TempDir Path dir) throws Exception {
+    StartGate.Settled settled =
+        new StartGate.Settled(
+            "GET http://127.0.0.1:8080/ready answers 200",
+            Instant.parse("2026-12-09T10:00:00Z"),
+            12.5,
+            Duration.ofSeconds(20),
+            20.001);
+    LoadResult plain = kafkaResult();
+    LoadResult result =
+        new LoadResult(
+            plain.settings(),
+            plain.mode(),
+            plain.counts(),
+            plain.elapsedSeconds(),
+            plain.latency(),
+            plain.outputsPerSecond(),
+            plain.lag(),
+            plain.batches(),
+            plain.documents(),
+            plain.engineDocumentsPerSecond(),
+            settled);
+
+    assertThat(plain.summaryLines())
+        .contains("READY not waited for (no --settle): the first send followed the setup");
+    assertThat(result.summaryLines())
+        .contains(
+            "READY at 2026-12-09T10:00:00Z after 12.5 s of waiting"
+                + " (GET http://127.0.0.1:8080/ready answers 200); settle 20s;"
+                + " first send 20.00 s after ready");
+    ReportWriter.write(result, dir);
+    JsonNode ready =
+        new ObjectMapper().readTree(dir.resolve("summary.json").toFile()).path("ready");
+    assertThat(ready.path("waited").asBoolean()).isTrue();
+    assertThat(ready.path("readyAt").asText()).isEqualTo("2026-12-09T10:00:00Z");
+    assertThat(ready.path("settleSeconds").asDouble()).isEqualTo(20.0);
+    assertThat(Files.readString(dir.resolve("index.html"))).contains("settle 20s");
+  }
+
+  @Test
   void shouldWriteEachDocumentsLengthAndLatency(@TempDir Path dir) throws Exception {
     ReportWriter.write(kafkaResult(), dir);
 
@@ -227,6 +270,7 @@ class ReportWriterTest {
             List.of(),
             List.of(),
             List.of(),
+            null,
             null);
 
     List<String> charts = ReportWriter.write(result, dir);
