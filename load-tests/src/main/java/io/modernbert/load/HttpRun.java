@@ -33,7 +33,7 @@ final class HttpRun {
       StartGate.Settled settled =
           settle == null
               ? null
-              : StartGate.open(new HttpReadyCheck(settle.readyUrl()), settle, err);
+              : StartGate.awaitReady(new HttpReadyCheck(settle.readyUrl()), settle, err).open();
       RunClock clock = RunClock.start();
       LatencyStats stats = new LatencyStats(clock.originNanos());
       LagSampler lag =

@@ -63,13 +63,17 @@ final class KafkaRun {
             target.documentsTopic(), partitions, target.partitions());
       }
       settings.put("inputPartitions", partitions);
+      // Before the output tracker, which needs the service's output topics to exist.
+      StartGate gate =
+          settle == null
+              ? null
+              : StartGate.awaitReady(readyCheck(settle, target, ids), settle, err);
       try (OutputTracker tracker =
               new OutputTracker(
                   target.kafka(), target.embeddingsTopic(), target.labelsTopic(), ids);
           KafkaDriver driver =
               new KafkaDriver(target.kafka(), target.documentsTopic(), documents)) {
-        StartGate.Settled settled =
-            settle == null ? null : StartGate.open(readyCheck(settle, target, ids), settle, err);
+        StartGate.Settled settled = gate == null ? null : gate.open();
         RunClock clock =
             RunClock.start(); // after the slow setup: second 0 of every series is the first send
         DeliveryBook book = new DeliveryBook(documents.size(), clock.originNanos());

@@ -8,12 +8,13 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code --settle TIME}: after the run's setup and before its clock starts, wait until the service
- * is ready, then TIME more, so that a run measures a service that has been up for a known time (or,
- * with 0s, the service right from the moment it is ready). Ready is what a {@link ReadyCheck} says:
- * in HTTP mode, and in Kafka mode with {@code --ready-url}, that URL answers 200 ({@code GET
- * /ready}); in Kafka mode without it, a probe document comes back ({@link KafkaProbe}). The check
- * is repeated until the timeout, with a progress line every 5 s.
+ * {@code --settle TIME}: before the run's clock starts, wait until the service is ready, then until
+ * TIME has passed since, so that a run measures a service that has been ready for a known time (or,
+ * with 0s, the service from the moment it is ready, less the run's setup in between, which the
+ * summary shows). Ready is what a {@link ReadyCheck} says: in HTTP mode, and in Kafka mode with
+ * {@code --ready-url}, that URL answers 200 ({@code GET /ready}); in Kafka mode without it, a probe
+ * document comes back ({@link KafkaProbe}). The check is repeated until the timeout, with a
+ * progress line every 5 s.
  */
 final class StartGate {
   private static final Duration PAUSE = Duration.ofMillis(200);
@@ -44,13 +45,27 @@ final class StartGate {
       Duration settle,
       double firstSendAfterReadySeconds) {}
 
-  private StartGate() {}
+  private final String readiness;
+  private final long readyNanos;
+  private final Instant readyAt;
+  private final double waitedSeconds;
+  private final Duration settle;
+
+  private StartGate(
+      String readiness, long readyNanos, Instant readyAt, double waitedSeconds, Duration settle) {
+    this.readiness = readiness;
+    this.readyNanos = readyNanos;
+    this.readyAt = readyAt;
+    this.waitedSeconds = waitedSeconds;
+    this.settle = settle;
+  }
 
   /**
-   * Polls {@code check} until ready (IllegalStateException after the timeout), then waits out the
-   * settle; closes the check.
+   * Polls {@code check} until ready (IllegalStateException after the timeout) and closes it. The
+   * run then sets itself up and calls {@link #open}; the settle counts from ready, so setup time is
+   * part of it.
    */
-  static Settled open(ReadyCheck check, Settle settle, PrintWriter err) throws Exception {
+  static StartGate awaitReady(ReadyCheck check, Settle settle, PrintWriter err) throws Exception {
     try (check) {
       long start = System.nanoTime();
       err.printf(
@@ -79,22 +94,23 @@ final class StartGate {
         Thread.sleep(PAUSE.toMillis());
       }
       long readyNanos = System.nanoTime();
-      Instant readyAt = Instant.now();
       err.printf(
           Locale.ROOT,
-          "load: ready after %.1f s; first send in %s%n",
+          "load: ready after %.1f s; first send %s after that%n",
           (readyNanos - start) / 1e9,
           DurationConverter.format(settle.settle()));
-      long due = readyNanos + settle.settle().toNanos();
-      for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
-        TimeUnit.NANOSECONDS.sleep(wait);
-      }
-      return new Settled(
-          check.describe(),
-          readyAt,
-          (readyNanos - start) / 1e9,
-          settle.settle(),
-          (System.nanoTime() - readyNanos) / 1e9);
+      return new StartGate(
+          check.describe(), readyNanos, Instant.now(), (readyNanos - start) / 1e9, settle.settle());
     }
+  }
+
+  /** Waits until the settle has passed since ready; the first send follows at once. */
+  Settled open() throws InterruptedException {
+    long due = readyNanos + settle.toNanos();
+    for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+      TimeUnit.NANOSECONDS.sleep(wait);
+    }
+    return new Settled(
+        readiness, readyAt, waitedSeconds, settle, (System.nanoTime() - readyNanos) / 1e9);
   }
 }

@@ -56,8 +56,11 @@ class StartGateTest {
     long start = System.nanoTime();
 
     StartGate.Settled settled =
-        StartGate.open(
-            check, new StartGate.Settle(Duration.ofMillis(300), Duration.ofSeconds(10), null), err);
+        StartGate.awaitReady(
+                check,
+                new StartGate.Settle(Duration.ofMillis(300), Duration.ofSeconds(10), null),
+                err)
+            .open();
 
     double seconds = (System.nanoTime() - start) / 1e9;
     assertThat(check.polls).isEqualTo(3);
@@ -72,12 +75,29 @@ class StartGateTest {
   }
 
   @Test
+  void shouldCountTheSettleFromReadyNotFromTheOpening() throws Exception {
+    StartGate gate =
+        StartGate.awaitReady(
+            new CountingCheck(1),
+            new StartGate.Settle(Duration.ofMillis(400), Duration.ofSeconds(1), null),
+            err);
+    Thread.sleep(300); // the run's setup
+
+    long start = System.nanoTime();
+    StartGate.Settled settled = gate.open();
+
+    assertThat((System.nanoTime() - start) / 1e9).as("what is left of the 400 ms").isLessThan(0.3);
+    assertThat(settled.firstSendAfterReadySeconds()).isBetween(0.4, 1.0);
+  }
+
+  @Test
   void shouldOpenRightAtReadyWithSettleZero() throws Exception {
     StartGate.Settled settled =
-        StartGate.open(
-            new CountingCheck(1),
-            new StartGate.Settle(Duration.ZERO, Duration.ofSeconds(1), null),
-            err);
+        StartGate.awaitReady(
+                new CountingCheck(1),
+                new StartGate.Settle(Duration.ZERO, Duration.ofSeconds(1), null),
+                err)
+            .open();
 
     assertThat(settled.waitedSeconds()).isLessThan(0.2);
     assertThat(settled.firstSendAfterReadySeconds()).isLessThan(0.2);
@@ -89,8 +109,11 @@ class StartGateTest {
 
     assertThatThrownBy(
             () ->
-                StartGate.open(
-                    never, new StartGate.Settle(Duration.ZERO, Duration.ofMillis(500), null), err))
+                StartGate.awaitReady(
+                        never,
+                        new StartGate.Settle(Duration.ZERO, Duration.ofMillis(500), null),
+                        err)
+                    .open())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("not ready after 500ms")
         .hasMessageContaining("last: poll");
@@ -116,8 +139,9 @@ class StartGateTest {
       assertThat(check.poll()).isFalse();
       assertThat(check.lastAnswer()).isEqualTo("503");
       StartGate.Settled settled =
-          StartGate.open(
-              check, new StartGate.Settle(Duration.ZERO, Duration.ofSeconds(10), url), err);
+          StartGate.awaitReady(
+                  check, new StartGate.Settle(Duration.ZERO, Duration.ofSeconds(10), url), err)
+              .open();
 
       assertThat(asked.get()).isEqualTo(3);
       assertThat(settled.readiness()).isEqualTo("GET " + url + " answers 200");
