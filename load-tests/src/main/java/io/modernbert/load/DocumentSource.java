@@ -3,8 +3,10 @@ package io.modernbert.load;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,6 +94,21 @@ final class DocumentSource {
       documents.add(new LoadDocument(ids.id(i), text, tokens.applyAsInt(text)));
     }
     return documents;
+  }
+
+  /**
+   * Writes {@code documents} as the JSONL that {@link #jsonl}, {@code bin/modernbert encode
+   * --input} and {@code load --input} read: one {@code {"id", "text"}} object per line.
+   */
+  static void writeJsonl(List<LoadDocument> documents, Writer out) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    for (LoadDocument document : documents) {
+      ObjectNode line =
+          json.createObjectNode().put("id", document.id()).put("text", document.text());
+      out.write(json.writeValueAsString(line));
+      out.write('\n');
+    }
+    out.flush();
   }
 
   private static List<String> readTexts(Path file) throws IOException {

@@ -1,11 +1,15 @@
 package io.modernbert.load;
 
+import io.modernbert.model.cli.EncodeLoop;
 import io.modernbert.model.cli.EngineFlags;
 import io.modernbert.model.engine.EngineOptions;
 import io.modernbert.model.tokenizer.ModernBertTokenizer;
 import io.modernbert.stream.kafka.KafkaOptions;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -189,23 +193,28 @@ public final class LoadCommand implements Callable<Integer> {
   @Option(
       names = "--engine-compare",
       description =
-          "After the run, encode the same documents in-process and print ENGINE and RATIO e2e/engine"
-              + " (meaningful for burst runs: at a rate, end-to-end throughput is the rate offered).")
+          "After the run, encode the same documents in-process exactly as bin/modernbert encode"
+              + " does (its loop, 512 documents per engine call, its engine options) and print"
+              + " ENGINE and RATIO e2e/engine (meaningful for burst runs: at a rate, end-to-end"
+              + " throughput is the rate offered).")
   private boolean engineCompare;
 
   @Option(
       names = "--threads",
       paramLabel = "N",
       defaultValue = "0",
-      description = "Engine threads for --engine-compare (default 0: all cores).")
+      description =
+          "Engine threads for --engine-compare, as encode's --threads (default 0: all cores).")
   private int threads;
 
   @Option(
-      names = "--engine-batch",
-      paramLabel = "N",
-      defaultValue = "256",
-      description = "Documents per engine call in --engine-compare (default ${DEFAULT-VALUE}).")
-  private int engineBatch;
+      names = "--save-input",
+      paramLabel = "FILE.jsonl",
+      description =
+          "Write the run's documents to FILE as {\"id\",\"text\"} lines, which"
+              + " bin/modernbert encode --input and load --input read: the same documents for the"
+              + " offline baseline.")
+  private Path saveInput;
 
   @Mixin private EngineFlags engineFlags;
 
@@ -276,6 +285,15 @@ public final class LoadCommand implements Callable<Integer> {
             : mode == Mode.rate ? (int) Math.ceil(rate * duration.toMillis() / 1000.0) : 1000;
 
     List<LoadDocument> docs = makeDocuments(modelDir, ids, count);
+    if (saveInput != null) {
+      // Before the run, so the file is there for encode even if the run fails.
+      try (Writer writer = Files.newBufferedWriter(saveInput, StandardCharsets.UTF_8)) {
+        DocumentSource.writeJsonl(docs, writer);
+      }
+      err.printf(
+          "load: documents saved to %s (bin/modernbert encode --model %s --input %s)%n",
+          saveInput, modelDir, saveInput);
+    }
     Map<String, Object> settings = settings(ids, docs, modelDir);
     err.printf(
         Locale.ROOT,
@@ -302,10 +320,9 @@ public final class LoadCommand implements Callable<Integer> {
                 httpUrl, concurrency, timeout, target, docs, timeline, gate, settings, err)
             : KafkaRun.run(target, ids, docs, timeline, timeout, gate, settings, err);
     if (engineCompare) {
-      EngineOptions options = engineFlags.apply(EngineOptions.defaults().withThreads(threads));
       result =
           result.withEngine(
-              EngineComparison.documentsPerSecond(modelDir, options, docs, engineBatch, err));
+              EngineComparison.encode(modelDir, engineOptions(), docs, err).documentsPerSecond());
     }
     List<String> charts = ReportWriter.write(result, reportDir);
     result.summaryLines().forEach(out::println);
@@ -337,12 +354,10 @@ public final class LoadCommand implements Callable<Integer> {
     }
     if (documents != null && documents < 1
         || concurrency < 1
-        || engineBatch < 1
         || timeout.isNegative()
         || timeout.isZero()) {
       throw new ParameterException(
-          spec.commandLine(),
-          "--documents, --concurrency, --engine-batch and --timeout must be positive");
+          spec.commandLine(), "--documents, --concurrency and --timeout must be positive");
     }
     if (settle != null && settle.isNegative()
         || readyTimeout.isNegative()
@@ -425,18 +440,26 @@ public final class LoadCommand implements Callable<Integer> {
                     : " for a probe document"));
     settings.put("model", modelDir.toString());
     if (engineCompare) {
-      EngineOptions options = engineFlags.apply(EngineOptions.defaults().withThreads(threads));
+      EngineOptions options = engineOptions();
       settings.put(
           "engine",
           String.format(
               Locale.ROOT,
-              "%s, xla %s, threads %d, %d documents per call",
+              "%s, xla %s, threads %d, as bin/modernbert encode (%d documents per engine call)",
               options.precision(),
               options.xla(),
               threads,
-              engineBatch));
+              EncodeLoop.CHUNK));
+    }
+    if (saveInput != null) {
+      settings.put("savedInput", saveInput.toString());
     }
     return settings;
+  }
+
+  /** What bin/modernbert encode loads its engine with for the same flags (no truncation flag). */
+  private EngineOptions engineOptions() {
+    return EncodeLoop.engineOptions(engineFlags, 0, false, threads);
   }
 
   /** Every document came back exactly once, or every request was answered well. */

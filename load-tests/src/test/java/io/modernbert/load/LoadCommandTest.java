@@ -64,6 +64,12 @@ class LoadCommandTest {
         .contains("--ready-url needs --settle");
   }
 
+  @Test
+  void shouldNoLongerTakeAnEngineBatchSinceTheComparisonChunksAsEncodeDoes() {
+    assertThat(run("--http-url", "http://127.0.0.1:1", "--engine-compare", "--engine-batch", "256"))
+        .contains("Unknown options: '--engine-batch'");
+  }
+
   /** Runs the command, expects exit code 2 (bad options) and returns what it printed. */
   static String run(String... args) {
     StringWriter err = new StringWriter();
