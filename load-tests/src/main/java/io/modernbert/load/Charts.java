@@ -127,7 +127,9 @@ final class Charts {
             "p99 latency per " + windowSeconds + "-second window, by document length",
             "seconds from start (end of each window of answers)",
             "milliseconds");
-    chart.getStyler().setLegendVisible(true).setLegendPosition(Styler.LegendPosition.InsideNW);
+    // Beside the plot, not on it: the spike worth seeing is often in a corner (the first seconds).
+    chart.getStyler().setLegendVisible(true).setLegendPosition(Styler.LegendPosition.OutsideE);
+    chart.getStyler().setMarkerSize(6); // a class with one window is a lone point: keep it visible
     series.forEach(
         (lengthClass, windows) -> {
           List<Double> x = new ArrayList<>();

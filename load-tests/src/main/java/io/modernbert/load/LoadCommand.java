@@ -457,7 +457,7 @@ public final class LoadCommand implements Callable<Integer> {
     return settings;
   }
 
-  /** What bin/modernbert encode loads its engine with for the same flags (no truncation flag). */
+  /** What bin/modernbert encode loads its engine with for the same flags and its own defaults. */
   private EngineOptions engineOptions() {
     return EncodeLoop.engineOptions(engineFlags, 0, false, threads);
   }

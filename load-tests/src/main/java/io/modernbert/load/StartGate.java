@@ -10,9 +10,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code --settle TIME}: before the run's clock starts, wait until the service is ready, then until
  * TIME has passed since, so that a run measures a service that has been ready for a known time (or,
- * with 0s, the service from the moment it is ready, less the run's setup in between, which the
- * summary shows). Ready is what a {@link ReadyCheck} says: in HTTP mode, and in Kafka mode with
- * {@code --ready-url}, that URL answers 200 ({@code GET /ready}); in Kafka mode without it, a probe
+ * with 0s, the service as soon after ready as the run's setup allows; the summary says how soon).
+ * Ready is what a {@link ReadyCheck} says: in HTTP mode, and in Kafka mode with {@code
+ * --ready-url}, that URL answers 200 ({@code GET /ready}); in Kafka mode without it, a probe
  * document comes back ({@link KafkaProbe}). The check is repeated until the timeout, with a
  * progress line every 5 s.
  */
