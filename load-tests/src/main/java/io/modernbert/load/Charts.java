@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
@@ -111,6 +112,37 @@ final class Charts {
         .addSeries("documents", x, y)
         .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter)
         .setMarker(SeriesMarkers.CIRCLE);
+    return chart;
+  }
+
+  /**
+   * One line per length class: the p99 latency of each window of answers, drawn at the window's
+   * end, so a person sees at a glance which lengths were slow and when (the first seconds after a
+   * start, a stall). A window of fewer than 100 documents shows its maximum.
+   */
+  static XYChart latencyOverTime(
+      Map<LengthClass, List<LatencyByLength.Window>> series, int windowSeconds) {
+    XYChart chart =
+        xy(
+            "p99 latency per " + windowSeconds + "-second window, by document length",
+            "seconds from start (end of each window of answers)",
+            "milliseconds");
+    // Beside the plot, not on it: the spike worth seeing is often in a corner (the first seconds).
+    chart.getStyler().setLegendVisible(true).setLegendPosition(Styler.LegendPosition.OutsideE);
+    chart.getStyler().setMarkerSize(6); // a class with one window is a lone point: keep it visible
+    series.forEach(
+        (lengthClass, windows) -> {
+          List<Double> x = new ArrayList<>();
+          List<Double> y = new ArrayList<>();
+          for (LatencyByLength.Window window : windows) {
+            x.add(window.fromSecond() + windowSeconds);
+            y.add(window.latency().p99());
+          }
+          chart.addSeries(lengthClass.label() + " tokens", x, y).setMarker(SeriesMarkers.CIRCLE);
+        });
+    if (series.isEmpty()) {
+      chart.addSeries("none", List.of(0.0), List.of(0.0));
+    }
     return chart;
   }
 

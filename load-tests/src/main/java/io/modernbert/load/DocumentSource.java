@@ -3,8 +3,10 @@ package io.modernbert.load;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +17,10 @@ import java.util.function.ToIntFunction;
 
 /**
  * The documents of a run, made before the first send so that producing them costs the run nothing:
- * generated texts of lognormal token lengths, single sentences, or the texts of a JSONL file. Every
- * source gives this run's ids ({@link RunIds}); ids in a file are replaced, so that a file can be
- * replayed against the same topics any number of times.
+ * generated texts of lognormal token lengths, a realistic mix of word lengths ({@link
+ * MixedLengths}), single sentences, or the texts of a JSONL file. Every source gives this run's ids
+ * ({@link RunIds}); ids in a file are replaced, so that a file can be replayed against the same
+ * topics any number of times.
  */
 final class DocumentSource {
   // The distribution of io.modernbert.bench.Workload.lognormal (its constants are package-private
@@ -56,6 +59,13 @@ final class DocumentSource {
     return documents;
   }
 
+  /**
+   * A realistic mix of lengths in real text, one language per document: see {@link MixedLengths}.
+   */
+  static List<LoadDocument> mixed(SentenceCorpus corpus, RunIds ids, int count, long seed) {
+    return MixedLengths.documents(corpus, ids, count, seed);
+  }
+
   /** One random sentence per document: short requests, as an interactive caller sends them. */
   static List<LoadDocument> sentences(SentenceCorpus corpus, RunIds ids, int count, long seed) {
     Random random = new Random(seed);
@@ -84,6 +94,21 @@ final class DocumentSource {
       documents.add(new LoadDocument(ids.id(i), text, tokens.applyAsInt(text)));
     }
     return documents;
+  }
+
+  /**
+   * Writes {@code documents} as the JSONL that {@link #jsonl}, {@code bin/modernbert encode
+   * --input} and {@code load --input} read: one {@code {"id", "text"}} object per line.
+   */
+  static void writeJsonl(List<LoadDocument> documents, Writer out) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    for (LoadDocument document : documents) {
+      ObjectNode line =
+          json.createObjectNode().put("id", document.id()).put("text", document.text());
+      out.write(json.writeValueAsString(line));
+      out.write('\n');
+    }
+    out.flush();
   }
 
   private static List<String> readTexts(Path file) throws IOException {

@@ -1,9 +1,13 @@
 package io.modernbert.load;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
-/** index.html of a report: the settings, the summary lines as a table and the charts. */
+/**
+ * index.html of a report: the summary lines as a table, latency by length class, the settings and
+ * the charts.
+ */
 final class HtmlPage {
   private HtmlPage() {}
 
@@ -28,7 +32,9 @@ final class HtmlPage {
       }
       row(page, name, value);
     }
-    page.append("</table>\n<h2>Settings</h2>\n<table>\n");
+    page.append("</table>\n");
+    lengthTable(page, result);
+    page.append("<h2>Settings</h2>\n<table>\n");
     for (Map.Entry<String, Object> setting : result.settings().entrySet()) {
       row(page, setting.getKey(), String.valueOf(setting.getValue()));
     }
@@ -46,6 +52,30 @@ final class HtmlPage {
         .append(ReportWriter.SUMMARY)
         .append("</a>.</p>\n</body></html>\n");
     return page.toString();
+  }
+
+  /** Latency by length class, one row per class with received documents. */
+  private static void lengthTable(StringBuilder page, LoadResult result) {
+    Map<LengthClass, Percentiles> classes = LatencyByLength.overall(result.documents());
+    if (classes.values().stream().allMatch(latency -> latency.count() == 0)) {
+      return;
+    }
+    page.append("<h2>Latency by length</h2>\n<table>\n")
+        .append("<tr><th>tokens</th><th>documents</th><th>p50 ms</th><th>p90 ms</th>")
+        .append("<th>p99 ms</th><th>max ms</th></tr>\n");
+    classes.forEach(
+        (lengthClass, latency) -> {
+          if (latency.count() > 0) {
+            page.append("<tr><th>").append(escape(lengthClass.label())).append("</th>");
+            page.append("<td>").append(latency.count()).append("</td>");
+            for (double ms :
+                new double[] {latency.p50(), latency.p90(), latency.p99(), latency.max()}) {
+              page.append(String.format(Locale.ROOT, "<td>%.1f</td>", ms));
+            }
+            page.append("</tr>\n");
+          }
+        });
+    page.append("</table>\n");
   }
 
   private static void row(StringBuilder page, String name, String value) {

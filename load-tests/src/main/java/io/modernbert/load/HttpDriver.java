@@ -21,6 +21,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -35,12 +36,18 @@ import java.util.concurrent.atomic.LongAdder;
  * good part of a core.
  */
 final class HttpDriver {
+  private static final long NONE = Long.MIN_VALUE;
+
   private final URI embed;
   private final int concurrency;
   private final Duration timeout;
   private final ObjectMapper json = new ObjectMapper();
   private final AtomicLong sent = new AtomicLong();
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+  // Per document, for the latency by length: when its latency counts from, and when its good
+  // answer came (NONE: not sent, or no good answer). Sized by run.
+  private AtomicLongArray startNanos = new AtomicLongArray(0);
+  private AtomicLongArray answerNanos = new AtomicLongArray(0);
 
   HttpDriver(URI base, int concurrency, Duration timeout) {
     if (concurrency < 1) {
@@ -63,6 +70,8 @@ final class HttpDriver {
   }
 
   void run(List<LoadDocument> documents, Timeline timeline, LatencyStats stats) throws Exception {
+    startNanos = filled(documents.size());
+    answerNanos = filled(documents.size());
     List<Buffer> bodies = new ArrayList<>(documents.size());
     for (LoadDocument document : documents) {
       bodies.add(Buffer.buffer(json.writeValueAsBytes(Map.of("inputs", document.text()))));
@@ -84,8 +93,41 @@ final class HttpDriver {
     }
   }
 
-  private Future<Void> send(HttpClientAgent client, Buffer body, long start, LatencyStats stats) {
+  /**
+   * Each sent document's length, send second from {@code originNanos} and latency (NaN without a
+   * good answer), in document order; call after {@link #run} on the same documents.
+   */
+  List<DocumentLatency> perDocument(List<LoadDocument> documents, long originNanos) {
+    List<DocumentLatency> rows = new ArrayList<>();
+    for (int i = 0; i < Math.min(documents.size(), startNanos.length()); i++) {
+      long start = startNanos.get(i);
+      if (start == NONE) {
+        continue;
+      }
+      long answer = answerNanos.get(i);
+      rows.add(
+          new DocumentLatency(
+              documents.get(i).id(),
+              documents.get(i).tokens(),
+              (start - originNanos) / 1e9,
+              answer == NONE ? Double.NaN : (answer - start) / 1e6,
+              Double.NaN));
+    }
+    return rows;
+  }
+
+  private static AtomicLongArray filled(int size) {
+    AtomicLongArray array = new AtomicLongArray(size);
+    for (int i = 0; i < size; i++) {
+      array.set(i, NONE);
+    }
+    return array;
+  }
+
+  private Future<Void> send(
+      HttpClientAgent client, int index, Buffer body, long start, LatencyStats stats) {
     sent.incrementAndGet();
+    startNanos.set(index, start);
     RequestOptions options =
         new RequestOptions()
             .setMethod(HttpMethod.POST)
@@ -105,7 +147,9 @@ final class HttpDriver {
                               && answer.length() > 1
                               && answer.getByte(0) == '['
                               && answer.getByte(1) == '[') {
-                            stats.record(start, System.nanoTime());
+                            long end = System.nanoTime();
+                            stats.record(start, end);
+                            answerNanos.set(index, end);
                           } else {
                             error(Integer.toString(response.statusCode()));
                           }
@@ -142,7 +186,7 @@ final class HttpDriver {
     }
     long start = System.nanoTime();
     stats.started(start);
-    send(client, bodies.get(i), start, stats)
+    send(client, i, bodies.get(i), start, stats)
         .onComplete(result -> sendNext(client, bodies, next, stats, done));
   }
 
@@ -155,7 +199,7 @@ final class HttpDriver {
       long due = timeline.await(start, i);
       stats.started(due);
       inFlight.acquire();
-      send(client, bodies.get(i), due, stats).onComplete(result -> inFlight.release());
+      send(client, i, bodies.get(i), due, stats).onComplete(result -> inFlight.release());
     }
     inFlight.acquire(concurrency); // every answer is in
   }

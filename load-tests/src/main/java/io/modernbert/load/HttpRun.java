@@ -23,12 +23,17 @@ final class HttpRun {
       KafkaRun.Target lagTarget,
       List<LoadDocument> documents,
       Timeline timeline,
+      StartGate.Settle settle,
       Map<String, Object> settings,
       PrintWriter err)
       throws Exception {
     HttpDriver driver = new HttpDriver(base, concurrency, requestTimeout);
     Admin admin = lagTarget == null ? null : lagTarget.kafka().createAdmin("modernbert-load-admin");
     try {
+      StartGate.Settled settled =
+          settle == null
+              ? null
+              : StartGate.awaitReady(new HttpReadyCheck(settle.readyUrl()), settle, err).open();
       RunClock clock = RunClock.start();
       LatencyStats stats = new LatencyStats(clock.originNanos());
       LagSampler lag =
@@ -81,8 +86,9 @@ final class HttpRun {
           stats.completions().counts(),
           lag == null ? List.of() : lag.samples(),
           List.of(),
-          List.of(),
-          null);
+          driver.perDocument(documents, clock.originNanos()),
+          null,
+          settled);
     } finally {
       if (admin != null) {
         admin.close(Duration.ofSeconds(5));

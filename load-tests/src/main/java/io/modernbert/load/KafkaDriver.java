@@ -31,9 +31,18 @@ final class KafkaDriver implements AutoCloseable {
       keys[i] = documents.get(i).id().getBytes(StandardCharsets.UTF_8);
       values[i] = value(documents.get(i));
     }
+    this.producer = producer(kafka, "modernbert-load-producer");
+    this.topic = topic;
+  }
+
+  /**
+   * A producer of encoded keys and values as the run's: every write acknowledged by all replicas,
+   * small lingering so that a burst goes out in large batches.
+   */
+  static KafkaProducer<byte[], byte[]> producer(KafkaClientConfig kafka, String clientId) {
     Map<String, Object> config =
         kafka.producer(
-            "modernbert-load-producer",
+            clientId,
             Map.of(
                 ProducerConfig.ACKS_CONFIG,
                 "all",
@@ -46,8 +55,7 @@ final class KafkaDriver implements AutoCloseable {
                 ByteArraySerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
                 ByteArraySerializer.class.getName()));
-    this.producer = new KafkaProducer<>(config);
-    this.topic = topic;
+    return new KafkaProducer<>(config);
   }
 
   /** The single-object encoded value of a document, as the service expects it. */

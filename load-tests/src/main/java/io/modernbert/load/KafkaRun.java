@@ -37,6 +37,7 @@ final class KafkaRun {
       List<LoadDocument> documents,
       Timeline timeline,
       Duration timeout,
+      StartGate.Settle settle,
       Map<String, Object> settings,
       PrintWriter err)
       throws Exception {
@@ -62,11 +63,17 @@ final class KafkaRun {
             target.documentsTopic(), partitions, target.partitions());
       }
       settings.put("inputPartitions", partitions);
+      // Before the output tracker, which needs the service's output topics to exist.
+      StartGate gate =
+          settle == null
+              ? null
+              : StartGate.awaitReady(readyCheck(settle, target, ids), settle, err);
       try (OutputTracker tracker =
               new OutputTracker(
                   target.kafka(), target.embeddingsTopic(), target.labelsTopic(), ids);
           KafkaDriver driver =
               new KafkaDriver(target.kafka(), target.documentsTopic(), documents)) {
+        StartGate.Settled settled = gate == null ? null : gate.open();
         RunClock clock =
             RunClock.start(); // after the slow setup: second 0 of every series is the first send
         DeliveryBook book = new DeliveryBook(documents.size(), clock.originNanos());
@@ -102,7 +109,7 @@ final class KafkaRun {
                 DurationConverter.format(timeout), book.missing());
           }
           lag.stop(); // before reading the series
-          return result(settings, documents, book, batches, tracker, lag.samples(), clock);
+          return result(settings, documents, book, batches, tracker, lag.samples(), clock, settled);
         }
       }
     } finally {
@@ -136,7 +143,8 @@ final class KafkaRun {
       BatchStats batches,
       OutputTracker tracker,
       List<LagSampler.Sample> lag,
-      RunClock clock) {
+      RunClock clock,
+      StartGate.Settled settled) {
     if (batches.outputsWithoutHeaders() > 0) {
       settings.put("outputsWithoutBatchHeaders", batches.outputsWithoutHeaders());
     }
@@ -166,6 +174,14 @@ final class KafkaRun {
         lag,
         batches.batches(),
         book.perDocument(documents, clock),
-        null);
+        null,
+        settled);
+  }
+
+  /** --ready-url when given, else the probe document. */
+  private static ReadyCheck readyCheck(StartGate.Settle settle, Target target, RunIds ids) {
+    return settle.readyUrl() != null
+        ? new HttpReadyCheck(settle.readyUrl())
+        : new KafkaProbe(target.kafka(), target.documentsTopic(), target.embeddingsTopic(), ids);
   }
 }

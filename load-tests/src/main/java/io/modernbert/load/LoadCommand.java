@@ -1,11 +1,15 @@
 package io.modernbert.load;
 
+import io.modernbert.model.cli.EncodeLoop;
 import io.modernbert.model.cli.EngineFlags;
 import io.modernbert.model.engine.EngineOptions;
 import io.modernbert.model.tokenizer.ModernBertTokenizer;
 import io.modernbert.stream.kafka.KafkaOptions;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,8 +29,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code modernbert load}: drives a running service from outside and measures it as its users meet
- * it, through Kafka (produce documents, read the outputs) or HTTP ({@code POST /embed}). Prints a
- * summary to stdout and writes a report folder; with {@code --engine-compare} it then runs the same
+ * it, through Kafka (produce documents, read the outputs) or HTTP ({@code POST /embed}). The
+ * documents are made before the run ({@code --lengths}: lognormal token lengths, a realistic mix of
+ * word lengths, single sentences; or {@code --input}). With {@code --settle} the run first waits
+ * until the service is ready ({@link StartGate}). Prints a summary to stdout, latency by length
+ * class included, and writes a report folder; with {@code --engine-compare} it then runs the same
  * documents through the engine in-process and prints the share of the engine's speed the service
  * keeps.
  */
@@ -45,6 +52,13 @@ public final class LoadCommand implements Callable<Integer> {
   enum Mode {
     burst,
     rate
+  }
+
+  /** How the generated documents' lengths are drawn (see {@link #makeDocuments}). */
+  enum Lengths {
+    lognormal,
+    mixed,
+    sentences
   }
 
   @Spec private CommandSpec spec;
@@ -145,9 +159,21 @@ public final class LoadCommand implements Callable<Integer> {
   private Path input;
 
   @Option(
-      names = "--sentences",
-      description =
-          "One short real sentence per document instead of lognormal lengths (for /embed).")
+      names = "--lengths",
+      paramLabel = "lognormal|mixed|sentences",
+      description = {
+        "Lengths of the generated documents, all of real sentences in 24 languages (default lognormal):",
+        "lognormal: token lengths of median 150 and log-space sigma 0.9, 8 to 8,192 tokens, several"
+            + " languages per document;",
+        "mixed: a realistic mix, one language per document, word counts of median 40 and log-space"
+            + " sigma 0.9 (a Chinese or Japanese character counts as a word); with the default"
+            + " model's tokenizer 55% up to 128 tokens, 25% 129-256, 14% 257-512, 5% 513-1,024, 1%"
+            + " longer (up to about 4,000), cut at 8,192;",
+        "sentences: one short real sentence per document (for /embed)."
+      })
+  private Lengths lengths;
+
+  @Option(names = "--sentences", description = "Same as --lengths sentences (the older name).")
   private boolean sentences;
 
   @Option(
@@ -167,23 +193,28 @@ public final class LoadCommand implements Callable<Integer> {
   @Option(
       names = "--engine-compare",
       description =
-          "After the run, encode the same documents in-process and print ENGINE and RATIO e2e/engine"
-              + " (meaningful for burst runs: at a rate, end-to-end throughput is the rate offered).")
+          "After the run, encode the same documents in-process exactly as bin/modernbert encode"
+              + " does (its loop, 512 documents per engine call, its engine options) and print"
+              + " ENGINE and RATIO e2e/engine (meaningful for burst runs: at a rate, end-to-end"
+              + " throughput is the rate offered).")
   private boolean engineCompare;
 
   @Option(
       names = "--threads",
       paramLabel = "N",
       defaultValue = "0",
-      description = "Engine threads for --engine-compare (default 0: all cores).")
+      description =
+          "Engine threads for --engine-compare, as encode's --threads (default 0: all cores).")
   private int threads;
 
   @Option(
-      names = "--engine-batch",
-      paramLabel = "N",
-      defaultValue = "256",
-      description = "Documents per engine call in --engine-compare (default ${DEFAULT-VALUE}).")
-  private int engineBatch;
+      names = "--save-input",
+      paramLabel = "FILE.jsonl",
+      description =
+          "Write the run's documents to FILE as {\"id\",\"text\"} lines, which"
+              + " bin/modernbert encode --input and load --input read: the same documents for the"
+              + " offline baseline.")
+  private Path saveInput;
 
   @Mixin private EngineFlags engineFlags;
 
@@ -195,6 +226,36 @@ public final class LoadCommand implements Callable<Integer> {
       description =
           "How long to wait for all outputs after the last send; HTTP: per request (default ${DEFAULT-VALUE}).")
   private Duration timeout;
+
+  @Option(
+      names = "--settle",
+      paramLabel = "TIME",
+      converter = DurationConverter.class,
+      description = {
+        "Wait until the service is ready, then TIME more (e.g. 20s; 0s: start right at ready), then"
+            + " start the clock and send the measured documents (at a rate, the clock starts with"
+            + " the first send). Ready: in HTTP mode GET <http-url>/ready answers 200 (Kafka Streams"
+            + " running, the model warm); in Kafka mode --ready-url answers 200, or without it a"
+            + " probe document sent to the input topic comes back on the embeddings topic (it is not"
+            + " counted). Without --settle, sends start as soon as the run is set up."
+      })
+  private Duration settle;
+
+  @Option(
+      names = "--ready-url",
+      paramLabel = "URL",
+      description =
+          "With --settle: the URL whose 200 means ready, e.g. http://127.0.0.1:8080/ready (default:"
+              + " <http-url>/ready in HTTP mode, the probe document in Kafka mode).")
+  private URI readyUrl;
+
+  @Option(
+      names = "--ready-timeout",
+      paramLabel = "TIME",
+      defaultValue = "10m",
+      converter = DurationConverter.class,
+      description = "With --settle: how long to wait for ready (default ${DEFAULT-VALUE}).")
+  private Duration readyTimeout;
 
   @Option(
       names = "--report",
@@ -224,6 +285,15 @@ public final class LoadCommand implements Callable<Integer> {
             : mode == Mode.rate ? (int) Math.ceil(rate * duration.toMillis() / 1000.0) : 1000;
 
     List<LoadDocument> docs = makeDocuments(modelDir, ids, count);
+    if (saveInput != null) {
+      // Before the run, so the file is there for encode even if the run fails.
+      try (Writer writer = Files.newBufferedWriter(saveInput, StandardCharsets.UTF_8)) {
+        DocumentSource.writeJsonl(docs, writer);
+      }
+      err.printf(
+          "load: documents saved to %s (bin/modernbert encode --model %s --input %s)%n",
+          saveInput, modelDir, saveInput);
+    }
     Map<String, Object> settings = settings(ids, docs, modelDir);
     err.printf(
         Locale.ROOT,
@@ -243,15 +313,16 @@ public final class LoadCommand implements Callable<Integer> {
                 labelsTopic,
                 applicationId,
                 partitions);
+    StartGate.Settle gate = settle();
     LoadResult result =
         httpUrl != null
-            ? HttpRun.run(httpUrl, concurrency, timeout, target, docs, timeline, settings, err)
-            : KafkaRun.run(target, ids, docs, timeline, timeout, settings, err);
+            ? HttpRun.run(
+                httpUrl, concurrency, timeout, target, docs, timeline, gate, settings, err)
+            : KafkaRun.run(target, ids, docs, timeline, timeout, gate, settings, err);
     if (engineCompare) {
-      EngineOptions options = engineFlags.apply(EngineOptions.defaults().withThreads(threads));
       result =
           result.withEngine(
-              EngineComparison.documentsPerSecond(modelDir, options, docs, engineBatch, err));
+              EngineComparison.encode(modelDir, engineOptions(), docs, err).documentsPerSecond());
     }
     List<String> charts = ReportWriter.write(result, reportDir);
     result.summaryLines().forEach(out::println);
@@ -259,6 +330,15 @@ public final class LoadCommand implements Callable<Integer> {
         "REPORT " + reportDir.resolve(ReportWriter.INDEX) + " (" + charts.size() + " charts)");
     out.flush();
     return clean(result) ? 0 : 1;
+  }
+
+  /** The --settle options, or null without --settle; in HTTP mode ready is /ready by default. */
+  StartGate.Settle settle() {
+    if (settle == null) {
+      return null;
+    }
+    URI url = readyUrl != null ? readyUrl : httpUrl != null ? httpUrl.resolve("/ready") : null;
+    return new StartGate.Settle(settle, readyTimeout, url);
   }
 
   private void validate() {
@@ -274,17 +354,33 @@ public final class LoadCommand implements Callable<Integer> {
     }
     if (documents != null && documents < 1
         || concurrency < 1
-        || engineBatch < 1
         || timeout.isNegative()
         || timeout.isZero()) {
       throw new ParameterException(
-          spec.commandLine(),
-          "--documents, --concurrency, --engine-batch and --timeout must be positive");
+          spec.commandLine(), "--documents, --concurrency and --timeout must be positive");
     }
-    if (input != null && sentences) {
+    if (settle != null && settle.isNegative()
+        || readyTimeout.isNegative()
+        || readyTimeout.isZero()) {
       throw new ParameterException(
-          spec.commandLine(), "--input and --sentences exclude each other");
+          spec.commandLine(), "--settle must be 0s or more and --ready-timeout positive");
     }
+    if (readyUrl != null && settle == null) {
+      throw new ParameterException(spec.commandLine(), "--ready-url needs --settle");
+    }
+    if (input != null && (lengths != null || sentences)) {
+      throw new ParameterException(
+          spec.commandLine(), "--input and --lengths (or --sentences) exclude each other");
+    }
+    if (sentences && lengths != null && lengths != Lengths.sentences) {
+      throw new ParameterException(
+          spec.commandLine(), "--sentences means --lengths sentences, not --lengths " + lengths);
+    }
+  }
+
+  /** --lengths as given, --sentences as its alias, else lognormal (the lengths of old runs). */
+  Lengths lengths() {
+    return sentences ? Lengths.sentences : lengths != null ? lengths : Lengths.lognormal;
   }
 
   private List<LoadDocument> makeDocuments(Path modelDir, RunIds ids, int count) throws Exception {
@@ -295,9 +391,11 @@ public final class LoadCommand implements Callable<Integer> {
         return DocumentSource.jsonl(
             input, corpus::tokens, ids, documents != null || mode == Mode.rate ? count : 0);
       }
-      return sentences
-          ? DocumentSource.sentences(corpus, ids, count, seed)
-          : DocumentSource.generated(corpus, ids, count, seed);
+      return switch (lengths()) {
+        case lognormal -> DocumentSource.generated(corpus, ids, count, seed);
+        case mixed -> DocumentSource.mixed(corpus, ids, count, seed);
+        case sentences -> DocumentSource.sentences(corpus, ids, count, seed);
+      };
     }
   }
 
@@ -315,7 +413,12 @@ public final class LoadCommand implements Callable<Integer> {
         "source",
         input != null
             ? input.toString()
-            : sentences ? "sentences" : "lognormal (median 150, sigma 0.9, 8..8192)");
+            : switch (lengths()) {
+              case lognormal -> "lognormal (median 150 tokens, sigma 0.9, 8..8192)";
+              case mixed ->
+                  "mixed (median 40 words, sigma 0.9, one language each, max 8192 tokens)";
+              case sentences -> "sentences";
+            });
     settings.put("seed", seed);
     if (httpUrl != null) {
       settings.put("concurrency", concurrency);
@@ -324,20 +427,39 @@ public final class LoadCommand implements Callable<Integer> {
       settings.put("applicationId", applicationId);
     }
     settings.put("timeout", DurationConverter.format(timeout));
+    StartGate.Settle gate = settle();
+    settings.put(
+        "settle",
+        gate == null
+            ? "none (no wait for ready)"
+            : DurationConverter.format(gate.settle())
+                + " after ready, waiting up to "
+                + DurationConverter.format(gate.timeout())
+                + (gate.readyUrl() != null
+                    ? " for GET " + gate.readyUrl()
+                    : " for a probe document"));
     settings.put("model", modelDir.toString());
     if (engineCompare) {
-      EngineOptions options = engineFlags.apply(EngineOptions.defaults().withThreads(threads));
+      EngineOptions options = engineOptions();
       settings.put(
           "engine",
           String.format(
               Locale.ROOT,
-              "%s, xla %s, threads %d, %d documents per call",
+              "%s, xla %s, threads %d, as bin/modernbert encode (%d documents per engine call)",
               options.precision(),
               options.xla(),
               threads,
-              engineBatch));
+              EncodeLoop.CHUNK));
+    }
+    if (saveInput != null) {
+      settings.put("savedInput", saveInput.toString());
     }
     return settings;
+  }
+
+  /** What bin/modernbert encode loads its engine with for the same flags and its own defaults. */
+  private EngineOptions engineOptions() {
+    return EncodeLoop.engineOptions(engineFlags, 0, false, threads);
   }
 
   /** Every document came back exactly once, or every request was answered well. */

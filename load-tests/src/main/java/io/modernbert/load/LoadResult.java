@@ -14,9 +14,11 @@ import org.HdrHistogram.Histogram;
  * @param elapsedSeconds first send to last output (Kafka) or last response (HTTP)
  * @param latency latencies in microseconds
  * @param outputsPerSecond first outputs (or good responses) per 1-second bucket from the start
- * @param documents each sent document's length and latency (Kafka mode; empty in HTTP mode)
+ * @param documents each sent document's length and latency
  * @param engineDocumentsPerSecond the bare engine on the same documents, or null without {@code
  *     --engine-compare}
+ * @param settled when the service was ready and how long the run waited after, or null without
+ *     {@code --settle}
  */
 record LoadResult(
     Map<String, Object> settings,
@@ -28,7 +30,12 @@ record LoadResult(
     List<LagSampler.Sample> lag,
     List<BatchStats.Batch> batches,
     List<DocumentLatency> documents,
-    Double engineDocumentsPerSecond) {
+    Double engineDocumentsPerSecond,
+    StartGate.Settled settled) {
+  /**
+   * The summary's FIRST line: latency of the documents sent in this many seconds from the start.
+   */
+  static final int FIRST_SECONDS = 60;
 
   /**
    * What was sent and what came back. In HTTP mode, received counts good answers, the other Kafka
@@ -64,7 +71,8 @@ record LoadResult(
         lag,
         batches,
         documents,
-        documentsPerSecond);
+        documentsPerSecond,
+        settled);
   }
 
   boolean isKafka() {
@@ -94,6 +102,7 @@ record LoadResult(
   /** The stdout summary: one fact per line, first word in capitals, easy to grep. */
   List<String> summaryLines() {
     List<String> lines = new ArrayList<>();
+    lines.add(readyLine());
     Counts c = counts;
     if (isKafka()) {
       lines.add(
@@ -128,17 +137,7 @@ record LoadResult(
                   + " visible p50 %.0f p99 %.0f ms after that (commit and read)",
               written[0], written[1], visible[0], visible[1]));
     }
-    for (DocumentLatency.Band band : DocumentLatency.Band.of(documents)) {
-      lines.add(
-          format(
-              "LENGTH %d-%d tokens: %d documents, latency p50 %.1f p99 %.1f max %.1f ms",
-              band.fromTokens(),
-              band.toTokens(),
-              band.documents(),
-              band.p50Ms(),
-              band.p99Ms(),
-              band.maxMs()));
-    }
+    lines.addAll(lengthLines());
     if (isKafka()) {
       lines.add(
           format("DUPLICATES %d", c.duplicates())
@@ -165,6 +164,46 @@ record LoadResult(
       lines.add(format("RATIO e2e/engine %.2f", ratio()));
     }
     return lines;
+  }
+
+  private String readyLine() {
+    if (settled == null) {
+      return "READY not waited for (no --settle): the first send followed the setup";
+    }
+    return format(
+        "READY at %s after %.1f s of waiting (%s); settle %s; first send %.2f s after ready",
+        settled.readyAt(),
+        settled.waitedSeconds(),
+        settled.readiness(),
+        DurationConverter.format(settled.settle()),
+        settled.firstSendAfterReadySeconds());
+  }
+
+  /**
+   * Latency by {@link LengthClass} (the classes with received documents), then that of the
+   * documents sent in the first {@value #FIRST_SECONDS} s: after a start with {@code --settle 0s},
+   * what the first users met.
+   */
+  private List<String> lengthLines() {
+    List<String> lines = new ArrayList<>();
+    LatencyByLength.overall(documents)
+        .forEach(
+            (lengthClass, latency) -> {
+              if (latency.count() > 0) {
+                lines.add("LENGTH " + lengthClass.label() + " tokens: " + describe(latency));
+              }
+            });
+    Percentiles first = LatencyByLength.sentWithin(documents, FIRST_SECONDS);
+    if (first.count() > 0) {
+      lines.add(format("FIRST %d s, by send time: ", FIRST_SECONDS) + describe(first));
+    }
+    return lines;
+  }
+
+  private static String describe(Percentiles latency) {
+    return format(
+        "%d documents, latency p50 %.1f p90 %.1f p99 %.1f max %.1f ms",
+        latency.count(), latency.p50(), latency.p90(), latency.p99(), latency.max());
   }
 
   private static String format(String pattern, Object... args) {

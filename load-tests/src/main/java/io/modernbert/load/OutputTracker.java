@@ -41,22 +41,7 @@ final class OutputTracker implements AutoCloseable {
    * Assigns the output partitions and fixes their end offsets; reading starts with {@link #start}.
    */
   OutputTracker(KafkaClientConfig kafka, String embeddingsTopic, String labelsTopic, RunIds ids) {
-    Map<String, Object> config =
-        kafka.consumer(
-            "modernbert-load-outputs",
-            Map.of(
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                "false",
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
-                "false"),
-            Map.of(
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                ByteArrayDeserializer.class.getName()));
-    this.consumer = new KafkaConsumer<>(config);
+    this.consumer = consumer(kafka, "modernbert-load-outputs");
     this.embeddingsTopic = embeddingsTopic;
     this.ids = ids;
     try {
@@ -81,6 +66,29 @@ final class OutputTracker implements AutoCloseable {
       consumer.close();
       throw e;
     }
+  }
+
+  /**
+   * A consumer of the service's outputs as a user reads them: read_committed, keys as strings,
+   * values as bytes, without a group of its own to commit to.
+   */
+  static KafkaConsumer<String, byte[]> consumer(KafkaClientConfig kafka, String clientId) {
+    Map<String, Object> config =
+        kafka.consumer(
+            clientId,
+            Map.of(
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                "false",
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG,
+                "false"),
+            Map.of(
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName()));
+    return new KafkaConsumer<>(config);
   }
 
   /** Whether the labels topic exists (it does for classifier models); its outputs are read too. */
@@ -133,6 +141,9 @@ final class OutputTracker implements AutoCloseable {
   }
 
   private void accept(ConsumerRecord<String, byte[]> record, long nowNanos) {
+    if (ids.probeId().equals(record.key())) {
+      return; // the readiness probe's output (--settle): not a document of the run
+    }
     int index = ids.index(record.key());
     if (index < 0) {
       book.foreign();

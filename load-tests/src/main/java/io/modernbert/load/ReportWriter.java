@@ -55,6 +55,11 @@ final class ReportWriter {
     charts.put("latency.png", Charts.latency(result.latency()));
     if (result.documents().stream().anyMatch(DocumentLatency::received)) {
       charts.put("latency-by-length.png", Charts.latencyByLength(result.documents()));
+      charts.put(
+          "latency-over-time-by-length.png",
+          Charts.latencyOverTime(
+              LatencyByLength.overTime(result.documents(), LatencyByLength.WINDOW_SECONDS),
+              LatencyByLength.WINDOW_SECONDS));
     }
     if (!result.lag().isEmpty()) {
       charts.put("lag.png", Charts.lag(result.lag()));
@@ -84,6 +89,58 @@ final class ReportWriter {
       }
     }
     return charts;
+  }
+
+  /**
+   * Latency in ms by length class (all five; count 0 and null percentiles for an empty one), of the
+   * documents sent in the first 60 s, and per class per 5-second window of answer time.
+   */
+  private static void latencyByLength(ObjectNode root, List<DocumentLatency> documents) {
+    ArrayNode classes = root.putArray("latencyByLength");
+    LatencyByLength.overall(documents)
+        .forEach(
+            (lengthClass, latency) -> put(lengthClass(classes.addObject(), lengthClass), latency));
+    ObjectNode first =
+        root.putObject("latencyFirstSeconds").put("seconds", LoadResult.FIRST_SECONDS);
+    put(first, LatencyByLength.sentWithin(documents, LoadResult.FIRST_SECONDS));
+    ObjectNode overTime =
+        root.putObject("latencyOverTime")
+            .put("windowSeconds", LatencyByLength.WINDOW_SECONDS)
+            .put("windowsBy", "answer time: send second + latency");
+    ArrayNode series = overTime.putArray("classes");
+    LatencyByLength.overTime(documents, LatencyByLength.WINDOW_SECONDS)
+        .forEach(
+            (lengthClass, windows) -> {
+              ArrayNode list = lengthClass(series.addObject(), lengthClass).putArray("windows");
+              windows.forEach(
+                  window ->
+                      put(
+                          list.addObject().put("fromSecond", window.fromSecond()),
+                          window.latency()));
+            });
+  }
+
+  private static ObjectNode lengthClass(ObjectNode node, LengthClass lengthClass) {
+    node.put("class", lengthClass.label()).put("fromTokens", lengthClass.fromTokens());
+    if (lengthClass.toTokens() == Integer.MAX_VALUE) {
+      node.putNull("toTokens");
+    } else {
+      node.put("toTokens", lengthClass.toTokens());
+    }
+    return node;
+  }
+
+  private static void put(ObjectNode node, Percentiles latency) {
+    node.put("count", latency.count());
+    String[] names = {"p50Ms", "p90Ms", "p99Ms", "maxMs"};
+    double[] values = {latency.p50(), latency.p90(), latency.p99(), latency.max()};
+    for (int i = 0; i < names.length; i++) {
+      if (Double.isNaN(values[i])) {
+        node.putNull(names[i]);
+      } else {
+        node.put(names[i], values[i]);
+      }
+    }
   }
 
   /**
@@ -124,6 +181,19 @@ final class ReportWriter {
     root.put("mode", result.mode());
     root.set("settings", json.valueToTree(result.settings()));
     root.set("counts", json.valueToTree(result.counts()));
+    ObjectNode ready = root.putObject("ready");
+    StartGate.Settled settled = result.settled();
+    if (settled == null) {
+      ready.put("waited", false);
+    } else {
+      ready
+          .put("waited", true)
+          .put("readiness", settled.readiness())
+          .put("readyAt", settled.readyAt().toString())
+          .put("waitedSeconds", settled.waitedSeconds())
+          .put("settleSeconds", settled.settle().toMillis() / 1e3)
+          .put("firstSendAfterReadySeconds", settled.firstSendAfterReadySeconds());
+    }
     ObjectNode throughput = root.putObject("throughput");
     throughput.put("documentsPerSecond", result.documentsPerSecond());
     throughput.put("elapsedSeconds", result.elapsedSeconds());
@@ -136,7 +206,7 @@ final class ReportWriter {
     latency.put("p99", result.percentileMs(99));
     latency.put("p999", result.percentileMs(99.9));
     latency.put("max", result.maxMs());
-    root.set("latencyByLength", json.valueToTree(DocumentLatency.Band.of(result.documents())));
+    latencyByLength(root, result.documents());
     ArrayNode curve = root.putArray("percentileCurve");
     for (double[] point : Charts.percentileCurve(result.latency())) {
       curve.addObject().put("percentile", point[0]).put("ms", point[1]);

@@ -48,6 +48,14 @@ final class RunIds {
     return prefix + index;
   }
 
+  /**
+   * The id of the run's readiness probe ({@code --settle} in Kafka mode): of this run, so that it
+   * cannot be another's output, but outside the numbered ids, so that it is never counted.
+   */
+  String probeId() {
+    return prefix + "ready";
+  }
+
   /** The index of one of this run's ids, or -1 for any other key (including null). */
   int index(String id) {
     if (id == null

@@ -8,15 +8,17 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
 /**
  * Real sentences in 24 languages (user-interface strings from the language-identification test set,
- * shipped as {@code sentences.txt}) and the means to join them into a text of an exact token
- * length.
+ * shipped as {@code sentences.txt}, one {@code <ISO 639-1 code> TAB <sentence>} per line, 20 per
+ * language) and the means to join them into a text of an exact token length.
  *
  * <p>Joining is cheap because the tokenizer's pre-tokenizer splits before a space: the tokens of
  * {@code "A B"} are those of {@code "A"} followed by those of {@code " B"}. Each sentence is
@@ -28,14 +30,24 @@ final class SentenceCorpus {
   static final String RESOURCE = "sentences.txt";
 
   private final List<String> sentences;
+  private final Map<String, List<String>> byLanguage;
   private final ModernBertTokenizer tokenizer;
   private final Map<String, Integer> sentenceTokens = new HashMap<>();
 
-  SentenceCorpus(List<String> sentences, ModernBertTokenizer tokenizer) {
-    if (sentences.isEmpty()) {
+  /** {@code byLanguage}: language code to its sentences; the file's order is kept. */
+  SentenceCorpus(Map<String, List<String>> byLanguage, ModernBertTokenizer tokenizer) {
+    if (byLanguage.values().stream().allMatch(List::isEmpty)) {
       throw new IllegalArgumentException("no sentences");
     }
-    this.sentences = List.copyOf(sentences);
+    Map<String, List<String>> copy = new LinkedHashMap<>();
+    byLanguage.forEach(
+        (language, list) -> {
+          if (!list.isEmpty()) {
+            copy.put(language, List.copyOf(list));
+          }
+        });
+    this.byLanguage = Collections.unmodifiableMap(copy);
+    this.sentences = copy.values().stream().flatMap(List::stream).toList();
     this.tokenizer = tokenizer;
   }
 
@@ -46,27 +58,57 @@ final class SentenceCorpus {
         throw new IllegalStateException(
             "resource " + RESOURCE + " is missing from the load-tests jar");
       }
-      List<String> lines = new ArrayList<>();
+      Map<String, List<String>> byLanguage = new LinkedHashMap<>();
       BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
       for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-        if (!line.isBlank()) {
-          lines.add(line.strip());
+        if (line.isBlank()) {
+          continue;
         }
+        int tab = line.indexOf('\t');
+        if (tab <= 0) {
+          throw new IllegalStateException(
+              RESOURCE + ": expected <language> TAB <sentence>: " + line);
+        }
+        byLanguage
+            .computeIfAbsent(line.substring(0, tab), language -> new ArrayList<>())
+            .add(line.substring(tab + 1).strip());
       }
-      return new SentenceCorpus(lines, tokenizer);
+      return new SentenceCorpus(byLanguage, tokenizer);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** One random sentence. */
+  /** One random sentence, of any language. */
   String sentence(Random random) {
     return sentences.get(random.nextInt(sentences.size()));
+  }
+
+  /** The language codes, in the file's order. */
+  List<String> languages() {
+    return List.copyOf(byLanguage.keySet());
+  }
+
+  /** The sentences of one language, in the file's order. */
+  List<String> sentences(String language) {
+    List<String> list = byLanguage.get(language);
+    if (list == null) {
+      throw new IllegalArgumentException("no sentences in language " + language);
+    }
+    return list;
   }
 
   /** Tokens of a text as the model sees it: [CLS], the text's tokens, [SEP]. */
   int tokens(String text) {
     return tokenizer.encode(text).originalLength();
+  }
+
+  /**
+   * {@code text} itself when it encodes to at most {@code maxTokens} tokens ([CLS] and [SEP]
+   * included), else its longest prefix that does: the model reads no more.
+   */
+  String cutToTokens(String text, int maxTokens) {
+    return tokens(text) <= maxTokens ? text : longestPrefix(text, maxTokens - 2);
   }
 
   /**

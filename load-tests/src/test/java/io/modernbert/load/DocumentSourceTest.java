@@ -3,9 +3,12 @@ package io.modernbert.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modernbert.model.tokenizer.ModernBertTokenizer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -152,6 +155,30 @@ class DocumentSourceTest {
   }
 
   @Test
+  void shouldSaveDocumentsAsTheJsonlThatEncodeAndLoadRead(@TempDir Path dir) throws IOException {
+    List<LoadDocument> documents =
+        DocumentSource.mixed(SentenceCorpus.shipped(tokenizer), new RunIds("t5"), 30, 3);
+    Path file = dir.resolve("saved.jsonl");
+    try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      DocumentSource.writeJsonl(documents, writer);
+    }
+
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    assertThat(lines).hasSize(30);
+    JsonNode first = new ObjectMapper().readTree(lines.get(0));
+    assertThat(first.fieldNames()).toIterable().containsExactly("id", "text");
+    assertThat(first.path("id").asText()).isEqualTo("load-t5-0");
+    List<LoadDocument> back =
+        DocumentSource.jsonl(file, DocumentSourceTest::measure, new RunIds("t6"), 0);
+    assertThat(back)
+        .extracting(LoadDocument::text)
+        .containsExactlyElementsOf(documents.stream().map(LoadDocument::text).toList());
+    assertThat(back)
+        .extracting(LoadDocument::tokens)
+        .containsExactlyElementsOf(documents.stream().map(LoadDocument::tokens).toList());
+  }
+
+  @Test
   void shouldNameTheLineOfABadJsonlRecord(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("bad.jsonl");
     Files.writeString(file, "{\"id\":\"a\",\"text\":\"ok\"}\n{\"id\":\"b\"}\n");
@@ -166,6 +193,7 @@ class DocumentSourceTest {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8)
           .lines()
           .filter(l -> !l.isBlank())
+          .map(l -> l.substring(l.indexOf('\t') + 1)) // after the language code
           .toList();
     }
   }

@@ -87,6 +87,16 @@ class HttpDriverTest {
     assertThat(driver.errors()).isEqualTo(Map.of("503", 3L));
     assertThat(stats.percentileMs(50)).as("the server takes 20 ms").isGreaterThanOrEqualTo(20);
     assertThat(maxInFlight.get()).as("closed loop with 4 clients").isBetween(2, 4);
+    List<DocumentLatency> perDocument = driver.perDocument(documents(24, 3), stats.originNanos());
+    assertThat(perDocument).hasSize(24);
+    assertThat(perDocument.subList(0, 3)).noneMatch(DocumentLatency::received);
+    assertThat(perDocument.subList(3, 24))
+        .allSatisfy(
+            d -> {
+              assertThat(d.latencyMs()).isGreaterThanOrEqualTo(20);
+              assertThat(d.tokens()).isEqualTo(4);
+              assertThat(d.sentSecond()).isBetween(0.0, 10.0);
+            });
   }
 
   @Test

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +53,8 @@ class ReportWriterTest {
         lag,
         batches,
         documents(),
-        100.0);
+        100.0,
+        null);
   }
 
   /**
@@ -115,6 +118,7 @@ class ReportWriterTest {
             "throughput.png",
             "latency.png",
             "latency-by-length.png",
+            "latency-over-time-by-length.png",
             "lag.png",
             "batch-tokens.png",
             "padding.png");
@@ -159,9 +163,51 @@ class ReportWriterTest {
         .contains(
             "SPLIT written by the service p50 20 p99 200 ms after the send;"
                 + " visible p50 40 p99 50 ms after that (commit and read)",
-            "LENGTH 1-128 tokens: 2 documents, latency p50 40.0 p99 60.0 max 60.0 ms",
-            "LENGTH 513-1024 tokens: 1 documents, latency p50 250.0 p99 250.0 max 250.0 ms")
-        .noneMatch(l -> l.startsWith("LENGTH 129-256") || l.startsWith("LENGTH 2049-4096"));
+            "LENGTH <=128 tokens: 2 documents, latency p50 40.0 p90 60.0 p99 60.0 max 60.0 ms",
+            "LENGTH 513-1024 tokens: 1 documents, latency p50 250.0 p90 250.0 p99 250.0 max 250.0 ms",
+            "FIRST 60 s, by send time: 3 documents, latency p50 60.0 p90 250.0 p99 250.0 max 250.0"
+                + " ms")
+        .noneMatch(l -> l.startsWith("LENGTH 129-256") || l.startsWith("LENGTH >1024"));
+  }
+
+  @Test
+  void shouldSayWhenTheServiceWasReadyAndHowLongTheRunSettled(@TempDir Path dir) throws Exception {
+    StartGate.Settled settled =
+        new StartGate.Settled(
+            "GET http://127.0.0.1:8080/ready answers 200",
+            Instant.parse("2026-12-09T10:00:00Z"),
+            12.5,
+            Duration.ofSeconds(20),
+            20.001);
+    LoadResult plain = kafkaResult();
+    LoadResult result =
+        new LoadResult(
+            plain.settings(),
+            plain.mode(),
+            plain.counts(),
+            plain.elapsedSeconds(),
+            plain.latency(),
+            plain.outputsPerSecond(),
+            plain.lag(),
+            plain.batches(),
+            plain.documents(),
+            plain.engineDocumentsPerSecond(),
+            settled);
+
+    assertThat(plain.summaryLines())
+        .contains("READY not waited for (no --settle): the first send followed the setup");
+    assertThat(result.summaryLines())
+        .contains(
+            "READY at 2026-12-09T10:00:00Z after 12.5 s of waiting"
+                + " (GET http://127.0.0.1:8080/ready answers 200); settle 20s;"
+                + " first send 20.00 s after ready");
+    ReportWriter.write(result, dir);
+    JsonNode ready =
+        new ObjectMapper().readTree(dir.resolve("summary.json").toFile()).path("ready");
+    assertThat(ready.path("waited").asBoolean()).isTrue();
+    assertThat(ready.path("readyAt").asText()).isEqualTo("2026-12-09T10:00:00Z");
+    assertThat(ready.path("settleSeconds").asDouble()).isEqualTo(20.0);
+    assertThat(Files.readString(dir.resolve("index.html"))).contains("settle 20s");
   }
 
   @Test
@@ -175,11 +221,36 @@ class ReportWriterTest {
             "r-1,100,0.050,60.000,20.000",
             "r-2,1000,0.100,250.000,200.000",
             "\"r,3\",3000,0.150,,");
-    JsonNode bands =
-        new ObjectMapper().readTree(dir.resolve("summary.json").toFile()).path("latencyByLength");
-    assertThat(bands).hasSize(2);
-    assertThat(bands.get(1).path("fromTokens").asInt()).isEqualTo(513);
-    assertThat(bands.get(1).path("p99Ms").asDouble()).isEqualTo(250.0);
+  }
+
+  @Test
+  void shouldWriteLatencyByLengthClassIntoTheSummaryAndThePage(@TempDir Path dir) throws Exception {
+    ReportWriter.write(kafkaResult(), dir);
+
+    JsonNode summary = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
+    JsonNode classes = summary.path("latencyByLength");
+    assertThat(classes).hasSize(5);
+    assertThat(classes.get(0).path("class").asText()).isEqualTo("<=128");
+    assertThat(classes.get(0).path("count").asInt()).isEqualTo(2);
+    assertThat(classes.get(0).path("p90Ms").asDouble()).isEqualTo(60.0);
+    assertThat(classes.get(1).path("count").asInt()).as("no document of 129-256").isZero();
+    assertThat(classes.get(1).path("p99Ms").isNull()).isTrue();
+    assertThat(classes.get(3).path("fromTokens").asInt()).isEqualTo(513);
+    assertThat(classes.get(3).path("p99Ms").asDouble()).isEqualTo(250.0);
+    assertThat(classes.get(4).path("class").asText()).isEqualTo(">1024");
+    assertThat(classes.get(4).path("toTokens").isNull()).isTrue();
+    assertThat(classes.get(4).path("count").asInt()).as("the 3,000 never came back").isZero();
+    assertThat(summary.path("latencyFirstSeconds").path("count").asInt()).isEqualTo(3);
+    JsonNode series = summary.path("latencyOverTime").path("classes");
+    assertThat(series).hasSize(2);
+    assertThat(series.get(1).path("class").asText()).isEqualTo("513-1024");
+    assertThat(series.get(1).path("windows").get(0).path("fromSecond").asDouble()).isZero();
+    assertThat(series.get(1).path("windows").get(0).path("p99Ms").asDouble()).isEqualTo(250.0);
+    String page = Files.readString(dir.resolve("index.html"));
+    assertThat(page)
+        .contains("<h2>Latency by length</h2>")
+        .contains("<tr><th>&lt;=128</th><td>2</td><td>40.0</td><td>60.0</td>")
+        .doesNotContain("<tr><th>129-256</th>");
   }
 
   @Test
@@ -199,6 +270,7 @@ class ReportWriterTest {
             List.of(),
             List.of(),
             List.of(),
+            null,
             null);
 
     List<String> charts = ReportWriter.write(result, dir);

@@ -31,6 +31,14 @@ class RunIdsTest {
   }
 
   @Test
+  void shouldGiveTheProbeAnIdOfTheRunThatIsNeverADocument() {
+    RunIds ids = new RunIds("abc");
+
+    assertThat(ids.probeId()).startsWith("load-abc-");
+    assertThat(ids.index(ids.probeId())).isEqualTo(-1);
+  }
+
+  @Test
   void shouldRejectARunIdWithADash() {
     assertThatThrownBy(() -> new RunIds("a-b")).isInstanceOf(IllegalArgumentException.class);
   }

@@ -1,7 +1,5 @@
 package io.modernbert.model.cli;
 
-import io.modernbert.model.engine.DocumentInput;
-import io.modernbert.model.engine.EncodedDocument;
 import io.modernbert.model.engine.EngineOptions;
 import io.modernbert.model.engine.InferenceEngine;
 import io.modernbert.model.engine.Windows;
@@ -16,8 +14,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,12 +33,6 @@ import picocli.CommandLine.Spec;
       "\"labels\" and \"logits\" (classifiers), \"last_hidden_state\" (with --hidden-states)}."
     })
 final class EncodeCommand implements Callable<Integer> {
-  /**
-   * Documents handed to the engine at a time: enough for the planner to pack passes well, few
-   * enough to bound memory on huge inputs.
-   */
-  private static final int CHUNK = 512;
-
   @Spec private CommandSpec spec;
 
   @Option(
@@ -105,89 +95,20 @@ final class EncodeCommand implements Callable<Integer> {
 
   @Mixin private EngineFlags engineFlags;
 
-  private boolean windowed;
-
-  /** The engine's results for {@code documents}, truncated or in windows as asked. */
-  private List<EncodedDocument> encode(InferenceEngine engine, List<DocumentInput> documents) {
-    return windowed
-        ? Windows.encode(engine, documents, windowOverlap)
-        : engine.encode(documents, hiddenStates);
-  }
-
   @Override
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
-    windowed = Windows.LongDocuments.parse(longDocuments) == Windows.LongDocuments.WINDOWS;
+    boolean windowed = Windows.LongDocuments.parse(longDocuments) == Windows.LongDocuments.WINDOWS;
     if (windowed && hiddenStates) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--hidden-states cannot be combined with --long-documents windows");
     }
-    EngineOptions options =
-        engineFlags
-            .apply(EngineOptions.defaults())
-            .withMaxTokens(maxTokens)
-            .withNormalize(normalize)
-            .withThreads(threads);
+    EngineOptions options = EncodeLoop.engineOptions(engineFlags, maxTokens, normalize, threads);
     try (InferenceEngine engine = InferenceEngine.load(model, options);
-        BufferedReader reader = new BufferedReader(openInput());
-        JsonlOutput writer = new JsonlOutput(openOutput())) {
-      JsonlInput lines = new JsonlInput(reader);
-      Progress progress = new Progress(err);
-      List<JsonlInput.Line> chunk = new ArrayList<>(CHUNK);
-      try {
-        for (JsonlInput.Line line = lines.next(); line != null; line = lines.next()) {
-          chunk.add(line);
-          if (chunk.size() == CHUNK) {
-            encodeChunk(engine, chunk, writer, progress);
-          }
-        }
-      } finally {
-        // On a bad line, the good lines before it are still encoded and written.
-        encodeChunk(engine, chunk, writer, progress);
-        progress.finish();
-      }
+        BufferedReader reader = new BufferedReader(openInput())) {
+      new EncodeLoop(engine, hiddenStates, windowed, windowOverlap).run(reader, openOutput(), err);
     }
     return 0;
-  }
-
-  /** Encodes and writes {@code chunk} in order, then empties it. */
-  private void encodeChunk(
-      InferenceEngine engine, List<JsonlInput.Line> chunk, JsonlOutput writer, Progress progress)
-      throws IOException {
-    List<EncodedDocument> results;
-    try {
-      results = encode(engine, chunk.stream().map(JsonlInput.Line::document).toList());
-    } catch (IllegalArgumentException e) {
-      // A document the engine rejects: redo one by one, so that the lines before it are written
-      // and the message names its line.
-      encodeOneByOne(engine, chunk, writer, progress);
-      return;
-    }
-    for (int i = 0; i < chunk.size(); i++) {
-      writer.write(chunk.get(i).id(), results.get(i));
-      progress.add(results.get(i).tokens());
-    }
-    writer.flush();
-    chunk.clear();
-  }
-
-  private void encodeOneByOne(
-      InferenceEngine engine, List<JsonlInput.Line> chunk, JsonlOutput writer, Progress progress)
-      throws IOException {
-    for (JsonlInput.Line line : chunk) {
-      EncodedDocument result;
-      try {
-        result = encode(engine, List.of(line.document())).get(0);
-      } catch (IllegalArgumentException e) {
-        writer.flush();
-        chunk.clear();
-        throw new JsonlInput.InvalidLineException(line.number(), e.getMessage());
-      }
-      writer.write(line.id(), result);
-      progress.add(result.tokens());
-    }
-    writer.flush();
-    chunk.clear();
   }
 
   private Reader openInput() throws IOException {

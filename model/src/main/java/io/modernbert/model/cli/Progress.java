@@ -12,6 +12,7 @@ final class Progress {
   private long lastReport = start;
   private long documents;
   private long tokens;
+  private long finished;
 
   Progress(PrintWriter err) {
     this.err = err;
@@ -31,10 +32,16 @@ final class Progress {
   /** The summary, printed when the run lasted long enough for progress to matter. */
   void finish() {
     long now = System.nanoTime();
+    finished = now;
     if (now - start >= REPORT_EVERY_NANOS / 5) {
       err.println(line("done:", now));
       err.flush();
     }
+  }
+
+  /** The documents and tokens counted, over the time from the start to {@link #finish}. */
+  EncodeLoop.Totals totals() {
+    return new EncodeLoop.Totals(documents, tokens, (finished - start) / 1e9);
   }
 
   private String line(String verb, long now) {
