@@ -5,11 +5,13 @@ import java.util.List;
 /**
  * The pairs of one workload: in each, every leg ran once, back to back.
  *
+ * @param engines ours in precision order, then the peer's legs (the table's order)
  * @param lineUp the engines in the order of the first pair (the next pair runs them reversed)
  */
-record PairedRun(String workload, List<String> lineUp, List<Pair> pairs) {
+record PairedRun(String workload, List<String> engines, List<String> lineUp, List<Pair> pairs) {
 
   PairedRun {
+    engines = List.copyOf(engines);
     lineUp = List.copyOf(lineUp);
     pairs = List.copyOf(pairs);
   }

@@ -90,6 +90,9 @@ final class Pairs {
       }
       done.add(new PairedRun.Pair(measured));
     }
-    return new PairedRun(workload, lineUp.stream().map(Leg::engine).toList(), done);
+    List<String> engines = new ArrayList<>();
+    ours.forEach(leg -> engines.add(leg.engine()));
+    peers.forEach(leg -> engines.add(leg.engine()));
+    return new PairedRun(workload, engines, lineUp.stream().map(Leg::engine).toList(), done);
   }
 }
