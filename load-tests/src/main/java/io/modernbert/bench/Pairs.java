@@ -11,20 +11,21 @@ import java.util.function.Consumer;
  * every other pair.
  *
  * <p>Why pairs: the machine's speed drifts over minutes (one full run gave ours/peer 0.70 on {@code
- * fixed:128} while a run of that workload alone gave 1.12 the same hour), so two legs compared must
- * run next to each other, and the comparison is repeated. Reversing the order every other pair puts
- * each leg first as often as second (for an even count), so that a linear drift within a pair and
- * any advantage of running first or second cancel in the median of the pairs' ratios.
+ * fixed:128} while a run of only it and {@code fixed:512} gave 1.12 the same hour), so two legs
+ * compared must run next to each other, and the comparison is repeated. Reversing the order every
+ * other pair puts each leg first as often as second (for an even count), so that a linear drift
+ * within a pair and any advantage of running first or second cancel in the median of the pairs'
+ * ratios.
  */
 final class Pairs {
   private Pairs() {}
 
   /**
    * The order of the first pair. Our first precision (the RATIO lines' numerator) stands next to
-   * every peer leg, so each ratio compares legs run back to back: further peer legs before it,
-   * further precisions at the outer end. Ours {@code [fp32, bf16]} and the peer's {@code [arrival,
-   * sorted]} line up as {@code bf16, sorted, fp32, arrival}; with one peer leg, {@code bf16, fp32,
-   * peer}.
+   * each peer leg (a workload has one or two), so each ratio compares legs run back to back:
+   * further peer legs before it, further precisions at the outer end. Ours {@code [fp32, bf16]} and
+   * the peer's {@code [arrival, sorted]} line up as {@code bf16, sorted, fp32, arrival}; with one
+   * peer leg, {@code bf16, fp32, peer}.
    */
   static List<Leg> lineUp(List<? extends Leg> ours, List<? extends Leg> peers) {
     List<Leg> order = new ArrayList<>();
