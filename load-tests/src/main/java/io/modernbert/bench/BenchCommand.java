@@ -3,35 +3,60 @@ package io.modernbert.bench;
 import io.modernbert.model.checkpoint.RandomCheckpoint;
 import io.modernbert.model.checkpoint.SafetensorsDType;
 import io.modernbert.model.config.ModernBertConfig;
-import io.modernbert.model.engine.EngineDiagnostics;
 import io.modernbert.model.engine.EngineOptions;
 import io.modernbert.model.engine.InferenceEngine;
-import io.modernbert.model.engine.PackedBatch;
 import io.modernbert.model.engine.XlaMode;
-import io.modernbert.model.graph.BatchShape;
 import io.modernbert.model.graph.Precision;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code modernbert bench}: our engine and the ONNX Runtime peer on the same documents, in one
- * process, one after the other. Prints a table and one {@code RATIO <workload> <ours/peer>} line
- * per workload (tokens per second); {@code lognormal-sorted} compares with the peer's length-sorted
- * run.
+ * process, as pairs.
+ *
+ * <p>Pairs: for each workload, every engine runs once, back to back, then again in the reverse
+ * order, {@code --pairs} times in all ({@link Pairs}). The machine's speed drifts over minutes:
+ * when all of ours ran first and all of the peer's after, one full run gave ours/peer 0.70 on
+ * {@code fixed:128} and 0.86 on {@code fixed:512}, while a run of those two workloads alone gave
+ * 1.12 and 1.24 the same hour. A pair's ratio compares two runs next to each other, and the
+ * headline ratio is the median of the pairs' ratios, printed with each pair's ratio and their range
+ * ({@link BenchReport}). The default of 4 pairs is the smallest even count whose median leaves out
+ * the lowest and highest pair: even, so that each engine runs first as often as second and an order
+ * effect cancels in the median rather than deciding it (with 3, two pairs of one order outvote one
+ * of the other).
+ *
+ * <p>Warm-up: before its first pair, each engine is warmed on that workload's own shapes, outside
+ * any timing: ours compiles and runs each shape its plan uses, the peer runs each distinct batch
+ * shape twice ({@link PeerLeg#warmUp()}).
+ *
+ * <p>Memory: each workload loads its engines (ours once per precision, and the peer), warms them,
+ * runs its pairs and closes them, so they are loaded together for one workload at a time. ONNX
+ * Runtime keeps the arena it grew until its session closes: a peer kept for the whole run would
+ * hold the arena of its largest workload (the full run of 2026-11-27, ours first and then the peer,
+ * never both loaded, peaked at 22.5 GB resident, nearly all of it the peer's) while ours ran every
+ * later workload. Per workload, the peak is that workload's own: the peer's arena plus our weights
+ * and largest pass (one 8,192-token document: 3.0 GB resident in fp32 alone). On {@code fixed:8192}
+ * that sum may come near this machine's 24 GB, which has no swap; it has not been measured yet. So
+ * the peer warms up first and ours after it: if the two do not fit, the kernel ends this process
+ * (the largest) during that warm-up rather than minutes into the pairs, and the RATIO lines of the
+ * workloads done before are on stderr already. After each workload a progress line gives its peak
+ * resident memory, its engines loaded together.
+ *
+ * <p>Prints the table, the pairs and the {@code RATIO} and {@code SPEEDUP} lines ({@link
+ * BenchReport}) on stdout, progress on stderr; each workload's RATIO lines also go to stderr as
+ * soon as it is done. {@code lognormal-sorted} compares with the peer's length-sorted run.
  */
 @Command(
     name = "bench",
@@ -49,6 +74,19 @@ final class BenchCommand implements Callable<Integer> {
       split = ",",
       description = "Comma-separated: fixed:L, lognormal (default: all).")
   private List<String> workloads;
+
+  @Option(
+      names = "--pairs",
+      defaultValue = "4",
+      paramLabel = "N",
+      description =
+          "Pairs per workload (default 4, even so that each order runs as often): in each, every"
+              + " engine runs once, back to back, in the reverse order of the pair before, so that"
+              + " the machine's drift over minutes stays out of each pair's ratio and the order"
+              + " evens out across pairs. RATIO is the median of the pairs' ratios, printed with"
+              + " each of them and their range. The run takes about N times one run of every"
+              + " engine, plus the warm-up.")
+  private int pairs;
 
   @Option(
       names = "--model",
@@ -74,7 +112,9 @@ final class BenchCommand implements Callable<Integer> {
       names = "--precision",
       defaultValue = "FP32,BF16",
       split = ",",
-      description = "Our precisions to run (default FP32,BF16); the RATIO lines use the first.")
+      description =
+          "Our precisions to run (default FP32,BF16); the RATIO lines use the first, which runs"
+              + " next to the peer in every pair.")
   private List<Precision> precisions;
 
   @Option(
@@ -88,7 +128,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--profile",
       description =
-          "Also print where our time goes (per TensorFlow op type), summed over every pass of each workload, after its timed run.")
+          "Also print where our time goes (per TensorFlow op type), summed over every pass of each workload, after its pairs.")
   private boolean profile;
 
   @Option(
@@ -114,6 +154,9 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     err = spec.commandLine().getErr();
+    if (pairs < 1) {
+      throw new ParameterException(spec.commandLine(), "--pairs must be at least 1: " + pairs);
+    }
     Path home = Path.of(System.getProperty("modernbert.home", ".")).toAbsolutePath().normalize();
     Path workDir = work != null ? work : home.resolve("load-tests/target/bench");
     Path peer = peerDir != null ? peerDir : home.resolve("../shared/peers/onnx");
@@ -130,23 +173,74 @@ final class BenchCommand implements Callable<Integer> {
           "matmul ceiling %s: %.1f GFLOP/s (4096x768x2304, %d threads)",
           precision, ceilings.get(precision), threads);
     }
+    if (!noPeer && !ceilings.containsKey(Precision.FP32)) {
+      ceilings.put(Precision.FP32, MatmulCeiling.measure(Precision.FP32, threads, 5));
+    }
 
-    List<Measurement> results = new ArrayList<>();
-    for (Precision precision : precisions) {
-      results.addAll(runOurs(ours, precision, loads, ceilings.get(precision)));
+    List<PairedRun> runs = new ArrayList<>();
+    for (Workload load : loads) {
+      PairedRun run = runPairs(load, ours, peer, workDir.resolve("peer"), ceilings);
+      BenchReport.lines(List.of(run), engineName(precisions.get(0))).stream()
+          .filter(line -> line.startsWith("RATIO") || line.startsWith("SPEEDUP"))
+          .forEach(line -> progress("%s", line));
+      runs.add(run);
     }
-    if (!noPeer) {
-      results.addAll(
-          runPeer(
-              peer,
-              workDir.resolve("peer"),
-              loads,
-              ceilings.get(Precision.FP32) != null
-                  ? ceilings.get(Precision.FP32)
-                  : MatmulCeiling.measure(Precision.FP32, threads, 5)));
-    }
-    report(results);
+    PrintWriter out = spec.commandLine().getOut();
+    BenchReport.lines(runs, engineName(precisions.get(0))).forEach(out::println);
+    out.flush();
     return 0;
+  }
+
+  /** One workload: its engines loaded, warmed and paired, then closed (see the class comment). */
+  private PairedRun runPairs(
+      Workload load, Path ours, Path peerDir, Path peerWork, Map<Precision, Double> ceilings)
+      throws Exception {
+    ProcessMemory.resetPeak();
+    List<InferenceEngine> engines = new ArrayList<>();
+    OnnxPeer onnx = null;
+    try {
+      List<OurLeg> ourLegs = new ArrayList<>();
+      for (Precision precision : precisions) {
+        InferenceEngine engine = InferenceEngine.load(ours, options(precision));
+        engines.add(engine);
+        ourLegs.add(new OurLeg(engine, engineName(precision), load, ceilings.get(precision)));
+      }
+      List<PeerLeg> peerLegs = List.of();
+      if (!noPeer) {
+        onnx = OnnxPeer.open(peerDir, peerWork, threads);
+        ModernBertConfig base =
+            ModernBertConfig.load(peerDir.resolve("../../modernbert"), "config-base.json");
+        peerLegs =
+            PeerLeg.of(
+                onnx, load, base, ceilings.get(Precision.FP32), line -> progress("%s", line));
+      }
+      PairedRun run =
+          Pairs.run(load.name(), ourLegs, peerLegs, pairs, line -> progress("%s", line));
+      for (OurLeg leg : ourLegs) {
+        progress("%s on %s: %s", leg.engine(), load.name(), leg.compilations());
+        if (profile) {
+          progress("%s", leg.profile());
+        }
+      }
+      progress(
+          "memory on %s, its engines loaded together: %s", load.name(), ProcessMemory.describe());
+      return run;
+    } finally {
+      for (InferenceEngine engine : engines) {
+        engine.close();
+      }
+      if (onnx != null) {
+        onnx.close();
+      }
+    }
+  }
+
+  private EngineOptions options(Precision precision) {
+    return EngineOptions.defaults()
+        .withThreads(threads)
+        .withPrecision(precision)
+        .withXla(xla)
+        .withWarmup(false);
   }
 
   private Path randomBase(Path home, Path workDir) throws Exception {
@@ -160,197 +254,10 @@ final class BenchCommand implements Callable<Integer> {
     return folder;
   }
 
-  private List<Measurement> runOurs(
-      Path folder, Precision precision, List<Workload> loads, double ceiling) {
-    EngineOptions options =
-        EngineOptions.defaults()
-            .withThreads(threads)
-            .withPrecision(precision)
-            .withXla(xla)
-            .withWarmup(false);
-    String name = engineName(precision);
-    List<Measurement> results = new ArrayList<>();
-    try (InferenceEngine engine = InferenceEngine.load(folder, options)) {
-      Map<Workload, List<PackedBatch>> plans = new LinkedHashMap<>();
-      Set<BatchShape> used = new LinkedHashSet<>();
-      for (Workload load : loads) {
-        plans.put(load, engine.plan(load.documents()));
-        plans.get(load).forEach(batch -> used.add(batch.shape()));
-      }
-      engine.warmUp(used);
-      int compiledAfterWarmup = engine.compilations();
-      for (Workload load : loads) {
-        long slots = 0;
-        long start = System.nanoTime();
-        for (PackedBatch batch : engine.plan(load.documents())) {
-          EngineDiagnostics.runForTiming(engine, batch);
-          slots += batch.shape().slots();
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        Measurement m =
-            new Measurement(
-                load.name(),
-                name,
-                load.documents().size(),
-                load.tokens(),
-                slots,
-                seconds,
-                usefulFlops(engine.config(), load),
-                ceiling);
-        progress("%s on %s: %.1f tokens/s", name, load.name(), m.tokensPerSecond());
-        results.add(m);
-        if (profile) {
-          printProfile(name, load.name(), engine, plans.get(load));
-        }
-      }
-      progress(
-          "%s: %d shapes compiled at warm-up, %d after the runs",
-          name, compiledAfterWarmup, engine.compilations());
-    }
-    return results;
-  }
-
-  private void printProfile(
-      String engineName, String workload, InferenceEngine engine, List<PackedBatch> passes) {
-    Map<String, Long> byType = new LinkedHashMap<>();
-    for (PackedBatch batch : passes) {
-      EngineDiagnostics.profile(engine, batch)
-          .forEach((type, micros) -> byType.merge(type, micros, Long::sum));
-    }
-    long total = byType.values().stream().mapToLong(Long::longValue).sum();
-    StringBuilder line = new StringBuilder();
-    byType.entrySet().stream()
-        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-        .limit(16)
-        .forEach(
-            e ->
-                line.append(
-                    String.format(
-                        Locale.ROOT, " %s %.1f%%,", e.getKey(), 100.0 * e.getValue() / total)));
-    progress(
-        "PROFILE %s %s (%d passes, %.0f ms of op time):%s",
-        engineName, workload, passes.size(), total / 1e3, line);
-  }
-
   /** "ours fp32", with the XLA mode when it is not the default. */
   private String engineName(Precision precision) {
     String name = "ours " + precision.name().toLowerCase(Locale.ROOT);
     return xla == XlaMode.AUTO ? name : name + " xla=" + xla.name().toLowerCase(Locale.ROOT);
-  }
-
-  /** The model FLOPs of a workload's documents, without padding (the same for both engines). */
-  private static double usefulFlops(ModernBertConfig config, Workload load) {
-    double flops = 0;
-    for (int[] document : load.documents()) {
-      flops += Flops.document(config, document.length);
-    }
-    return flops;
-  }
-
-  private List<Measurement> runPeer(Path peer, Path workDir, List<Workload> loads, double ceiling)
-      throws Exception {
-    List<Measurement> results = new ArrayList<>();
-    ModernBertConfig base =
-        ModernBertConfig.load(peer.resolve("../../modernbert"), "config-base.json");
-    try (OnnxPeer onnx = OnnxPeer.open(peer, workDir, threads)) {
-      onnx.run(Workload.fixed(128, 8, seed).documents()); // first-run allocations, untimed
-      for (Workload load : loads) {
-        if (load.name().equals("lognormal")) {
-          results.add(
-              timePeer(
-                  onnx,
-                  load,
-                  "onnxruntime arrival",
-                  PeerBatches.arrival(load.documents()),
-                  base,
-                  ceiling));
-          results.add(
-              timePeer(
-                  onnx,
-                  load,
-                  "onnxruntime sorted",
-                  PeerBatches.sorted(load.documents()),
-                  base,
-                  ceiling));
-        } else {
-          results.add(
-              timePeer(
-                  onnx, load, "onnxruntime", PeerBatches.fixed(load.documents()), base, ceiling));
-        }
-      }
-    }
-    return results;
-  }
-
-  private Measurement timePeer(
-      OnnxPeer onnx,
-      Workload load,
-      String name,
-      List<List<int[]>> batches,
-      ModernBertConfig config,
-      double ceiling)
-      throws Exception {
-    long start = System.nanoTime();
-    long slots = 0;
-    for (int i = 0; i < batches.size(); i++) {
-      slots += onnx.run(batches.get(i));
-      if ((i + 1) % 4 == 0) {
-        progress(
-            "  %s on %s: batch %d/%d, %.0f s",
-            name, load.name(), i + 1, batches.size(), (System.nanoTime() - start) / 1e9);
-      }
-    }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    Measurement m =
-        new Measurement(
-            load.name(),
-            name,
-            load.documents().size(),
-            load.tokens(),
-            slots,
-            seconds,
-            usefulFlops(config, load),
-            ceiling);
-    progress("%s on %s: %.1f tokens/s", name, load.name(), m.tokensPerSecond());
-    return m;
-  }
-
-  private void report(List<Measurement> results) {
-    PrintWriter out = spec.commandLine().getOut();
-    out.println(Measurement.header());
-    results.forEach(m -> out.println(m.row()));
-    String ours = engineName(precisions.get(0));
-    for (Measurement m : results) {
-      if (!m.engine().equals(ours)) {
-        continue;
-      }
-      for (Measurement peer : results) {
-        if (!peer.workload().equals(m.workload()) || !peer.engine().startsWith("onnxruntime")) {
-          continue;
-        }
-        String workload =
-            peer.engine().endsWith("sorted") ? m.workload() + "-sorted" : m.workload();
-        out.printf(
-            Locale.ROOT, "RATIO %s %.2f%n", workload, m.tokensPerSecond() / peer.tokensPerSecond());
-      }
-    }
-    if (precisions.contains(Precision.FP32) && precisions.contains(Precision.BF16)) {
-      for (Measurement bf16 : results) {
-        if (!bf16.engine().startsWith("ours bf16")) {
-          continue;
-        }
-        results.stream()
-            .filter(m -> m.workload().equals(bf16.workload()) && m.engine().startsWith("ours fp32"))
-            .forEach(
-                fp32 ->
-                    out.printf(
-                        Locale.ROOT,
-                        "SPEEDUP bf16/fp32 %s %.2f%n",
-                        bf16.workload(),
-                        bf16.tokensPerSecond() / fp32.tokensPerSecond()));
-      }
-    }
-    out.flush();
   }
 
   private void progress(String format, Object... args) {

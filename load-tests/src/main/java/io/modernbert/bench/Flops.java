@@ -11,6 +11,15 @@ import io.modernbert.model.config.ModernBertConfig;
 final class Flops {
   private Flops() {}
 
+  /** The useful work of all a workload's documents (the same for every engine). */
+  static double workload(ModernBertConfig config, Workload load) {
+    double flops = 0;
+    for (int[] document : load.documents()) {
+      flops += document(config, document.length);
+    }
+    return flops;
+  }
+
   static double document(ModernBertConfig config, int length) {
     double hidden = config.hiddenSize();
     double intermediate = config.intermediateSize();

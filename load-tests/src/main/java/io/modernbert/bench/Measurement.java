@@ -19,6 +19,12 @@ record Measurement(
     double usefulFlops,
     double ceilingGflops) {
 
+  /** The same work done in {@code seconds} (a median over pairs). */
+  Measurement withSeconds(double seconds) {
+    return new Measurement(
+        workload, engine, documents, tokens, slots, seconds, usefulFlops, ceilingGflops);
+  }
+
   double tokensPerSecond() {
     return tokens / seconds;
   }

@@ -30,4 +30,11 @@ class FlopsTest {
     double at8k = Flops.document(BASE, 8192) - 8192 * Flops.document(BASE, 1);
     assertThat(at8k / at4k).isBetween(3.5, 4.0);
   }
+
+  @Test
+  void shouldSumAWorkloadsDocuments() {
+    Workload load = Workload.fixed(512, 3, 1);
+
+    assertThat(Flops.workload(BASE, load)).isEqualTo(3 * Flops.document(BASE, 512));
+  }
 }
