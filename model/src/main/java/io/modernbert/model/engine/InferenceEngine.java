@@ -277,6 +277,16 @@ public final class InferenceEngine implements AutoCloseable {
     return seconds;
   }
 
+  /**
+   * Whether a shape's first run costs much more than its compute: true when XLA compiles (or loads
+   * from the cache) each shape on its first run. Without XLA a first run costs about what any run
+   * does (the default model: 64x128 0.4 s the first time, 0.4 to 0.6 s after), so a service plans
+   * on every shape instead of on warm ones only, and warms in advance only what readiness needs.
+   */
+  public boolean compilesShapes() {
+    return resolved(options, config).xla() != XlaMode.OFF;
+  }
+
   /** Whether {@code shape} has run at least once in this engine. */
   public boolean hasRun(BatchShape shape) {
     return graphs.isWarm(shape);

@@ -58,7 +58,10 @@ public final class BatchScheduler implements AutoCloseable {
       boolean warmUpFirst,
       PassRunner runner) {
     this.engine = engine;
-    this.queue = new JobQueue(settings, new PassSelector(engine::plan, settings.poolTokens()));
+    this.queue =
+        new JobQueue(
+            settings,
+            new PassSelector(engine::plan, settings.poolTokens(), engine.compilesShapes()));
     this.executor =
         new PassExecutor(
             engine,

@@ -13,12 +13,12 @@ import java.util.function.BiFunction;
  * pass chosen is the pass the engine runs.
  *
  * <p>The pool is the queue's first {@code poolTokens} tokens by deadline (for the short lane, of
- * the documents it may take). The engine's planner packs the pool into passes on warm shapes only
- * (long documents set the row length, short ones fill the gaps); one of them runs now, the rest
- * stay queued and are planned again with whatever arrives meanwhile. Which one: the pass holding
- * the earliest-deadline job once that deadline has passed (so no job, long or short, waits much
- * past its deadline), otherwise the pass with the most tokens (the lane is idle: run the best work
- * queued now rather than wait).
+ * the documents it may take). The engine's planner packs the pool into passes, on warm shapes only
+ * when the engine compiles shapes (long documents set the row length, short ones fill the gaps);
+ * one of them runs now, the rest stay queued and are planned again with whatever arrives meanwhile.
+ * Which one: the pass holding the earliest-deadline job once that deadline has passed (so no job,
+ * long or short, waits much past its deadline), otherwise the pass with the most tokens (the lane
+ * is idle: run the best work queued now rather than wait).
  *
  * <p>The long lane, beside a short lane, prefers passes larger than the serving shapes; it takes a
  * serving-size pass only while the short lane is busy, so that short work never waits for either.
@@ -30,22 +30,29 @@ final class PassSelector {
   private final BiFunction<List<int[]>, ShapeScope, List<PackedBatch>> planner;
   private final int poolTokens;
   private final int servingSlots;
+  private final boolean warmOnly;
 
   /**
    * {@code planner}: the engine's, which packs documents into passes of its fixed shapes; {@code
-   * servingSlots}: the short lane's largest pass and longest document.
+   * servingSlots}: the short lane's largest pass and longest document; {@code warmOnly}: plan on
+   * warm shapes only ({@link InferenceEngine#compilesShapes()}).
    */
   PassSelector(
       BiFunction<List<int[]>, ShapeScope, List<PackedBatch>> planner,
       int poolTokens,
-      int servingSlots) {
+      int servingSlots,
+      boolean warmOnly) {
     this.planner = planner;
     this.poolTokens = poolTokens;
     this.servingSlots = servingSlots;
+    this.warmOnly = warmOnly;
   }
 
-  PassSelector(BiFunction<List<int[]>, ShapeScope, List<PackedBatch>> planner, int poolTokens) {
-    this(planner, poolTokens, InferenceEngine.SERVING_SLOTS);
+  PassSelector(
+      BiFunction<List<int[]>, ShapeScope, List<PackedBatch>> planner,
+      int poolTokens,
+      boolean warmOnly) {
+    this(planner, poolTokens, InferenceEngine.SERVING_SLOTS, warmOnly);
   }
 
   /**
@@ -75,7 +82,7 @@ final class PassSelector {
     if (pool.isEmpty()) {
       return null;
     }
-    ShapeScope scope = ShapeScope.warm(shortOnly ? servingSlots : Integer.MAX_VALUE);
+    ShapeScope scope = new ShapeScope(shortOnly ? servingSlots : Integer.MAX_VALUE, warmOnly);
     List<PackedBatch> passes =
         planner.apply(pool.stream().map(q -> q.job().tokenIds()).toList(), scope);
     boolean due = pool.get(0).deadlineNanos() <= nowNanos;

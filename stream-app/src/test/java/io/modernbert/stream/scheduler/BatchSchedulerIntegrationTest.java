@@ -270,11 +270,16 @@ class BatchSchedulerIntegrationTest {
       assertThat(scheduler.warm()).isTrue();
       assertThat(fresh.servingShapes())
           .allSatisfy(shape -> assertThat(fresh.hasRun(shape)).isTrue());
-      // The larger shapes follow while the scheduler is idle.
-      while (fresh.compilations() < fresh.shapes().size() && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
-      assertThat(fresh.compilations()).isEqualTo(fresh.shapes().size());
+      // Ready means one row of every length is warm too: a document of any length runs warm.
+      assertThat(fresh.shapes())
+          .filteredOn(shape -> shape.rows() == 1)
+          .allSatisfy(shape -> assertThat(fresh.hasRun(shape)).as(shape.toString()).isTrue());
+      // Without XLA (the default model) the larger multi-row shapes are left to their first use.
+      assertThat(fresh.compilesShapes()).isFalse();
+      Thread.sleep(500);
+      assertThat(fresh.shapes())
+          .filteredOn(shape -> shape.rows() > 1 && shape.slots() > InferenceEngine.SERVING_SLOTS)
+          .allSatisfy(shape -> assertThat(fresh.hasRun(shape)).as(shape.toString()).isFalse());
     }
   }
 

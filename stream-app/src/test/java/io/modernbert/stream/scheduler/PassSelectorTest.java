@@ -19,7 +19,7 @@ class PassSelectorTest {
   private static final BatchPlanner PLANNER = new BatchPlanner(SHAPES, 0);
 
   private final TreeSet<QueuedJob> queue = new TreeSet<>(QueuedJob.BY_DEADLINE);
-  private final PassSelector selector = new PassSelector(PassSelectorTest::plan, 4 * 8192);
+  private final PassSelector selector = new PassSelector(PassSelectorTest::plan, 4 * 8192, true);
   private long sequence;
 
   /** The engine's planner on the shapes of {@code scope} (here every shape counts as warm). */
