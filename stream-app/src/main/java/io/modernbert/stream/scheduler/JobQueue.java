@@ -12,10 +12,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * The scheduler's queue: jobs by deadline, bounded in tokens, from which each {@link Lane} takes
  * its next pass.
  *
- * <p>{@link #submit} blocks and {@link #offer} refuses beyond the bound; an empty queue takes any
- * job, so a document longer than the bound cannot wait forever. Interactive jobs are due at once,
- * stream jobs after {@code maxWait} (see {@link PassSelector}). One lock guards everything; lanes
- * plan their pass under it (a few hundred documents: well under a millisecond).
+ * <p>{@link #submit} blocks and {@link #offer} refuses beyond the bound (interactive jobs have one
+ * pass of headroom above it); an empty queue takes any job, so a document longer than the bound
+ * cannot wait forever. Interactive jobs are due at once, stream jobs after {@code maxWait} (see
+ * {@link PassSelector}). One lock guards everything; lanes plan their pass under it (a few hundred
+ * documents: well under a millisecond).
  */
 final class JobQueue {
   private final SchedulerSettings settings;
@@ -29,6 +30,9 @@ final class JobQueue {
   private long queuedTokens; // guarded by lock
   private long sequence; // guarded by lock
   private boolean closed; // guarded by lock
+
+  /** Queued tokens, in passes, from which the queue counts as a backlog ({@link PassSelector}). */
+  static final int BACKLOG_PASSES = 2;
 
   JobQueue(SchedulerSettings settings, PassSelector selector) {
     this.settings = settings;
@@ -100,7 +104,12 @@ final class JobQueue {
             queue.isEmpty()
                 ? null
                 : selector.select(
-                    queue, System.nanoTime(), lane, twoLanes, busy.contains(Lane.SHORT));
+                    queue,
+                    System.nanoTime(),
+                    lane,
+                    twoLanes,
+                    busy.contains(Lane.SHORT),
+                    queuedTokens >= BACKLOG_PASSES * settings.passTokens());
         if (pass != null) {
           pass.jobs().forEach(this::dequeue);
           busy.add(lane);
@@ -168,8 +177,15 @@ final class JobQueue {
     }
   }
 
+  /**
+   * Interactive jobs may go one pass beyond the bound: under a burst the stream threads keep the
+   * queue at it, and a request would otherwise be refused (429) while stream documents wait.
+   */
   private boolean isFullFor(InferenceJob job) {
-    return !queue.isEmpty() && queuedTokens + job.tokens() > settings.queueTokens();
+    long bound =
+        settings.queueTokens()
+            + (job.priority() == InferenceJob.Priority.INTERACTIVE ? settings.passTokens() : 0);
+    return !queue.isEmpty() && queuedTokens + job.tokens() > bound;
   }
 
   private void enqueue(InferenceJob job) {

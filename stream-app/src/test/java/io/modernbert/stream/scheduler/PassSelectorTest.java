@@ -31,7 +31,7 @@ class PassSelectorTest {
 
   /** The next pass of a lone lane (the scheduler with one lane). */
   private List<QueuedJob> selectAlone(long now) {
-    return selector.select(queue, now, Lane.LONG, false, false).jobs();
+    return selector.select(queue, now, Lane.LONG, false, false, false).jobs();
   }
 
   private QueuedJob add(int tokens, long queuedAt, long deadline) {
@@ -144,7 +144,7 @@ class PassSelectorTest {
       add(100 + 20 * i, 0, 10 * MS);
     }
 
-    PassSelector.Selected pass = selector.select(queue, 20 * MS, Lane.SHORT, true, false);
+    PassSelector.Selected pass = selector.select(queue, 20 * MS, Lane.SHORT, true, false, false);
 
     assertThat(pass.jobs()).allSatisfy(job -> assertThat(job.tokens()).isLessThanOrEqualTo(1024));
     assertThat(pass.pass().shape().slots()).isLessThanOrEqualTo(1024);
@@ -156,8 +156,8 @@ class PassSelectorTest {
       add(60, 0, 0);
     }
 
-    assertThat(selector.select(queue, 1 * MS, Lane.LONG, true, false)).isNull();
-    assertThat(selector.select(queue, 1 * MS, Lane.LONG, true, true).jobs()).isNotEmpty();
+    assertThat(selector.select(queue, 1 * MS, Lane.LONG, true, false, false)).isNull();
+    assertThat(selector.select(queue, 1 * MS, Lane.LONG, true, true, false).jobs()).isNotEmpty();
   }
 
   @Test
@@ -165,11 +165,11 @@ class PassSelectorTest {
     QueuedJob shortOne = add(50, 0, 0);
     QueuedJob longOne = add(4000, 0, 50 * MS);
 
-    PassSelector.Selected pass = selector.select(queue, 1 * MS, Lane.LONG, true, false);
+    PassSelector.Selected pass = selector.select(queue, 1 * MS, Lane.LONG, true, false, false);
 
     assertThat(pass.jobs()).contains(longOne);
     assertThat(pass.pass().shape().slots()).isGreaterThan(1024);
-    assertThat(selector.select(queue, 1 * MS, Lane.SHORT, true, true).jobs())
+    assertThat(selector.select(queue, 1 * MS, Lane.SHORT, true, true, false).jobs())
         .containsExactly(shortOne);
   }
 
@@ -180,7 +180,7 @@ class PassSelectorTest {
       add(10 + random.nextInt(900), 0, 0);
     }
 
-    PassSelector.Selected selected = selector.select(queue, 1 * MS, Lane.LONG, false, false);
+    PassSelector.Selected selected = selector.select(queue, 1 * MS, Lane.LONG, false, false, false);
 
     List<PackedBatch.Placement> placements = selected.pass().placements();
     assertThat(placements).hasSameSizeAs(selected.jobs());
@@ -188,5 +188,44 @@ class PassSelectorTest {
       assertThat(placements.get(j).document()).isEqualTo(j);
       assertThat(placements.get(j).length()).isEqualTo(selected.jobs().get(j).tokens());
     }
+  }
+
+  @Test
+  void shouldRunARequestBeforeAStreamBacklogWhoseDeadlinesHaveAllPassed() {
+    for (int i = 0; i < 300; i++) {
+      add(200, 0, i * MS); // a burst: every deadline long past
+    }
+    QueuedJob request =
+        new QueuedJob(
+            new InferenceJob(
+                "request", new int[30], InferenceJob.Priority.INTERACTIVE, this, outcome -> {}),
+            sequence++,
+            5000 * MS,
+            5000 * MS);
+    queue.add(request);
+
+    assertThat(queue.first()).isSameAs(request);
+    assertThat(selector.select(queue, 5000 * MS, Lane.SHORT, true, true, false).jobs())
+        .contains(request);
+  }
+
+  @Test
+  void shouldKeepTheShortLaneForRequestsDuringABacklog() {
+    for (int i = 0; i < 300; i++) {
+      add(200, 0, 0);
+    }
+    assertThat(selector.select(queue, 1 * MS, Lane.SHORT, true, false, true)).isNull();
+
+    QueuedJob request =
+        new QueuedJob(
+            new InferenceJob(
+                "request", new int[30], InferenceJob.Priority.INTERACTIVE, this, outcome -> {}),
+            sequence++,
+            1 * MS,
+            1 * MS);
+    queue.add(request);
+
+    assertThat(selector.select(queue, 1 * MS, Lane.SHORT, true, false, true).jobs())
+        .containsExactly(request);
   }
 }
