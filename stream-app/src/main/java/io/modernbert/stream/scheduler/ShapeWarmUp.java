@@ -12,15 +12,15 @@ import org.slf4j.LoggerFactory;
  * The scheduler's warm-up, on a thread of its own beside the lanes: no lane ever waits for a shape
  * to compile or load while a warm one can hold its pass (lanes plan on warm shapes only).
  *
- * <p>Before ready: the serving shapes and one row of every longer length, {@link
- * InferenceEngine#WARM_UP_PARALLELISM} at a time, so that every document, of any length, then runs
- * on a warm shape. After: the larger multi-row shapes (what a backlog packs into) in {@link
- * InferenceEngine#warmUpOrder()}, one at a time and only while the engine is idle. A warm-up pass
- * runs beside the lanes on the same cores: on the default model at 20 documents/s, warming every
- * larger shape after ready took the first 15 s and made p99 over the first minute 1.1 s; the
- * one-row shapes are the costly ones (global attention over up to 8,192 slots: 1x8192 alone took
- * 2.5 s), and they now run before ready. Without XLA the multi-row ones are not warmed at all:
- * their first real pass costs what a warm-up pass would.
+ * <p>Before ready: the serving shapes, {@link InferenceEngine#WARM_UP_PARALLELISM} at a time, and,
+ * without XLA, one row of every longer length too, so that every document, of any length, then runs
+ * on a warm shape. After, with XLA: the larger shapes in {@link InferenceEngine#warmUpOrder()} (one
+ * row of every length first), one at a time and only while the engine is idle. A warm-up pass runs
+ * beside the lanes on the same cores: on the default model at 20 documents/s, warming every larger
+ * shape after ready took the first 15 s and made p99 over the first minute 1.1 s; the one-row
+ * shapes are the costly ones (global attention over up to 8,192 slots: 1x8192 alone took 2.5 s),
+ * and they now run before ready. Without XLA the multi-row ones are not warmed at all: their first
+ * real pass costs what a warm-up pass would.
  */
 final class ShapeWarmUp implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(BatchScheduler.class);
@@ -39,9 +39,14 @@ final class ShapeWarmUp implements Runnable {
   public void run() {
     long start = System.nanoTime();
     List<BatchShape> serving = new ArrayList<>(engine.servingShapes());
-    engine.warmUpOrder().stream()
-        .filter(shape -> shape.rows() == 1 && !serving.contains(shape))
-        .forEach(serving::add);
+    if (!engine.compilesShapes()) {
+      // Cheap without XLA (the default model: 14 shapes in 3.6 s). With XLA the longer rows are
+      // the costly ones (ModernBERT-base bf16 from the cache: ready in 64 s with them, against 14
+      // without), so there they warm first after ready, and a lane plans on warm shapes meanwhile.
+      engine.warmUpOrder().stream()
+          .filter(shape -> shape.rows() == 1 && !serving.contains(shape))
+          .forEach(serving::add);
+    }
     try {
       engine.warmUp(serving);
     } catch (RuntimeException e) {
@@ -51,10 +56,13 @@ final class ShapeWarmUp implements Runnable {
     LOG.info(
         String.format(
             Locale.ROOT,
-            "ready: the %d serving batch shapes (up to %,d slots) and one row of every longer length"
-                + " ran in %.1f s; the %d larger ones warm while the engine is idle",
+            "ready: the %d serving batch shapes (up to %,d slots)%s ran in %.1f s; the %d larger"
+                + " ones warm while the engine is idle",
             engine.servingShapes().size(),
             InferenceEngine.SERVING_SLOTS,
+            serving.size() > engine.servingShapes().size()
+                ? " and one row of every longer length"
+                : "",
             (System.nanoTime() - start) / 1e9,
             engine.shapes().size() - serving.size()));
     if (!engine.compilesShapes()) {
