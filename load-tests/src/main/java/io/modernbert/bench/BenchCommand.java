@@ -195,7 +195,12 @@ final class BenchCommand implements Callable<Integer> {
   private PairedRun runPairs(
       Workload load, Path ours, Path peerDir, Path peerWork, Map<Precision, Double> ceilings)
       throws Exception {
-    ProcessMemory.resetPeak();
+    if (!ProcessMemory.resetPeak()) {
+      System.err.println(
+          "bench: cannot reset the memory peak here; the peak on "
+              + load.name()
+              + " covers the whole run so far");
+    }
     List<InferenceEngine> engines = new ArrayList<>();
     OnnxPeer onnx = null;
     try {
